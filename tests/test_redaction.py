@@ -1,0 +1,48 @@
+import logging
+
+import pytest
+
+from wizard.redaction import MASK, RedactingFilter, redact, remember_secret
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<login><userid>u</userid><password>hunter2!</password></login>",
+        "<control><senderid>s</senderid><password>hunter2!</password></control>",
+        "<authentication><sessionid>hunter2!</sessionid></authentication>",
+        "<CARDNUM>hunter2!</CARDNUM>",
+        '{"user_password": "hunter2!", "user_id": "admin"}',
+        "sender_password=hunter2!&company=x",
+        "sessionid: hunter2!",
+    ],
+)
+def test_secret_fields_are_masked_whatever_their_form(text: str) -> None:
+    assert "hunter2!" not in redact(text)
+    assert MASK in redact(text)
+
+
+def test_remembered_secrets_are_masked_anywhere_in_any_spelling() -> None:
+    remember_secret("p&ss<word>")
+    text = "login failed for p&ss<word>; body had p&amp;ss&lt;word&gt; and p%26ss%3Cword%3E"
+    assert "ss" not in redact(text).replace("[redacted]", "")
+
+
+def test_ordinary_text_is_left_alone() -> None:
+    text = "<userid>admin</userid><companyid>ACME</companyid> Sign-in information is incorrect"
+    assert redact(text) == text
+
+
+def test_logging_filter_masks_messages_arguments_and_tracebacks(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    remember_secret("s3ss10n-id-value")
+    logger = logging.getLogger("test.redaction")
+    caplog.handler.addFilter(RedactingFilter())
+    with caplog.at_level(logging.DEBUG, logger="test.redaction"):
+        logger.debug("sending %s", "<sessionid>s3ss10n-id-value</sessionid>")
+        try:
+            raise RuntimeError("bad session s3ss10n-id-value")
+        except RuntimeError:
+            logger.exception("request failed")
+    assert "s3ss10n-id-value" not in caplog.text

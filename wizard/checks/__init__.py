@@ -1,0 +1,1 @@
+"""Diagnostic checks: each a small function from a context to a Finding."""

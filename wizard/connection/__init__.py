@@ -1,0 +1,1 @@
+"""Connection profiles (non-secret settings) and their secrets (OS keyring)."""

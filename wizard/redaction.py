@@ -1,0 +1,114 @@
+"""The one place that removes secrets from text before it is logged, shown or saved.
+
+Two nets, both applied by `redact()`:
+
+1. By field name: the content of XML elements, JSON members and `key=value` pairs whose name
+   is a secret field (passwords, session ids, and the fields the official Intacct SDKs mask).
+2. By value: every password and session id the program has handled is remembered (in memory
+   only) with `remember_secret()`, and any occurrence of it is masked, wherever it appears:
+   an exception message, a URL, a pasted error text.
+
+Every log handler gets `RedactingFilter`; reports, error dialogs and exception messages call
+`redact()` directly.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import threading
+import urllib.parse
+from collections.abc import Iterable
+
+MASK = "[redacted]"
+
+# Field names whose values are secret (compared case-insensitively).
+SECRET_FIELDS: frozenset[str] = frozenset(
+    {
+        "password",
+        "senderpassword",
+        "sender_password",
+        "userpassword",
+        "user_password",
+        "sessionid",
+        "session_id",
+        "accountnumber",
+        "cardnum",
+        "ssn",
+        "achaccountnumber",
+        "wireaccountnumber",
+        "taxid",
+    }
+)
+
+# Values shorter than this are not remembered: masking "a" or "12" everywhere would shred
+# the text without protecting anything a person could not guess.
+_MIN_SECRET_LENGTH = 3
+
+_names = "|".join(sorted(SECRET_FIELDS, key=len, reverse=True))
+_XML_ELEMENT = re.compile(
+    rf"(<(?P<tag>(?:[\w.-]+:)?(?:{_names}))(?:\s[^>]*)?>)(?P<value>[^<]*)(</(?P=tag)\s*>)",
+    re.IGNORECASE,
+)
+_JSON_MEMBER = re.compile(rf"(\"(?:{_names})\"\s*:\s*\")((?:[^\"\\]|\\.)*)(\")", re.IGNORECASE)
+_KEY_VALUE = re.compile(rf"(\b(?:{_names})\s*[=:]\s*)(?!\s*\")([^\s&,;<]+)", re.IGNORECASE)
+
+_known_secrets: set[str] = set()
+_known_lock = threading.Lock()
+
+
+def _variants(secret: str) -> set[str]:
+    """The spellings a secret can take in text we handle: raw, XML-escaped, URL-encoded."""
+    return {
+        secret,
+        html.escape(secret, quote=False),
+        html.escape(secret, quote=True),
+        urllib.parse.quote(secret, safe=""),
+        urllib.parse.quote_plus(secret, safe=""),
+    }
+
+
+def remember_secret(value: str | None) -> None:
+    """Mask this value wherever it appears from now on (kept in memory, never written)."""
+    if value and len(value.strip()) >= _MIN_SECRET_LENGTH:
+        with _known_lock:
+            _known_secrets.update(v for v in _variants(value) if len(v) >= _MIN_SECRET_LENGTH)
+
+
+def forget_secrets() -> None:
+    """Drop every remembered value (used between tests)."""
+    with _known_lock:
+        _known_secrets.clear()
+
+
+def redact(text: str, extra_secrets: Iterable[str] = ()) -> str:
+    """Return `text` with every secret field value and every known secret masked."""
+    if not text:
+        return text
+    text = _XML_ELEMENT.sub(lambda m: f"{m.group(1)}{MASK}{m.group(4)}", text)
+    text = _JSON_MEMBER.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", text)
+    text = _KEY_VALUE.sub(lambda m: f"{m.group(1)}{MASK}", text)
+    with _known_lock:
+        values = set(_known_secrets)
+    for extra in extra_secrets:
+        if extra and len(extra) >= _MIN_SECRET_LENGTH:
+            values |= _variants(extra)
+    # Longest first, so a secret that contains another is masked whole.
+    for value in sorted(values, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, MASK)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that renders each record's message and masks its secrets."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = redact(record.getMessage())
+        record.msg, record.args = message, None
+        if record.exc_info and record.exc_info[1] is not None:
+            formatter = logging.Formatter()
+            record.exc_text = redact(formatter.formatException(record.exc_info))
+            record.exc_info = None
+        return True

@@ -1,0 +1,1 @@
+"""The Qt user interface: the wizard, its pages, widgets and background workers."""
