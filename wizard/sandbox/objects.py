@@ -1,0 +1,164 @@
+"""Object definitions (resources/sandbox/objects.toml) and the in-memory tables that hold records.
+
+Rows are tuples of strings in the object's field order, stored XML-escaped (`&`, `<`, `>`), so
+a page is rendered by formatting a precomputed template; query literals are escaped the same
+way before they are compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, unescape
+
+from wizard.sandbox.data import require
+from wizard.sandbox.errors import SandboxDataError
+
+Row = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ObjectSpec:
+    name: str
+    label: str
+    module: str
+    id_field: str
+    fields: tuple[str, ...]
+    dates: frozenset[str] = frozenset()
+    datetimes: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+    by_upper: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def canonical(self, name: str) -> str | None:
+        """The field's own spelling for `name` (any case), or None if it has no such field."""
+        return self.by_upper.get(name.upper())
+
+
+def make_spec(name: str, entry: dict[str, object], where: str) -> ObjectSpec:
+    fields = require(entry, "fields", list, where)
+    if not fields or fields[0] != "RECORDNO":
+        raise SandboxDataError(f"{where}: the first field must be RECORDNO.")
+    id_field = require(entry, "id_field", str, where)
+    if id_field not in fields:
+        raise SandboxDataError(f"{where}: id_field '{id_field}' is not one of the fields.")
+    return ObjectSpec(
+        name=name,
+        label=require(entry, "label", str, where),
+        module=require(entry, "module", str, where),
+        id_field=id_field,
+        fields=tuple(fields),
+        dates=frozenset(entry.get("dates", ())),  # type: ignore[arg-type]
+        datetimes=frozenset(entry.get("datetimes", ())),  # type: ignore[arg-type]
+        numbers=frozenset(entry.get("numbers", ())),  # type: ignore[arg-type]
+        by_upper={f.upper(): f for f in fields},
+    )
+
+
+def esc(value: object) -> str:
+    text = "" if value is None else str(value)
+    if "&" in text or "<" in text or ">" in text:
+        return escape(text)
+    return text
+
+
+class Table:
+    """The records of one object: generated on demand (`base`) plus created, changed, deleted.
+
+    Row i has RECORDNO i + 1. `base(i)` must be a pure function of i, so paging is stable and
+    200k generated records cost no memory until read.
+    """
+
+    def __init__(
+        self,
+        spec: ObjectSpec,
+        base_count: int = 0,
+        base: Callable[[int], Row] | None = None,
+        base_locate: Callable[[str], int | None] | None = None,
+    ) -> None:
+        self.spec = spec
+        self.columns = spec.fields
+        self.position = {name: i for i, name in enumerate(spec.fields)}
+        self.base_count = base_count
+        self._base = base
+        self._base_locate = base_locate
+        self.overrides: dict[int, Row | None] = {}
+        self.extra: list[Row] = []
+        self._id_index: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return self.base_count + len(self.extra)
+
+    def row(self, index: int) -> Row | None:
+        if index in self.overrides:
+            return self.overrides[index]
+        if index < self.base_count:
+            assert self._base is not None
+            return self._base(index)
+        if 0 <= index - self.base_count < len(self.extra):
+            return self.extra[index - self.base_count]
+        return None
+
+    def rows(self) -> Iterator[tuple[int, Row]]:
+        for index in range(len(self)):
+            row = self.row(index)
+            if row is not None:
+                yield index, row
+
+    def value(self, row: Row, name: str) -> str:
+        return unescape(row[self.position[name]])
+
+    def as_dict(self, row: Row) -> dict[str, str]:
+        return {name: unescape(value) for name, value in zip(self.columns, row, strict=True)}
+
+    def find(self, field_name: str, value: str) -> int | None:
+        """Index of the first live row whose field equals `value` (unescaped), else None."""
+        wanted = esc(value)
+        if field_name == "RECORDNO":
+            index = int(value) - 1 if value.isdigit() else -1
+            return index if 0 <= index < len(self) and self.row(index) is not None else None
+        if field_name == self.spec.id_field:
+            index = self._id_index.get(wanted)
+            if index is None and self._base_locate is not None:
+                index = self._base_locate(value)
+            if index is not None:
+                row = self.row(index)
+                if row is not None and row[self.position[field_name]] == wanted:
+                    return index
+            scan: range = range(self.base_count, len(self))
+            if self._base_locate is None:
+                scan = range(len(self))
+        else:
+            scan = range(len(self))
+        column = self.position[field_name]
+        for index in scan:
+            row = self.row(index)
+            if row is not None and row[column] == wanted:
+                return index
+        return None
+
+    def append(self, values: dict[str, str]) -> int:
+        index = len(self)
+        merged = dict(values)
+        merged["RECORDNO"] = str(index + 1)
+        row = tuple(esc(merged.get(name, "")) for name in self.columns)
+        self.extra.append(row)
+        self._id_index[row[self.position[self.spec.id_field]]] = index
+        return index
+
+    def replace(self, index: int, row: Row | None) -> None:
+        self.overrides[index] = row
+        if row is not None:
+            self._id_index[row[self.position[self.spec.id_field]]] = index
+
+    def update(self, index: int, changes: dict[str, str]) -> None:
+        current = self.row(index)
+        if current is None:
+            raise KeyError(index)
+        updated = list(current)
+        for name, value in changes.items():
+            updated[self.position[name]] = esc(value)
+        self.replace(index, tuple(updated))
+
+    def pop_extra(self) -> None:
+        row = self.extra.pop()
+        self._id_index.pop(row[self.position[self.spec.id_field]], None)

@@ -1,0 +1,274 @@
+"""The read functions: readByQuery + readMore, query, read, readByName."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lxml import etree
+
+from wizard.sandbox import messages
+from wizard.sandbox.context import Context, ResultSet
+from wizard.sandbox.errors import ResultFailure
+from wizard.sandbox.objects import ObjectSpec, Row, Table, esc
+from wizard.sandbox.query import (
+    Compiler,
+    Predicate,
+    QuerySyntaxError,
+    UnknownField,
+    compile_filter,
+    compile_query,
+)
+from wizard.sandbox.render import records
+
+
+def _text(body: etree._Element, tag: str, default: str = "") -> str:
+    found = body.find(tag)
+    if found is None:
+        return default
+    return (found.text or "").strip()
+
+
+def _pagesize(body: etree._Element, maximum: int) -> int:
+    raw = _text(body, "pagesize", "100") or "100"
+    try:
+        size = int(raw)
+    except ValueError:
+        raise messages.fail("bad_pagesize", pagesize=raw, maximum=maximum) from None
+    if not 1 <= size <= maximum:
+        raise messages.fail("bad_pagesize", pagesize=raw, maximum=maximum)
+    return size
+
+
+def _return_format(ctx: Context, body: etree._Element, function: str) -> None:
+    fmt = (_text(body, "returnFormat") or _text(body, "returnformat") or "xml").lower()
+    if fmt != "xml":
+        raise messages.fail("not_simulated", function=f"{function} with returnFormat {fmt}")
+
+
+def select_fields(
+    ctx: Context, spec: ObjectSpec, text: str
+) -> tuple[tuple[str, ...], tuple[int, ...] | None]:
+    """(field names, column picks or None for every column) for a `fields` list."""
+    hidden = ctx.hidden_fields()
+    names = [n.strip() for n in text.split(",") if n.strip()] or ["*"]
+    if names == ["*"]:
+        if not hidden:
+            return spec.fields, None
+        chosen = [f for f in spec.fields if f not in hidden]
+    else:
+        chosen = []
+        for name in names:
+            canonical = spec.canonical(name)
+            if canonical is None or canonical in hidden:
+                raise messages.fail("field_not_found", field=name)
+            chosen.append(canonical)
+    position = {f: i for i, f in enumerate(spec.fields)}
+    return tuple(chosen), tuple(position[f] for f in chosen)
+
+
+def matching(ctx: Context, table: Table, predicate: Predicate | None) -> Sequence[int]:
+    """Indexes of the live rows this session may see that satisfy `predicate`, in order."""
+    entity_column = ctx.visible(table)
+    deleted = any(row is None for row in table.overrides.values())
+    if predicate is None and entity_column is None and not deleted:
+        return range(len(table))
+    entity = esc(ctx.entity)
+    out: list[int] = []
+    append = out.append
+    row_of = table.row
+    for index in range(len(table)):
+        row = row_of(index)
+        if row is None:
+            continue
+        if entity_column is not None and row[entity_column] not in ("", entity):
+            continue
+        if predicate is None or predicate(row):
+            append(index)
+    return out
+
+
+def _compile(ctx: Context, spec: ObjectSpec, table: Table, text: str) -> Predicate | None:
+    compiler = Compiler(spec, table.position, ctx.hidden_fields())
+    try:
+        return compile_query(text, compiler)
+    except UnknownField as unknown:
+        raise messages.fail("field_not_found", field=unknown.name) from None
+    except QuerySyntaxError as error:
+        raise messages.fail("bad_query", detail=str(error)) from None
+
+
+def _page(result: ResultSet, size: int) -> tuple[str, int, int]:
+    start = result.position
+    chunk = result.indices[start : start + size]
+    row_of = result.table.row
+    rows: list[Row] = [r for r in (row_of(i) for i in chunk) if r is not None]
+    result.position = start + len(chunk)
+    remaining = len(result.indices) - result.position
+    return records(result.tag, result.fields, result.picks, rows), len(chunk), remaining
+
+
+def read_by_query(ctx: Context, body: etree._Element) -> str:
+    spec = ctx.spec(_text(body, "object"))
+    ctx.check_permission(spec, "READ_BY_QUERY")
+    _return_format(ctx, body, "readByQuery")
+    size = _pagesize(body, 1000)
+    fields, picks = select_fields(ctx, spec, _text(body, "fields", "*"))
+    table = ctx.company.tables[spec.name]
+    predicate = _compile(ctx, spec, table, _text(body, "query"))
+    tag = spec.name.lower()
+    indices = matching(ctx, table, predicate)
+    result = ResultSet(table, tag, fields, picks, indices, 0, ctx.session_key, size)
+    return _answer_page(ctx, result, size, None)
+
+
+def _answer_page(ctx: Context, result: ResultSet, size: int, result_id: str | None) -> str:
+    total = len(result.indices)
+    rendered, count, remaining = _page(result, size)
+    if remaining and result_id is None:
+        result_id = ctx.results.add(result)
+    elif not remaining and result_id is not None:
+        ctx.results.drop(result_id)
+    shown_id = result_id if remaining and result_id else ""
+    return (
+        f'<data listtype="{result.tag}" count="{count}" totalcount="{total}" '
+        f'numremaining="{remaining}" resultId="{shown_id}">{rendered}</data>'
+    )
+
+
+def read_more(ctx: Context, body: etree._Element) -> str:
+    result_id = _text(body, "resultId")
+    result = ctx.results.get(result_id) if result_id else None
+    if result is None or result.session_key != ctx.session_key:
+        raise messages.fail("bad_resultid", resultid=result_id)
+    ctx.check_permission(result.table.spec, "READ_BY_QUERY")
+    return _answer_page(ctx, result, result.pagesize, result_id)
+
+
+def query(ctx: Context, body: etree._Element) -> str:
+    spec = ctx.spec(_text(body, "object"))
+    ctx.check_permission(spec, "READ_BY_QUERY")
+    options = body.find("options")
+    if options is not None and (_text(options, "returnformat") or "xml").lower() != "xml":
+        raise messages.fail("not_simulated", function="query with returnformat json/csv")
+    size = _pagesize(body, 2000)
+    raw_offset = _text(body, "offset", "0") or "0"
+    if not raw_offset.isdigit():
+        raise messages.fail("bad_offset", offset=raw_offset)
+    offset = int(raw_offset)
+    table = ctx.company.tables[spec.name]
+    compiler = Compiler(spec, table.position, ctx.hidden_fields())
+    select = body.find("select")
+    if select is None or not len(select):
+        raise messages.fail("bad_query", detail="<select> needs at least one field")
+    try:
+        filter_element = body.find("filter")
+        predicate = None
+        if filter_element is not None:
+            conditions = [c for c in filter_element if isinstance(c.tag, str)]
+            if len(conditions) != 1:
+                raise QuerySyntaxError("<filter> must hold exactly one condition")
+            predicate = compile_filter(conditions[0], compiler)
+        plain: list[str] = []
+        aggregates: list[tuple[str, str]] = []
+        for item in select:
+            if not isinstance(item.tag, str):
+                continue
+            name, _ = compiler.field((item.text or "").strip())
+            if item.tag == "field":
+                plain.append(name)
+            elif item.tag in ("count", "sum", "min", "max", "avg"):
+                aggregates.append((item.tag, name))
+            else:
+                raise QuerySyntaxError(f"<{item.tag}> is not allowed in <select>")
+        indices = list(matching(ctx, table, predicate))
+        orderby = body.find("orderby")
+        if orderby is not None:
+            for order in reversed([o for o in orderby if o.tag == "order"]):
+                name, column = compiler.field(_text(order, "field"))
+                key = compiler.key(name)
+                descending = order.find("descending") is not None
+                indices.sort(key=lambda i: key(table.row(i)[column]), reverse=descending)  # type: ignore[index]
+    except UnknownField as unknown:
+        raise messages.fail("field_not_found", field=unknown.name) from None
+    except QuerySyntaxError as error:
+        raise messages.fail("bad_query", detail=str(error)) from None
+    tag = spec.name
+    if aggregates:
+        return _aggregate(table, tag, indices, plain, aggregates, compiler)
+    total = len(indices)
+    chunk = indices[offset : offset + size]
+    picks = tuple(table.position[f] for f in plain)
+    rendered = records(tag, tuple(plain), picks, (table.row(i) for i in chunk))  # type: ignore[misc]
+    remaining = max(total - offset - len(chunk), 0)
+    return (
+        f'<data listtype="{tag}" totalcount="{total}" offset="{offset}" count="{len(chunk)}" '
+        f'numremaining="{remaining}">{rendered}</data>'
+    )
+
+
+def _aggregate(
+    table: Table,
+    tag: str,
+    indices: list[int],
+    plain: list[str],
+    aggregates: list[tuple[str, str]],
+    compiler: Compiler,
+) -> str:
+    if plain:
+        raise messages.fail("bad_query", detail="grouping by fields is not simulated")
+    parts = []
+    for function, name in aggregates:
+        column = table.position[name]
+        values = [table.row(i)[column] for i in indices]  # type: ignore[index]
+        if function == "count":
+            value = str(sum(1 for v in values if v != ""))
+        else:
+            numbers = [float(v) for v in values if v != ""]
+            if not numbers:
+                value = ""
+            elif function == "sum":
+                value = f"{sum(numbers):.2f}"
+            elif function == "avg":
+                value = f"{sum(numbers) / len(numbers):.2f}"
+            elif function == "min":
+                value = f"{min(numbers):g}"
+            else:
+                value = f"{max(numbers):g}"
+        label = f"{function.upper()}.{name}"
+        parts.append(f"<{label}>{value}</{label}>")
+    return (
+        f'<data listtype="{tag}" totalcount="1" offset="0" count="1" numremaining="0">'
+        f"<{tag}>{''.join(parts)}</{tag}></data>"
+    )
+
+
+def _read_keys(ctx: Context, body: etree._Element, by_name: bool) -> str:
+    spec = ctx.spec(_text(body, "object"))
+    ctx.check_permission(spec, "READ_BY_NAME" if by_name else "READ")
+    _return_format(ctx, body, "readByName" if by_name else "read")
+    fields, picks = select_fields(ctx, spec, _text(body, "fields", "*"))
+    table = ctx.company.tables[spec.name]
+    keys = [k.strip() for k in _text(body, "keys").split(",") if k.strip()]
+    entity_column = ctx.visible(table)
+    rows: list[Row] = []
+    for key in keys:
+        index = table.find(spec.id_field if by_name else "RECORDNO", key)
+        row = table.row(index) if index is not None else None
+        if row is None:
+            continue
+        if entity_column is not None and row[entity_column] not in ("", esc(ctx.entity)):
+            continue
+        rows.append(row)
+    rendered = records(spec.name, fields, picks, rows)
+    return f'<data listtype="{spec.name.lower()}" count="{len(rows)}">{rendered}</data>'
+
+
+def read(ctx: Context, body: etree._Element) -> str:
+    return _read_keys(ctx, body, by_name=False)
+
+
+def read_by_name(ctx: Context, body: etree._Element) -> str:
+    return _read_keys(ctx, body, by_name=True)
+
+
+__all__ = ["ResultFailure", "query", "read", "read_by_name", "read_by_query", "read_more"]

@@ -1,0 +1,190 @@
+"""`Sandbox`: the simulated Intacct company behind a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from types import TracebackType
+
+from wizard.sandbox.company import Company
+from wizard.sandbox.gateway import LOGIN_PATH, Gateway
+from wizard.sandbox.scenarios import SCENARIOS, check_names
+from wizard.sandbox.server import ADMIN_PATH, RateLimiter, SandboxServer
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What an integration needs to sign in to the demo company (fixed, public demo values)."""
+
+    sender_id: str
+    sender_password: str
+    company_id: str
+    user_id: str
+    user_password: str
+    entities: tuple[str, ...]
+
+
+class Sandbox:
+    """The demo company served on 127.0.0.1; use as a context manager or start()/stop()."""
+
+    def __init__(
+        self,
+        scenarios: Iterable[str] = (),
+        records: int | None = None,
+        latency_ms: float | None = None,
+        session_timeout_s: float | None = None,
+        max_in_flight: int | None = 2,
+        rate_limit_per_s: float | None = None,
+        port: int = 0,
+    ) -> None:
+        if records is not None and records < 0:
+            raise ValueError("records must be 0 or more.")
+        if max_in_flight is not None and max_in_flight < 1:
+            raise ValueError("max_in_flight must be 1 or more.")
+        self._scenarios = check_names(list(scenarios))
+        self._scenario_lock = threading.Lock()
+        self.company = Company(records=records)
+        self.latency_ms = latency_ms
+        self.max_in_flight = max_in_flight or self.company.max_in_flight
+        self._limiter = RateLimiter(rate_limit_per_s) if rate_limit_per_s else None
+        self._in_flight = 0
+        self._flight_lock = threading.Lock()
+        self.port = port
+        self.gateway = Gateway(
+            self.company, lambda: self._scenarios, lambda: self.base_url, session_timeout_s
+        )
+        self._server: SandboxServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def start(self) -> Sandbox:
+        if self._server is not None:
+            return self
+        self._server = SandboxServer(self, self.port)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="intacct-sandbox",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until interrupted (for the `sandbox` command)."""
+        if self._server is None:
+            self._server = SandboxServer(self, self.port)
+            self.port = self._server.server_address[1]
+        try:
+            self._server.serve_forever(poll_interval=0.2)
+        finally:
+            self._server.server_close()
+            self._server = None
+
+    def bind(self) -> None:
+        """Open the listening socket now (so `endpoint` is known before serving)."""
+        if self._server is None:
+            self._server = SandboxServer(self, self.port)
+            self.port = self._server.server_address[1]
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- addresses and credentials ---------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def endpoint(self) -> str:
+        """The login endpoint (getAPISession answers with a different, session endpoint)."""
+        return self.base_url + LOGIN_PATH
+
+    @property
+    def admin_url(self) -> str:
+        return self.base_url + ADMIN_PATH
+
+    @property
+    def credentials(self) -> Credentials:
+        company = self.company
+        company_id = company.id
+        if "company-id-trailing-blank" in self._scenarios:
+            company_id += " "
+        return Credentials(
+            sender_id=company.sender_id,
+            sender_password=company.sender_password,
+            company_id=company_id,
+            user_id=company.user_id,
+            user_password=company.user_password,
+            entities=tuple(e.id for e in company.entities),
+        )
+
+    # -- scenarios -------------------------------------------------------------------------
+
+    @property
+    def scenarios(self) -> frozenset[str]:
+        return self._scenarios
+
+    def enable(self, name: str) -> None:
+        self.change_scenarios(enable=[name])
+
+    def disable(self, name: str) -> None:
+        self.change_scenarios(disable=[name])
+
+    def set_scenarios(self, names: Iterable[str]) -> None:
+        wanted = check_names(list(names))
+        with self._scenario_lock:
+            self._scenarios = wanted
+
+    def change_scenarios(self, enable: object = (), disable: object = ()) -> frozenset[str]:
+        on, off = check_names(enable), check_names(disable)
+        with self._scenario_lock:
+            self._scenarios = (self._scenarios | on) - off
+            return self._scenarios
+
+    def expire_sessions(self) -> None:
+        """End every open session now, as a session timeout in Intacct would."""
+        self.gateway.expire_sessions()
+
+    # -- limits (used by the server) --------------------------------------------------------
+
+    def rate_allows(self) -> bool:
+        return self._limiter is None or self._limiter.allow()
+
+    def enter(self) -> bool:
+        with self._flight_lock:
+            if self._in_flight >= self.max_in_flight:
+                return False
+            self._in_flight += 1
+            return True
+
+    def leave(self) -> None:
+        with self._flight_lock:
+            self._in_flight -= 1
+
+    def delay_s(self) -> float:
+        delay = (self.latency_ms or 0) / 1000
+        if "slow-responses" in self._scenarios:
+            delay += float(SCENARIOS["slow-responses"].params.get("delay_s", 1.0))
+        return delay

@@ -1,0 +1,195 @@
+"""The HTTP side: a loopback-only threading server, transport faults, limits and the admin call."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+from wizard.sandbox import messages
+from wizard.sandbox.gateway import LOGIN_PATH
+from wizard.sandbox.render import control_failure, gateway_failure
+from wizard.sandbox.scenarios import SCENARIOS
+
+if TYPE_CHECKING:
+    from wizard.sandbox.sandbox import Sandbox
+
+ADMIN_PATH = "/sandbox/admin/scenarios"
+XML_TYPE = "text/xml; charset=UTF-8"
+LOOPBACK = ("127.0.0.1", "::1")
+
+_CDN_PAGE = """<!DOCTYPE html>
+<html lang="en-US"><head><title>{title}</title></head>
+<body><div id="cf-wrapper"><div id="cf-error-details" class="cf-error-details-wrapper">
+<h1>{title}</h1><p>{text}</p><p>Ray ID: 0000000000000000 &bull; sandbox</p>
+</div></div></body></html>
+"""
+
+
+class RateLimiter:
+    """A token bucket: `rate` requests per second on average, bursts up to `rate`."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self.tokens = max(rate, 1.0)
+        self.updated = time.monotonic()
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        with self._lock:
+            now = time.monotonic()
+            self.tokens = min(max(self.rate, 1.0), self.tokens + (now - self.updated) * self.rate)
+            self.updated = now
+            if self.tokens >= 1.0:
+                self.tokens -= 1.0
+                return True
+            return False
+
+
+class SandboxServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = False
+
+    def __init__(self, sandbox: Sandbox, port: int) -> None:
+        self.sandbox = sandbox
+        super().__init__(("127.0.0.1", port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Connections a client drops (or the sandbox drops on purpose) are not errors."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: SandboxServer
+    server_version = "IntacctSandbox/1.0"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        """Quiet: the sandbox never logs requests (they hold passwords)."""
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _path(self) -> str:
+        return self.path.split("?", 1)[0]
+
+    def _is_gateway(self, path: str) -> bool:
+        return path in (LOGIN_PATH, self.server.sandbox.gateway.session_path)
+
+    # -- methods ---------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        path = self._path()
+        if path == ADMIN_PATH:
+            self._admin(None)
+        elif self._is_gateway(path):
+            # GET is blocked by the real gateway (developer.intacct.com); the exact status and
+            # body it answers are not documented: 405 is chosen for the sandbox.
+            self._send(
+                405,
+                b"The XML gateway accepts POST requests only.\n",
+                "text/plain",
+                {"Allow": "POST"},
+            )
+        else:
+            self._send(404, b"Not found\n", "text/plain")
+
+    def do_POST(self) -> None:
+        path = self._path()
+        body = self._body()
+        if path == ADMIN_PATH:
+            self._admin(body)
+        elif self._is_gateway(path):
+            self._gateway(body, path)
+        else:
+            self._send(404, b"Not found\n", "text/plain")
+
+    def _admin(self, body: bytes | None) -> None:
+        sandbox = self.server.sandbox
+        if self.client_address[0] not in LOOPBACK:
+            self._send(403, b"The admin call is for loopback clients only.\n", "text/plain")
+            return
+        if body is not None:
+            try:
+                change = json.loads(body or b"{}")
+                if not isinstance(change, dict):
+                    raise ValueError("Send a JSON object with 'enable' and/or 'disable' lists.")
+                enable = change.get("enable", [])
+                disable = change.get("disable", [])
+                sandbox.change_scenarios(enable=enable, disable=disable)
+            except ValueError as error:
+                answer = json.dumps({"error": str(error)}).encode()
+                self._send(400, answer, "application/json")
+                return
+        answer = json.dumps({"scenarios": sorted(sandbox.scenarios)}).encode()
+        self._send(200, answer, "application/json")
+
+    def _gateway(self, body: bytes, path: str) -> None:
+        sandbox = self.server.sandbox
+        active = sandbox.scenarios
+        if "html-error-pages" in active:
+            page = _CDN_PAGE.format(
+                title="Error 502: Bad gateway", text="The web server reported a bad gateway error."
+            )
+            self._send(
+                SCENARIOS["html-error-pages"].http_status or 502,
+                page.encode(),
+                "text/html; charset=UTF-8",
+            )
+            return
+        if "server-error" in active:
+            text = str(SCENARIOS["server-error"].params.get("body", "Service Unavailable"))
+            self._send(SCENARIOS["server-error"].http_status or 503, text.encode(), "text/plain")
+            return
+        if "rate-limited" in active or not sandbox.rate_allows():
+            retry = str(SCENARIOS["rate-limited"].params.get("retry_after_s", 1))
+            error = messages.error("rate_limited")
+            self._send(429, gateway_failure(error), XML_TYPE, {"Retry-After": retry})
+            return
+        if not sandbox.enter():
+            self._send(200, control_failure([messages.error("too_many_operations")]), XML_TYPE)
+            return
+        try:
+            delay = sandbox.delay_s()
+            if delay:
+                time.sleep(delay)
+            answer = sandbox.gateway.handle(body, path)
+        finally:
+            sandbox.leave()
+        if "cdn-timeout-524" in active:
+            page = _CDN_PAGE.format(
+                title="Error 524: A timeout occurred",
+                text="The origin web server timed out responding to this request.",
+            )
+            self._send(524, page.encode(), "text/html; charset=UTF-8")
+            return
+        if "dropped-connections" in active:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        if "truncated-responses" in active:
+            answer = answer[: len(answer) // 2]
+        self._send(200, answer, XML_TYPE)
