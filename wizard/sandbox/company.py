@@ -381,7 +381,11 @@ class Company:
 
     def mark_unique(self, controlid: str) -> None:
         self.unique_controlids[controlid] = b""
-        self._remember(lambda: self.unique_controlids.pop(controlid, None))
+
+        def undo() -> None:
+            self.unique_controlids.pop(controlid, None)
+
+        self._remember(undo)
 
     @staticmethod
     def _restore(table: Table, index: int, before: object) -> None:

@@ -6,7 +6,7 @@ import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from wizard.sandbox import messages
 from wizard.sandbox.company import Company
@@ -66,8 +66,6 @@ class Context:
     session_key: str
     results: ResultSets
     base_url: str
-    new_session: object = None  # callable(entity) -> (sessionid, endpoint); set by the gateway
-    extra: dict[str, object] = field(default_factory=dict)
 
     def on(self, name: str) -> bool:
         return name in self.scenarios

@@ -20,8 +20,8 @@ def _catalogue(folder: Path | None = None) -> dict[str, dict[str, str]]:
     return entries  # type: ignore[no-any-return]
 
 
-def error(key: str, **values: object) -> GatewayError:
-    entry = _catalogue()[key]
+def error(which: str, /, **values: object) -> GatewayError:
+    entry = _catalogue()[which]
     fill = {k: str(v) for k, v in values.items()}
     formatter = string.Formatter()
     return GatewayError(
@@ -31,5 +31,5 @@ def error(key: str, **values: object) -> GatewayError:
     )
 
 
-def fail(key: str, **values: object) -> ResultFailure:
-    return ResultFailure(error(key, **values))
+def fail(which: str, /, **values: object) -> ResultFailure:
+    return ResultFailure(error(which, **values))

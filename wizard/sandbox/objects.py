@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from xml.sax.saxutils import escape, unescape
 
 from wizard.sandbox.data import require
@@ -34,7 +35,7 @@ class ObjectSpec:
         return self.by_upper.get(name.upper())
 
 
-def make_spec(name: str, entry: dict[str, object], where: str) -> ObjectSpec:
+def make_spec(name: str, entry: dict[str, Any], where: str) -> ObjectSpec:
     fields = require(entry, "fields", list, where)
     if not fields or fields[0] != "RECORDNO":
         raise SandboxDataError(f"{where}: the first field must be RECORDNO.")
@@ -47,9 +48,9 @@ def make_spec(name: str, entry: dict[str, object], where: str) -> ObjectSpec:
         module=require(entry, "module", str, where),
         id_field=id_field,
         fields=tuple(fields),
-        dates=frozenset(entry.get("dates", ())),  # type: ignore[arg-type]
-        datetimes=frozenset(entry.get("datetimes", ())),  # type: ignore[arg-type]
-        numbers=frozenset(entry.get("numbers", ())),  # type: ignore[arg-type]
+        dates=frozenset(entry.get("dates", ())),
+        datetimes=frozenset(entry.get("datetimes", ())),
+        numbers=frozenset(entry.get("numbers", ())),
         by_upper={f.upper(): f for f in fields},
     )
 
@@ -117,13 +118,13 @@ class Table:
             index = int(value) - 1 if value.isdigit() else -1
             return index if 0 <= index < len(self) and self.row(index) is not None else None
         if field_name == self.spec.id_field:
-            index = self._id_index.get(wanted)
-            if index is None and self._base_locate is not None:
-                index = self._base_locate(value)
-            if index is not None:
-                row = self.row(index)
+            known = self._id_index.get(wanted)
+            if known is None and self._base_locate is not None:
+                known = self._base_locate(value)
+            if known is not None:
+                row = self.row(known)
                 if row is not None and row[self.position[field_name]] == wanted:
-                    return index
+                    return known
             scan: range = range(self.base_count, len(self))
             if self._base_locate is None:
                 scan = range(len(self))

@@ -136,7 +136,7 @@ class Compiler:
         return lambda r: key(r[i]) in wanted
 
     def like(self, name: str, pattern: str, negate: bool = False) -> Predicate:
-        canonical, i = self.field(name)
+        _canonical, i = self.field(name)
         parts = [re.escape(p) for p in esc(pattern).split("%")]
         regex = re.compile(
             "^" + ".*".join(p.replace("_", ".") for p in parts) + "$", re.IGNORECASE | re.DOTALL

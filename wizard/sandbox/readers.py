@@ -170,9 +170,7 @@ def query(ctx: Context, body: etree._Element) -> str:
             predicate = compile_filter(conditions[0], compiler)
         plain: list[str] = []
         aggregates: list[tuple[str, str]] = []
-        for item in select:
-            if not isinstance(item.tag, str):
-                continue
+        for item in select.iterchildren("*"):
             name, _ = compiler.field((item.text or "").strip())
             if item.tag == "field":
                 plain.append(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -66,7 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: SandboxServer
     server_version = "IntacctSandbox/1.0"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the sandbox never logs requests (they hold passwords)."""
 
     # -- plumbing --------------------------------------------------------------------------
@@ -185,10 +186,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if "dropped-connections" in active:
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         if "truncated-responses" in active:
             answer = answer[: len(answer) // 2]

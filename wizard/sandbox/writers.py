@@ -53,9 +53,13 @@ def create(ctx: Context, body: etree._Element) -> str:
             continue
         values = _values(ctx, node, obj)
         check_smart_rule(ctx, obj)
-        if obj == "CREDITCARD" and ctx.on("liability-account-entity-level") and not ctx.entity:
-            if values.get("LIABILITYTYPE", "Liability").lower() == "liability":
-                raise ResultFailure(ctx.scenario("liability-account-entity-level").error())
+        if (
+            obj == "CREDITCARD"
+            and ctx.on("liability-account-entity-level")
+            and not ctx.entity
+            and values.get("LIABILITYTYPE", "Liability").lower() == "liability"
+        ):
+            raise ResultFailure(ctx.scenario("liability-account-entity-level").error())
         id_value = values.get(spec.id_field, "")
         if not id_value:
             raise messages.fail("required", field=f"{spec.label} ID")
@@ -65,7 +69,8 @@ def create(ctx: Context, body: etree._Element) -> str:
                 messages.error("duplicate_id", label=spec.label, value=id_value),
                 messages.error("could_not_create", label=spec.label),
             )
-        values.setdefault("STATUS", "active") if "STATUS" in spec.fields else None
+        if "STATUS" in spec.fields:
+            values.setdefault("STATUS", "active")
         if "MEGAENTITYID" in spec.fields and obj != "CUSTOMER":
             values.setdefault("MEGAENTITYID", ctx.entity)
         recordno = ctx.company.insert(obj, values)
