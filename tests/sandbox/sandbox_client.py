@@ -1,0 +1,99 @@
+"""Helpers for talking to the sandbox the way any client would: XML over real HTTP.
+
+Answers are read with plain lxml XPath here, never with wizard.gateway, so a bug in the
+client cannot hide the same bug in the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import httpx
+from lxml import etree
+
+from wizard.sandbox import Credentials, Sandbox
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes
+
+    @property
+    def xml(self) -> etree._Element:
+        return etree.fromstring(self.body, etree.XMLParser(resolve_entities=False))
+
+    def first(self, path: str) -> str:
+        found = self.xml.xpath(path)
+        assert found, f"{path} not in answer: {self.body[:600]!r}"
+        value = found[0]
+        return value if isinstance(value, str) else (value.text or "")
+
+    def all(self, path: str) -> list[str]:
+        return [v if isinstance(v, str) else (v.text or "") for v in self.xml.xpath(path)]
+
+
+def request_xml(
+    creds: Credentials,
+    functions: str,
+    *,
+    session: str | None = None,
+    entity: str | None = None,
+    transaction: bool = False,
+    uniqueid: bool = False,
+    company_id: str | None = None,
+    user_password: str | None = None,
+) -> bytes:
+    if session is not None:
+        auth = f"<sessionid>{escape(session)}</sessionid>"
+    else:
+        location = f"<locationid>{entity}</locationid>" if entity else ""
+        auth = (
+            f"<login><userid>{creds.user_id}</userid>"
+            f"<companyid>{escape(company_id if company_id is not None else creds.company_id)}</companyid>"
+            f"<password>{escape(user_password or creds.user_password)}</password>{location}</login>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><request><control>'
+        f"<senderid>{creds.sender_id}</senderid><password>{escape(creds.sender_password)}</password>"
+        f"<controlid>test-control</controlid><uniqueid>{'true' if uniqueid else 'false'}</uniqueid>"
+        "<dtdversion>3.0</dtdversion><includewhitespace>false</includewhitespace></control>"
+        f'<operation transaction="{"true" if transaction else "false"}">'
+        f"<authentication>{auth}</authentication><content>{functions}</content></operation>"
+        "</request>"
+    ).encode()
+
+
+def fn(body: str, controlid: str = "f1") -> str:
+    return f'<function controlid="{controlid}">{body}</function>'
+
+
+class Client:
+    """A plain HTTP client for the sandbox (httpx, no product code)."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.http = httpx.Client(timeout=10)
+
+    def post(self, body: bytes, url: str | None = None) -> Answer:
+        response = self.http.post(
+            url or self.sandbox.endpoint,
+            content=body,
+            headers={"Content-Type": "application/xml"},
+        )
+        return Answer(response.status_code, response.content)
+
+    def call(self, *functions: str, **options: object) -> Answer:
+        url = options.pop("url", None)
+        creds = options.pop("creds", None) or self.sandbox.credentials
+        body = request_xml(creds, "".join(functions), **options)  # type: ignore[arg-type]
+        return self.post(body, url)  # type: ignore[arg-type]
+
+    def session(self, entity: str | None = None) -> tuple[str, str]:
+        answer = self.call(fn("<getAPISession/>"), entity=entity)
+        return answer.first("//api/sessionid"), answer.first("//api/endpoint")
+
+    def close(self) -> None:
+        self.http.close()
