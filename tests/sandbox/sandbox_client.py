@@ -6,7 +6,6 @@ client cannot hide the same bug in the server.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -50,9 +49,10 @@ def request_xml(
         auth = f"<sessionid>{escape(session)}</sessionid>"
     else:
         location = f"<locationid>{entity}</locationid>" if entity else ""
+        company = company_id if company_id is not None else creds.company_id
         auth = (
             f"<login><userid>{creds.user_id}</userid>"
-            f"<companyid>{escape(company_id if company_id is not None else creds.company_id)}</companyid>"
+            f"<companyid>{escape(company)}</companyid>"
             f"<password>{escape(user_password or creds.user_password)}</password>{location}</login>"
         )
     return (
