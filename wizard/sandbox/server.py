@@ -84,8 +84,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for key, value in (headers or {}).items():
             self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
+        # Headers and body in one write: no Nagle / delayed-ACK stall between them.
+        self._headers_buffer.append(b"\r\n" + body)
+        self.flush_headers()
 
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
