@@ -79,14 +79,19 @@ class _Handler(BaseHTTPRequestHandler):
         content_type: str,
         headers: dict[str, str] | None = None,
     ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        # Headers and body in one write: no Nagle / delayed-ACK stall between them.
-        self._headers_buffer.append(b"\r\n" + body)
-        self.flush_headers()
+        reason = self.responses.get(status, ("A Timeout Occurred" if status == 524 else "",))[0]
+        lines = [
+            f"{self.protocol_version} {status} {reason}",
+            f"Server: {self.version_string()}",
+            f"Date: {self.date_time_string()}",
+            f"Content-Type: {content_type}",
+            f"Content-Length: {len(body)}",
+        ]
+        lines += [f"{key}: {value}" for key, value in (headers or {}).items()]
+        if self.close_connection:
+            lines.append("Connection: close")
+        # Status, headers and body in one write: no Nagle / delayed-ACK stall between them.
+        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
 
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
