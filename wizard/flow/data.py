@@ -1,0 +1,85 @@
+"""What the wizard has gathered so far: one immutable value, replaced page by page.
+
+Secrets never live here. Passwords go from the Credentials page straight to the OS keyring, so
+this value can be logged, copied onto the Back stack and shown in a report as it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Route(enum.StrEnum):
+    """The three ways through the wizard, chosen on the Welcome page."""
+
+    NEW = "new"  # set up a new connection
+    DIAGNOSE = "diagnose"  # check a saved connection
+    DEMO = "demo"  # the built-in sandbox company
+
+
+class PermissionModel(enum.StrEnum):
+    """How the Intacct company grants permissions (Company > Setup > Configuration)."""
+
+    USER_BASED = "user-based"
+    ROLE_BASED = "role-based"
+
+
+@dataclass(frozen=True)
+class WizardData:
+    """Everything the pages have decided so far. Replace it, never mutate it."""
+
+    route: Route | None = None
+    profile: str | None = None  # the saved connection being diagnosed or created
+    permission_model: PermissionModel | None = None
+    prepared_steps: frozenset[str] = frozenset()  # checklist step ids the admin ticked
+    company_id: str = ""
+    user_id: str = ""
+    sender_id: str = ""
+    entity_id: str = ""  # typed on Credentials; empty means the top level
+    credentials_saved: bool = False
+    connection_ok: bool | None = None  # None until the connection test has run
+    entities: tuple[str, ...] = ()  # entities the user can reach, found by the test
+    entity_choice: str | None = None  # chosen on the Entity page; "" means the top level
+    flows: tuple[str, ...] = ()
+    sync_finished: bool = False
+    retry_requested: bool = False
+    extra: tuple[tuple[str, str], ...] = field(default=())  # room for later pages, as pairs
+
+    def replace(self, **changes: Any) -> WizardData:
+        return dataclasses.replace(self, **changes)
+
+    # Derived facts the flow's requirements refer to by name (see pages.PageSpec.needs).
+
+    @property
+    def connection_ready(self) -> bool:
+        """Whether there is something to test: demo company, saved profile, or saved secrets."""
+        if self.route is Route.DEMO:
+            return True
+        if self.route is Route.DIAGNOSE:
+            return bool(self.profile)
+        return self.credentials_saved and bool(self.company_id and self.user_id and self.sender_id)
+
+    @property
+    def tested(self) -> bool:
+        return self.connection_ok is not None
+
+    @property
+    def entity_decided(self) -> bool:
+        return not self.entities or self.entity_choice is not None
+
+    def describe(self) -> dict[str, object]:
+        """A plain summary for logs and reports (there is nothing secret in it)."""
+        summary: dict[str, object] = {}
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, enum.Enum):
+                value = value.value
+            elif isinstance(value, frozenset):
+                value = sorted(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            summary[item.name] = value
+        return summary

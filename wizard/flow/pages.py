@@ -1,0 +1,116 @@
+"""The pages of the wizard, what each one needs before it can be shown, and what follows it.
+
+This table is the whole navigation map. The Qt wizard's `nextId()` only calls `next_page()`.
+
+Routes (chosen on Welcome):
+- new:      Welcome → Prepare → Credentials → Test → [Entity] → Mappings → First sync → Done
+            (Entity is skipped when the company has no entities to choose from)
+- demo:     Welcome → Test → [Entity] → Mappings → First sync → Done (nothing to prepare, the
+            sandbox supplies the credentials)
+- diagnose: Welcome → Test → Findings → [Retry failed records]
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from wizard.flow.data import Route, WizardData
+
+
+class PageId(enum.IntEnum):
+    """Stable page ids; the Qt wizard uses the same numbers for its page ids."""
+
+    WELCOME = 0
+    PREPARE = 1
+    CREDENTIALS = 2
+    TEST = 3
+    ENTITY = 4
+    MAPPINGS = 5
+    FIRST_SYNC = 6
+    DONE = 7
+    FINDINGS = 8
+    RETRY = 9
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its title, the facts it needs (WizardData attribute names that must be true)
+    and the rule that picks the page after it (None: this is the last page)."""
+
+    page: PageId
+    title: str
+    needs: tuple[str, ...]
+    follow: Callable[[WizardData], PageId | None]
+
+
+def _after_welcome(data: WizardData) -> PageId | None:
+    if data.route is Route.NEW:
+        return PageId.PREPARE
+    if data.route in (Route.DIAGNOSE, Route.DEMO):
+        return PageId.TEST
+    return None
+
+
+def _after_test(data: WizardData) -> PageId:
+    if data.route is Route.DIAGNOSE:
+        return PageId.FINDINGS
+    # A company without entities has nothing to choose: go straight to the mappings. Until the
+    # test has run the Entity page stays on the plan, so "Step X of Y" does not jump.
+    return PageId.ENTITY if data.entities or not data.tested else PageId.MAPPINGS
+
+
+def _after_findings(data: WizardData) -> PageId | None:
+    return PageId.RETRY if data.retry_requested else None
+
+
+def _then(page: PageId | None) -> Callable[[WizardData], PageId | None]:
+    return lambda _data: page
+
+
+PAGES: Mapping[PageId, PageSpec] = {
+    spec.page: spec
+    for spec in (
+        PageSpec(PageId.WELCOME, "Welcome", (), _after_welcome),
+        PageSpec(PageId.PREPARE, "Prepare Intacct", ("route",), _then(PageId.CREDENTIALS)),
+        PageSpec(PageId.CREDENTIALS, "Sign-in details", ("route",), _then(PageId.TEST)),
+        PageSpec(PageId.TEST, "Test the connection", ("connection_ready",), _after_test),
+        PageSpec(PageId.ENTITY, "Choose the entity", ("connection_ok",), _then(PageId.MAPPINGS)),
+        PageSpec(
+            PageId.MAPPINGS,
+            "Data and mappings",
+            ("connection_ok", "entity_decided"),
+            _then(PageId.FIRST_SYNC),
+        ),
+        PageSpec(
+            PageId.FIRST_SYNC,
+            "First sync",
+            ("connection_ok", "entity_decided", "flows"),
+            _then(PageId.DONE),
+        ),
+        PageSpec(PageId.DONE, "Done", ("sync_finished",), _then(None)),
+        PageSpec(PageId.FINDINGS, "Findings", ("tested",), _after_findings),
+        PageSpec(PageId.RETRY, "Retry failed records", ("connection_ok",), _then(None)),
+    )
+}
+
+
+def next_page(page: PageId, data: WizardData) -> PageId | None:
+    """The page that follows `page` given `data`, or None when `page` is the last one."""
+    return PAGES[page].follow(data)
+
+
+def missing(page: PageId, data: WizardData) -> tuple[str, ...]:
+    """The needs of `page` that `data` does not meet yet (empty: the page may be shown)."""
+    return tuple(name for name in PAGES[page].needs if not getattr(data, name))
+
+
+def planned_pages(data: WizardData, start: PageId = PageId.WELCOME) -> tuple[PageId, ...]:
+    """The pages of the route `data` is on, from `start` to the end, for "Step X of Y"."""
+    pages = [start]
+    following = next_page(start, data)
+    while following is not None and following not in pages:
+        pages.append(following)
+        following = next_page(following, data)
+    return tuple(pages)
