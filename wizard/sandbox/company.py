@@ -17,6 +17,7 @@ from wizard.sandbox.data import load_toml, require
 from wizard.sandbox.errors import SandboxDataError
 from wizard.sandbox.generator import CustomerRef, Generator, GeneratorSettings, prefixed_locator
 from wizard.sandbox.objects import ObjectSpec, Table, esc, make_spec
+from wizard.sandbox.render import record_template
 
 REFERENCE_MODIFIED = "01/02/2024 09:00:00"
 RIGHTS = {"all": "List|View|Add|Edit|Delete", "read": "List|View"}
@@ -323,6 +324,9 @@ class Company:
         self.generator = gen = Generator(settings)
         self.tables["ARINVOICE"] = Table(
             self.specs["ARINVOICE"], invoices, gen.invoice, gen.locate_invoice
+        )
+        self.tables["ARINVOICE"].base_xml = gen.invoice_renderer(
+            record_template("arinvoice", self.specs["ARINVOICE"].fields)
         )
         self.tables["ARPYMT"] = Table(self.specs["ARPYMT"], gen.payments, gen.payment)
         self.tables["ARADJUSTMENT"] = Table(

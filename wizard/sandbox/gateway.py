@@ -333,7 +333,7 @@ class Gateway:
         functions = operation.findall("content/function")
         transaction = operation.get("transaction") == "true"
         outcomes = self._run_all(ctx, functions, transaction, unique)
-        return head + "".join(outcomes) + "</operation>"
+        return "".join([head, *outcomes, "</operation>"])
 
     def _run_all(
         self, ctx: Context, functions: list[etree._Element], transaction: bool, unique: bool

@@ -65,12 +65,24 @@ def invoice_number(prefix: str, index: int) -> str:
 
 
 class Generator:
+    """Records are built from integer seconds since the start of the history and lookup tables
+    of precomputed date and clock strings: strftime per field would be the bottleneck."""
+
     def __init__(self, settings: GeneratorSettings) -> None:
         self.s = settings
         self.start = settings.as_of - timedelta(days=settings.history_days)
         self.span = settings.history_days * 86400
         self.customers = settings.customers
         self._escaped = [(esc(c.name), esc(c.entity_name)) for c in settings.customers]
+        self._terms = [
+            int(c.terms[1:]) if c.terms[1:].isdigit() else 30 for c in settings.customers
+        ]
+        days = settings.history_days + 400
+        self._days = [(self.start + timedelta(days=d)).strftime("%m/%d/%Y") for d in range(days)]
+        self._clock = [
+            f"{h:02d}:{m:02d}:{sec:02d}" for h in range(24) for m in range(60) for sec in range(60)
+        ]
+        self._last_day = settings.history_days - 1
 
     @property
     def payments(self) -> int:
@@ -80,22 +92,36 @@ class Generator:
     def adjustments(self) -> int:
         return (self.s.invoices * self.s.adjustment_percent) // 100
 
-    def _invoice_core(self, i: int) -> tuple[int, datetime, int, int]:
+    def _invoice_core(self, i: int) -> tuple[int, int, int, int]:
+        """(hash, seconds since the history start, amount in cents, customer index)."""
         h = _hash(self.s.seed, i)
-        when = self.start + timedelta(seconds=(i * self.span) // max(self.s.invoices, 1) + h % 3600)
+        seconds = (i * self.span) // max(self.s.invoices, 1) + h % 3600
         cents = 5000 + (h >> 7) % 1_500_000
-        return h, when, cents, h % len(self.customers)
+        return h, seconds, cents, h % len(self.customers)
+
+    def _stamp(self, seconds: int) -> str:
+        day, clock = divmod(seconds, 86400)
+        return f"{self._days[day]} {self._clock[clock]}"
 
     def invoice(self, i: int) -> Row:
-        h, when, cents, c = self._invoice_core(i)
+        # The hot path of every invoice pull: _invoice_core and _hash inlined.
+        s = self.s
+        x = (i * _MIX + s.seed) & 0xFFFFFFFF
+        x ^= x >> 15
+        x = (x * 0x2C1B3C6D) & 0xFFFFFFFF
+        h = x ^ (x >> 12)
+        seconds = (i * self.span) // (s.invoices or 1) + h % 3600
+        cents = 5000 + (h >> 7) % 1_500_000
+        c = h % len(self.customers)
         customer = self.customers[c]
         name, entity_name = self._escaped[c]
-        terms_days = int(customer.terms[1:]) if customer.terms[1:].isdigit() else 30
-        due = when + timedelta(days=terms_days)
+        day = seconds // 86400
+        created = self._days[day]
         amount = f"{cents // 100}.{cents % 100:02d}"
-        paid = _every(self.s.payment_percent, i)
-        modified = when + timedelta(seconds=h % 7200)
-        number = invoice_number(self.s.invoice_prefix, i)
+        percent = s.payment_percent
+        paid = (i * percent) // 100 != ((i + 1) * percent) // 100
+        number = f"{s.invoice_prefix}{i + 1:07d}"
+        modified = seconds + h % 7200
         return (
             str(i + 1),
             number,
@@ -103,11 +129,11 @@ class Generator:
             "Paid" if paid else "Posted",
             customer.id,
             name,
-            when.strftime("%m/%d/%Y"),
-            when.strftime("%m/%d/%Y"),
-            due.strftime("%m/%d/%Y"),
+            created,
+            created,
+            self._days[day + self._terms[c]],
             customer.terms,
-            self.s.descriptions[h % len(self.s.descriptions)],
+            s.descriptions[h % len(s.descriptions)],
             customer.currency,
             customer.currency,
             amount,
@@ -119,15 +145,73 @@ class Generator:
             entity_name,
             "4.AR",
             "",
-            modified.strftime("%m/%d/%Y %H:%M:%S"),
+            f"{self._days[modified // 86400]} {self._clock[modified % 86400]}",
         )
+
+    # Positions of the invoice fields that depend only on the customer (or never change).
+    _INVOICE_FIXED = (4, 5, 9, 11, 12, 17, 18, 19, 20, 21)
+
+    def invoice_renderer(self, template: str) -> Callable[[int], str]:
+        """A function i -> invoice i rendered with `template` (every field, in order).
+
+        The customer's fields are baked into one template per customer, so a page formats
+        13 values per record instead of 23 (the readByQuery fields=* fast path).
+        """
+        per_customer = []
+        for c in range(len(self.customers)):
+            sample = self.invoice(next(i for i in range(10_000) if self._customer_of(i) == c))
+            values = tuple(
+                sample[k].replace("%", "%%") if k in self._INVOICE_FIXED else "%s"
+                for k in range(len(sample))
+            )
+            per_customer.append(template % values)
+        days, clock, terms = self._days, self._clock, self._terms
+        s = self.s
+        span, count, percent = self.span, s.invoices or 1, s.payment_percent
+        prefix, descriptions, n_customers = s.invoice_prefix, s.descriptions, len(per_customer)
+
+        def render(i: int) -> str:
+            x = (i * _MIX + s.seed) & 0xFFFFFFFF
+            x ^= x >> 15
+            x = (x * 0x2C1B3C6D) & 0xFFFFFFFF
+            h = x ^ (x >> 12)
+            seconds = (i * span) // count + h % 3600
+            cents = 5000 + (h >> 7) % 1_500_000
+            c = h % n_customers
+            day = seconds // 86400
+            created = days[day]
+            amount = f"{cents // 100}.{cents % 100:02d}"
+            paid = (i * percent) // 100 != ((i + 1) * percent) // 100
+            number = f"{prefix}{i + 1:07d}"
+            modified = seconds + h % 7200
+            return per_customer[c] % (
+                i + 1,
+                number,
+                number,
+                "Paid" if paid else "Posted",
+                created,
+                created,
+                days[day + terms[c]],
+                descriptions[h % len(descriptions)],
+                amount,
+                amount if paid else "0.00",
+                "0.00" if paid else amount,
+                amount,
+                f"{days[modified // 86400]} {clock[modified % 86400]}",
+            )
+
+        return render
+
+    def _customer_of(self, i: int) -> int:
+        return _hash(self.s.seed, i) % len(self.customers)
 
     def payment(self, j: int) -> Row:
         i = _nth(self.s.payment_percent, j)
-        h, when, cents, c = self._invoice_core(i)
+        h, seconds, cents, c = self._invoice_core(i)
         customer = self.customers[c]
         name, entity_name = self._escaped[c]
-        received = min(when + timedelta(days=3 + h % 40), self.s.as_of - timedelta(days=1))
+        day = min(seconds // 86400 + 3 + h % 40, self._last_day)
+        received = self._days[day]
         amount = f"{cents // 100}.{cents % 100:02d}"
         bank = self.s.bank_by_entity.get(customer.entity, "")
         method = ("Printed Check", "EFT", "Credit Card", "Cash")[(h >> 3) % 4]
@@ -138,8 +222,8 @@ class Generator:
             customer.id,
             name,
             method,
-            received.strftime("%m/%d/%Y"),
-            received.strftime("%m/%d/%Y"),
+            received,
+            received,
             customer.currency,
             customer.currency,
             amount,
@@ -150,16 +234,17 @@ class Generator:
             str(i + 1),
             customer.entity,
             entity_name,
-            (received + timedelta(seconds=h % 5000)).strftime("%m/%d/%Y %H:%M:%S"),
+            self._stamp(day * 86400 + 36000 + h % 5000),
         )
 
     def adjustment(self, j: int) -> Row:
         i = _nth(self.s.adjustment_percent, j) if self.s.adjustment_percent else 0
-        h, when, cents, c = self._invoice_core(i)
+        h, seconds, cents, c = self._invoice_core(i)
         customer = self.customers[c]
         name, entity_name = self._escaped[c]
         credit = max(cents // 10, 100)
-        on = min(when + timedelta(days=1 + h % 20), self.s.as_of - timedelta(days=1))
+        day = min(seconds // 86400 + 1 + h % 20, self._last_day)
+        on = self._days[day]
         amount = f"-{credit // 100}.{credit % 100:02d}"
         return (
             str(j + 1),
@@ -167,8 +252,8 @@ class Generator:
             "Posted",
             customer.id,
             name,
-            on.strftime("%m/%d/%Y"),
-            on.strftime("%m/%d/%Y"),
+            on,
+            on,
             "Credit for returned goods",
             customer.currency,
             customer.currency,
@@ -178,7 +263,7 @@ class Generator:
             "",
             customer.entity,
             entity_name,
-            (on + timedelta(seconds=h % 5000)).strftime("%m/%d/%Y %H:%M:%S"),
+            self._stamp(day * 86400 + 39600 + h % 5000),
         )
 
     def locate_invoice(self, number: str) -> int | None:

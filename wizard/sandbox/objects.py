@@ -85,6 +85,8 @@ class Table:
         self.overrides: dict[int, Row | None] = {}
         self.extra: list[Row] = []
         self._id_index: dict[str, int] = {}
+        # Optional fast path: index -> the generated row rendered with every field.
+        self.base_xml: Callable[[int], str] | None = None
 
     def __len__(self) -> int:
         return self.base_count + len(self.extra)

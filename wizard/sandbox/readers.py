@@ -18,7 +18,7 @@ from wizard.sandbox.query import (
     compile_filter,
     compile_query,
 )
-from wizard.sandbox.render import records
+from wizard.sandbox.render import record_template, records
 
 
 def _text(body: etree._Element, tag: str, default: str = "") -> str:
@@ -100,10 +100,24 @@ def _compile(ctx: Context, spec: ObjectSpec, table: Table, text: str) -> Predica
 def _page(result: ResultSet, size: int) -> tuple[str, int, int]:
     start = result.position
     chunk = result.indices[start : start + size]
-    row_of = result.table.row
-    rows: list[Row] = [r for r in (row_of(i) for i in chunk) if r is not None]
+    table = result.table
     result.position = start + len(chunk)
     remaining = len(result.indices) - result.position
+    fast = table.base_xml
+    if fast is not None and result.picks is None and result.tag == table.spec.name.lower():
+        # Generated rows that were never changed render straight from the generator.
+        overrides, base_count = table.overrides, table.base_count
+        template = record_template(result.tag, result.fields)
+        parts = []
+        for i in chunk:
+            if i < base_count and i not in overrides:
+                parts.append(fast(i))
+            else:
+                row = table.row(i)
+                if row is not None:
+                    parts.append(template % row)
+        return "".join(parts), len(chunk), remaining
+    rows: list[Row] = [r for r in (table.row(i) for i in chunk) if r is not None]
     return records(result.tag, result.fields, result.picks, rows), len(chunk), remaining
 
 
@@ -129,10 +143,11 @@ def _answer_page(ctx: Context, result: ResultSet, size: int, result_id: str | No
     elif not remaining and result_id is not None:
         ctx.results.drop(result_id)
     shown_id = result_id if remaining and result_id else ""
-    return (
+    head = (
         f'<data listtype="{result.tag}" count="{count}" totalcount="{total}" '
-        f'numremaining="{remaining}" resultId="{shown_id}">{rendered}</data>'
+        f'numremaining="{remaining}" resultId="{shown_id}">'
     )
+    return "".join([head, rendered, "</data>"])
 
 
 def read_more(ctx: Context, body: etree._Element) -> str:

@@ -82,16 +82,18 @@ def result(
     payload: str = "",
     errors: Sequence[GatewayError] = (),
 ) -> str:
-    body = (
-        "<result>"
-        + element("status", status)
-        + element("function", function)
-        + element("controlid", controlid)
-        + payload
+    # One join, not a chain of `+`: the payload can be a megabyte page.
+    return "".join(
+        [
+            "<result>",
+            element("status", status),
+            element("function", function),
+            element("controlid", controlid),
+            payload,
+            errormessage(errors) if errors else "",
+            "</result>",
+        ]
     )
-    if errors:
-        body += errormessage(errors)
-    return body + "</result>"
 
 
 @lru_cache(maxsize=256)
