@@ -483,19 +483,22 @@ class Store:
         ready = "dep.id IS NULL OR dep.state = 'landed'"
         if include_blocked:
             ready += " OR dep.state IN ('pending', 'in_flight')"
+        # A record sorts after everything it depends on: by the latest kind in its chain
+        # (customers, invoices, ... payments), then by how deep in the chain it sits.
         sql = f"""
-            WITH RECURSIVE depth (id, level) AS (
-                SELECT id, 0 FROM outbox WHERE depends_on IS NULL
+            WITH RECURSIVE chain (id, level, rank) AS (
+                SELECT id, 0, CASE kind {rank} END FROM outbox WHERE depends_on IS NULL
                 UNION ALL
-                SELECT o.id, depth.level + 1 FROM outbox o JOIN depth ON o.depends_on = depth.id
-                WHERE depth.level < 64
+                SELECT o.id, chain.level + 1, max(chain.rank, CASE o.kind {rank} END)
+                FROM outbox o JOIN chain ON o.depends_on = chain.id
+                WHERE chain.level < 64
             )
             SELECT {", ".join("o." + c.strip() for c in _OUTBOX_COLUMNS.split(","))}
             FROM outbox o
             LEFT JOIN outbox dep ON dep.id = o.depends_on
-            LEFT JOIN depth d ON d.id = o.id
+            LEFT JOIN chain c ON c.id = o.id
             WHERE o.state = 'pending' AND ({ready}) {kind_filter}
-            ORDER BY coalesce(d.level, 0), CASE o.kind {rank} END, o.id
+            ORDER BY coalesce(c.rank, 0), coalesce(c.level, 0), o.id
         """
         if limit is not None:
             sql += " LIMIT ?"
