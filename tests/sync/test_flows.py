@@ -184,7 +184,7 @@ def test_validation_says_which_flow_and_what_is_wrong(
 def test_default_must_name_existing_flows(raw: dict[str, Any]) -> None:
     data = copy.deepcopy(raw)
     data["default"] = [*data["default"], "invoices-to-mars"]
-    with pytest.raises(FlowCatalogueError, match="default.*invoices-to-mars"):
+    with pytest.raises(FlowCatalogueError, match=r"default.*invoices-to-mars"):
         parse_flows(data)
 
 

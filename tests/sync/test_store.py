@@ -121,7 +121,7 @@ def test_database_from_a_newer_wizard_is_refused_clearly(tmp_path: Path) -> None
 def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path: Path) -> None:
     path = tmp_path / "junk.sqlite3"
     path.write_bytes(b"this is a spreadsheet, honest" * 100)
-    with pytest.raises(StoreError, match="not a usable sync database.*Move it aside"):
+    with pytest.raises(StoreError, match=r"not a usable sync database.*Move it aside"):
         Store.open(path)
 
 
