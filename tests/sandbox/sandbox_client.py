@@ -34,6 +34,59 @@ class Answer:
         return [v if isinstance(v, str) else (v.text or "") for v in self.xml.xpath(path)]
 
 
+def _tags(element: etree._Element) -> list[str]:
+    return [str(child.tag) for child in element if isinstance(child.tag, str)]
+
+
+def check_shape(root: etree._Element) -> None:
+    """Fail unless `root` has the documented response shape (response DTD, spec §2.1)."""
+    assert root.tag == "response", root.tag
+    children = _tags(root)
+    assert children[0] == "control", children
+    control = root[0]
+    control_tags = _tags(control)
+    assert control_tags[0] == "status", control_tags
+    status = control.findtext("status")
+    if control_tags != ["status"]:  # a gateway error may carry the status alone
+        assert control_tags[:3] == ["status", "senderid", "controlid"], control_tags
+        assert set(control_tags[3:]) <= {"uniqueid", "dtdversion"}, control_tags
+    if status == "failure":
+        assert children == ["control", "errormessage"], children
+        _check_errors(root.find("errormessage"))
+        return
+    assert status == "success"
+    assert children[1:] and set(children[1:]) == {"operation"}, children
+    for operation in root.iterfind("operation"):
+        ops = _tags(operation)
+        assert ops[0] == "authentication", ops
+        auth = _tags(operation[0])
+        assert auth[:3] == ["status", "userid", "companyid"], auth
+        if operation[0].findtext("status") == "failure":
+            assert ops == ["authentication", "errormessage"], ops
+            _check_errors(operation.find("errormessage"))
+            continue
+        assert operation[0].findtext("status") == "success"
+        assert set(ops[1:]) <= {"result"}, ops
+        for result in operation.iterfind("result"):
+            tags = _tags(result)
+            assert tags[:3] == ["status", "function", "controlid"], tags
+            assert result.findtext("status") in ("success", "failure", "aborted")
+            rest = tags[3:]
+            assert rest in ([], ["data"], ["key"], ["errormessage"], ["data", "errormessage"]), tags
+            if result.findtext("status") != "success":
+                assert rest and rest[-1] == "errormessage", tags
+                _check_errors(result.find("errormessage"))
+
+
+def _check_errors(errormessage: etree._Element | None) -> None:
+    assert errormessage is not None
+    errors = list(errormessage)
+    assert errors, "an errormessage must hold at least one error"
+    for error in errors:
+        assert _tags(error) == ["errorno", "description", "description2", "correction"]
+        assert error.findtext("errorno")
+
+
 def request_xml(
     creds: Credentials,
     functions: str,
@@ -78,12 +131,23 @@ class Client:
         self.http = httpx.Client(timeout=10)
 
     def post(self, body: bytes, url: str | None = None) -> Answer:
+        """POST `body`; every XML answer is checked against the documented shape."""
         response = self.http.post(
             url or self.sandbox.endpoint,
             content=body,
             headers={"Content-Type": "application/xml"},
         )
-        return Answer(response.status_code, response.content)
+        answer = Answer(response.status_code, response.content)
+        if response.headers.get("content-type", "").startswith("text/xml"):
+            try:
+                root = answer.xml
+            except etree.XMLSyntaxError:
+                # Only truncated-responses may cut answers (its own test checks that).
+                assert "truncated-responses" in self.sandbox.scenarios, response.content[:300]
+                root = None
+            if root is not None:
+                check_shape(root)
+        return answer
 
     def call(self, *functions: str, **options: object) -> Answer:
         url = options.pop("url", None)

@@ -156,6 +156,7 @@ class Company:
             values = {k: str(v) for k, v in row.items()}
             values.setdefault("WHENMODIFIED", REFERENCE_MODIFIED)
             table.append(values)
+        table.first_created = len(table)
         self.tables[name] = table
 
     def _load_reference(self, data: dict[str, Any]) -> None:
@@ -413,7 +414,7 @@ class Company:
     def records(self, obj: str, created_only: bool = False) -> Iterator[dict[str, str]]:
         """The live records of `obj` as plain dicts (field -> text), in RECORDNO order."""
         table = self.tables[obj.upper()]
-        start = table.base_count if created_only else 0
+        start = table.first_created if created_only else 0
         for index in range(start, len(table)):
             row = table.row(index)
             if row is not None:

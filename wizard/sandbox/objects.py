@@ -85,6 +85,8 @@ class Table:
         self.overrides: dict[int, Row | None] = {}
         self.extra: list[Row] = []
         self._id_index: dict[str, int] = {}
+        # Rows from this index on were created through the gateway (not demo data).
+        self.first_created = base_count
         # Optional fast path: index -> the generated row rendered with every field.
         self.base_xml: Callable[[int], str] | None = None
 

@@ -1,0 +1,65 @@
+"""readByQuery query strings: the subset integrations use."""
+
+from __future__ import annotations
+
+import pytest
+
+from wizard.sandbox import Company
+from wizard.sandbox.query import Compiler, QuerySyntaxError, UnknownField, compile_query
+
+
+@pytest.fixture(scope="module")
+def company() -> Company:
+    return Company(records=300)
+
+
+def _ids(company: Company, obj: str, query: str, field: str) -> list[str]:
+    table = company.tables[obj]
+    predicate = compile_query(query, Compiler(table.spec, table.position))
+    return [
+        table.value(row, field) for _, row in table.rows() if predicate is None or predicate(row)
+    ]
+
+
+def test_comparisons_and_logic(company: Company) -> None:
+    assert _ids(company, "GLACCOUNT", "ACCOUNTNO = '4000'", "ACCOUNTNO") == ["4000"]
+    assert _ids(
+        company, "GLACCOUNT", "ACCOUNTNO >= '4000' AND ACCOUNTNO < '4200'", "ACCOUNTNO"
+    ) == [
+        "4000",
+        "4100",
+    ]
+    assert _ids(
+        company, "GLACCOUNT", "ACCOUNTNO IN ('1000','6000') OR TITLE LIKE 'Sales D%'", "ACCOUNTNO"
+    ) == [
+        "1000",
+        "4900",
+        "6000",
+    ]
+    assert "4300" not in _ids(company, "GLACCOUNT", "STATUS = 'T'", "ACCOUNTNO")
+    assert _ids(
+        company, "GLACCOUNT", "NOT (STATUS = 'T') AND ACCOUNTNO <> '4300'", "ACCOUNTNO"
+    ) == ["6900"]
+    assert _ids(company, "CUSTOMER", "NAME = 'Lakeside Camp <Summer>'", "CUSTOMERID") == ["C-1012"]
+    assert _ids(company, "CHECKINGACCOUNT", "LOCATIONID IS NULL", "BANKACCOUNTID") == ["BOA-OPS"]
+
+
+def test_dates_compare_in_time_order_not_as_text(company: Company) -> None:
+    rows = list(company.records("ARINVOICE"))
+    later = _ids(company, "ARINVOICE", "WHENCREATED > '12/31/2025'", "WHENCREATED")
+    assert later and all(d[6:10] >= "2026" for d in later)
+    assert len(later) == sum(1 for r in rows if r["WHENCREATED"][6:10] >= "2026")
+    stamp = _ids(company, "ARINVOICE", "WHENMODIFIED >= '01/01/2026 00:00:00'", "WHENMODIFIED")
+    assert stamp and all(s[6:10] >= "2026" for s in stamp)
+
+
+def test_escaped_quotes_and_errors(company: Company) -> None:
+    table = company.tables["CUSTOMER"]
+    compiler = Compiler(table.spec, table.position)
+    assert compile_query("NAME = 'O\\'Neil'", compiler) is not None
+    with pytest.raises(UnknownField):
+        compile_query("NOSUCH = '1'", compiler)
+    with pytest.raises(QuerySyntaxError):
+        compile_query("NAME = ", compiler)
+    with pytest.raises(QuerySyntaxError):
+        compile_query("(NAME = 'x'", compiler)
