@@ -1,21 +1,72 @@
-"""The Sage Intacct XML gateway protocol: requests, responses, errors, sessions, paging."""
+"""The Sage Intacct XML gateway protocol: requests, responses, errors, sessions, paging.
 
+Modules: `errors` (typed failures), `xmlparse` (the one hardened parser), `functions` (request
+bodies), `request` (the envelope), `response` (parsing; records are plain `dict[str, str]`),
+`transport` (HTTP, retries), `client` (`Client`), `paging` (`PagedReader`).
+"""
+
+from wizard.gateway import functions
+from wizard.gateway.client import LOGIN_ENDPOINT, Client, Credentials, Outcome, Session
 from wizard.gateway.errors import (
     AuthenticationError,
     ControlError,
     ErrorDetail,
     ErrorLevel,
     GatewayError,
+    MalformedResponseError,
     ResultError,
+    ShortReadError,
     TransportError,
 )
+from wizard.gateway.functions import Function
+from wizard.gateway.paging import PagedReader
+from wizard.gateway.request import (
+    ControlBlock,
+    LoginAuthentication,
+    SessionAuthentication,
+    build_request,
+)
+from wizard.gateway.response import (
+    DataInfo,
+    Expect,
+    Record,
+    Response,
+    Result,
+    Status,
+    iter_response,
+    parse_response,
+)
+from wizard.gateway.transport import RetryPolicy
 
 __all__ = [
+    "LOGIN_ENDPOINT",
     "AuthenticationError",
+    "Client",
+    "ControlBlock",
     "ControlError",
+    "Credentials",
+    "DataInfo",
     "ErrorDetail",
     "ErrorLevel",
+    "Expect",
+    "Function",
     "GatewayError",
+    "LoginAuthentication",
+    "MalformedResponseError",
+    "Outcome",
+    "PagedReader",
+    "Record",
+    "Response",
+    "Result",
     "ResultError",
+    "RetryPolicy",
+    "Session",
+    "SessionAuthentication",
+    "ShortReadError",
+    "Status",
     "TransportError",
+    "build_request",
+    "functions",
+    "iter_response",
+    "parse_response",
 ]

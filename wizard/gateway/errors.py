@@ -70,6 +70,14 @@ class GatewayError(Exception):
     summary: str
     errors: tuple[ErrorDetail, ...] = field(default=())
     http_status: int | None = None
+    # A short machine-readable label for what went wrong (e.g. "missing-control",
+    # "not-xml", "timeout", "short-read"); empty when the gateway's own errors say it all.
+    reason: str = ""
+
+    @property
+    def errornos(self) -> tuple[str, ...]:
+        """The gateway's error numbers, in order (free text for some errors)."""
+        return tuple(e.errorno for e in self.errors)
 
     def __str__(self) -> str:
         details = "; ".join(str(e) for e in self.errors)
@@ -90,3 +98,25 @@ class AuthenticationError(GatewayError):
 
 class ResultError(GatewayError):
     """A function failed and the caller asked for it to be raised rather than returned."""
+
+
+class MalformedResponseError(TransportError):
+    """The body was XML-ish but not a complete, valid gateway response (see `reason`)."""
+
+
+class ShortReadError(GatewayError):
+    """A paged read ended before it delivered every record the gateway said it had."""
+
+
+def is_session_expired(errors: tuple[ErrorDetail, ...]) -> bool:
+    """True when Intacct says the session is no longer valid (XL03000006 "Invalid session")."""
+    return any("invalid session" in f"{e.description} {e.description2}".lower() for e in errors)
+
+
+def is_too_many_operations(errors: tuple[ErrorDetail, ...]) -> bool:
+    """True for the gateway's concurrency refusal (XMLGW_JPP0001 / "too many operations")."""
+    return any(
+        e.errorno.upper().replace(" ", "_") == "XMLGW_JPP0001"
+        or "too many operations" in e.message.lower()
+        for e in errors
+    )

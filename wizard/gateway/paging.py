@@ -1,0 +1,96 @@
+"""`PagedReader`: every record of a read, one page at a time, one record at a time.
+
+Records are yielded as the page is parsed and are not kept, so memory holds at most one
+page's body however many records the read returns. `fetched` and `total` let a caller show
+"N of M"; when the gateway stops before delivering `total` records, `ShortReadError` is
+raised instead of ending quietly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator, Sequence
+from typing import Literal
+
+from wizard.gateway.errors import ErrorLevel, ShortReadError
+from wizard.gateway.functions import Function, read_more
+from wizard.gateway.response import Record, Response
+
+Stream = Callable[[Sequence[Function], bool, bool], Generator[tuple[int, Record], None, Response]]
+
+
+class PagedReader(Iterator[Record]):
+    def __init__(
+        self,
+        stream: Stream,
+        first: Function,
+        mode: Literal["readMore", "offset"],
+        next_page: Callable[[int], Function] | None = None,
+    ) -> None:
+        self._stream = stream
+        self._first = first
+        self._mode = mode
+        self._next_page = next_page
+        self.fetched = 0
+        self.total: int | None = None
+        self.pages = 0
+        self._records = self._read()
+
+    def __iter__(self) -> PagedReader:
+        return self
+
+    def __next__(self) -> Record:
+        return next(self._records)
+
+    @property
+    def progress(self) -> str:
+        return f"{self.fetched} of {self.total if self.total is not None else '?'}"
+
+    def _read(self) -> Iterator[Record]:
+        function: Function | None = self._first
+        while function is not None:
+            generator = self._stream([function], False, False)
+            in_page = 0
+            while True:
+                try:
+                    _, record = next(generator)
+                except StopIteration as done:
+                    response: Response = done.value
+                    break
+                in_page += 1
+                self.fetched += 1
+                yield record
+            self.pages += 1
+            result = response.results[0].raise_for_status()
+            data = result.data
+            if data is None:
+                self._check_complete()
+                return
+            if data.totalcount is not None and self.total is None:
+                self.total = data.totalcount
+            if data.count is not None and data.count != in_page:
+                raise self._short(f"a page said it held {data.count} records but held {in_page}")
+            remaining = data.numremaining or 0
+            function = None
+            if remaining > 0:
+                if in_page == 0:
+                    raise self._short("a page came back empty with records still to come")
+                if self._mode == "readMore":
+                    if not data.result_id:
+                        raise self._short("Intacct gave no result id to read the next page")
+                    function = read_more(data.result_id)
+                elif self._next_page is not None:
+                    offset = (data.offset or 0) + in_page
+                    function = self._next_page(offset)
+        self._check_complete()
+
+    def _check_complete(self) -> None:
+        if self.total is not None and self.fetched != self.total:
+            raise self._short("the read ended early")
+
+    def _short(self, why: str) -> ShortReadError:
+        return ShortReadError(
+            ErrorLevel.RESULT,
+            f"Intacct delivered {self.progress} records: {why}. Run the read again; if it "
+            "keeps happening, the records changed while they were read",
+            reason="short-read",
+        )

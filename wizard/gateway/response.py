@@ -1,0 +1,520 @@
+"""Gateway answers as typed values: `parse_response()` and the streaming `iter_response()`.
+
+A response is checked at its three levels (control, authentication, result). A control or
+authentication failure raises `ControlError` / `AuthenticationError`; a function's failure
+stays in its `Result` (call `Result.raise_for_status()` to raise `ResultError`). A body that
+is not a complete gateway response raises `MalformedResponseError` (a `TransportError`) whose
+`reason` names what is missing, e.g. "missing-control" or "missing-result-status".
+
+Records are plain `dict[str, str]`: every element child of `<data>`, whatever its name or
+case, is one record; each of its fields maps element name to text ("" when empty). Nested
+fields are flattened with dots (`DISPLAYCONTACT.PRINTAS`); a repeated name gets `[2]`, `[3]`…
+The record's own element name is under `Result.record_tags` (once per distinct name) so a
+caller that mixes objects in one function can still tell them apart.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass
+
+from lxml import etree
+
+from wizard.gateway.errors import (
+    AuthenticationError,
+    ControlError,
+    ErrorDetail,
+    ErrorLevel,
+    MalformedResponseError,
+    ResultError,
+    TransportError,
+)
+from wizard.gateway.xmlparse import MAX_BODY_BYTES, chunked, events
+
+Record = dict[str, str]
+
+
+class Status(enum.StrEnum):
+    SUCCESS = "success"
+    FAILURE = "failure"
+    ABORTED = "aborted"
+
+
+class Expect(enum.StrEnum):
+    """What kind of answer the caller sent for: it decides which blocks are required."""
+
+    ONLINE = "online"  # control + operation (an offline acknowledgement is also accepted)
+    OFFLINE = "offline"  # acknowledgement + control
+    CONTROL = "control"  # control block only
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    status: str
+    senderid: str = ""
+    controlid: str = ""
+    uniqueid: str = ""
+    dtdversion: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Authentication:
+    status: str
+    userid: str
+    companyid: str
+    locationid: str = ""
+    sessiontimestamp: str = ""
+    sessiontimeout: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DataInfo:
+    """The attributes of `<data>` (and of a legacy `<listtype start end total>`)."""
+
+    listtype: str = ""
+    count: int | None = None
+    totalcount: int | None = None
+    numremaining: int | None = None
+    result_id: str = ""
+    offset: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One function's outcome."""
+
+    status: Status
+    function: str
+    control_id: str
+    data: DataInfo | None = None
+    records: tuple[Record, ...] = ()
+    key: str | None = None  # legacy create_* answers carry <key> instead of <data>
+    errors: tuple[ErrorDetail, ...] = ()
+    record_tags: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.SUCCESS
+
+    def raise_for_status(self, allow_aborted: bool = False) -> Result:
+        """Raise `ResultError` unless this function succeeded (or was only rolled back)."""
+        if self.ok or (allow_aborted and self.status is Status.ABORTED):
+            return self
+        raise ResultError(
+            ErrorLevel.RESULT,
+            f"{self.function or 'The function'} ({self.control_id}) returned {self.status}",
+            self.errors,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    control: Control
+    authentication: Authentication | None = None
+    results: tuple[Result, ...] = ()
+    acknowledgement: str | None = None  # offline (policyid) answers only
+    http_status: int = 200
+
+    @property
+    def offline(self) -> bool:
+        return self.acknowledgement is not None
+
+    def result(self, control_id: str) -> Result:
+        for result in self.results:
+            if result.control_id == control_id:
+                return result
+        raise KeyError(control_id)
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def _malformed(reason: str, summary: str, http_status: int) -> MalformedResponseError:
+    return MalformedResponseError(
+        ErrorLevel.TRANSPORT,
+        f"The gateway's answer is incomplete: {summary}",
+        http_status=http_status,
+        reason=reason,
+    )
+
+
+def _text(parent: etree._Element, tag: str) -> str | None:
+    child = parent.find(tag)
+    if child is None:
+        return None
+    return (child.text or "").strip()
+
+
+def _int(value: str | None) -> int | None:
+    if value is None or value.strip() == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def errors_from(errormessage: etree._Element | None) -> tuple[ErrorDetail, ...]:
+    """Every `<error>` under an `<errormessage>`, with any embedded tags reduced to text."""
+    if errormessage is None:
+        return ()
+    found = []
+    for error in errormessage.iter("error"):
+        texts = []
+        for tag in ("errorno", "description", "description2", "correction"):
+            child = error.find(tag)
+            text = "".join(str(t) for t in child.itertext()) if child is not None else ""
+            texts.append(" ".join(html.unescape(text).split()))
+        found.append(ErrorDetail.from_texts(*texts))
+    return tuple(found)
+
+
+def _record(element: etree._Element) -> Record:
+    record: Record = {}
+    for child in element:
+        tag = child.tag
+        if len(child):
+            _flatten(child, tag, record)
+        else:
+            if tag in record:
+                tag = _next_free(record, tag)
+            record[tag] = child.text or ""
+    return record
+
+
+def _flatten(element: etree._Element, prefix: str, record: Record) -> None:
+    if prefix in record or any(k.startswith(prefix + ".") for k in record):
+        prefix = _next_free(record, prefix)
+    for child in element:
+        name = f"{prefix}.{child.tag}"
+        if len(child):
+            _flatten(child, name, record)
+        else:
+            if name in record:
+                name = _next_free(record, name)
+            record[name] = child.text or ""
+
+
+def _next_free(record: Record, name: str) -> str:
+    n = 2
+    while f"{name}[{n}]" in record or any(k.startswith(f"{name}[{n}].") for k in record):
+        n += 1
+    return f"{name}[{n}]"
+
+
+def _clear(element: etree._Element) -> None:
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+class _ResultState:
+    __slots__ = ("data", "key", "records", "tags", "with_data")
+
+    def __init__(self) -> None:
+        self.data: DataInfo | None = None
+        self.key: str | None = None
+        self.records: list[Record] = []
+        self.tags: list[str] = []
+        self.with_data = False
+
+
+def iter_response(
+    chunks: Iterable[bytes],
+    http_status: int = 200,
+    expect: Expect = Expect.ONLINE,
+    keep_records: bool = True,
+    max_bytes: int = MAX_BODY_BYTES,
+) -> Generator[tuple[int, Record], None, Response]:
+    """Parse a gateway answer as it arrives, yielding (result index, record) pairs.
+
+    The generator's return value is the `Response`. With `keep_records=False` the records
+    are only yielded, not kept in the `Result`s, so memory stays flat however many there are.
+    Control and authentication failures are raised as soon as their block is complete.
+    """
+    control: Control | None = None
+    authentication: Authentication | None = None
+    acknowledgement: str | None = None
+    operation_seen = False
+    operation_errors: tuple[ErrorDetail, ...] = ()
+    top_errors: tuple[ErrorDetail, ...] = ()
+    results: list[Result] = []
+    state: _ResultState | None = None
+    depth = 0
+    root_tag = ""
+    data_element: etree._Element | None = None
+
+    def check_control() -> Control:
+        if control is None:
+            raise _malformed("missing-control", "it has no control block", http_status)
+        return control
+
+    for kind, element in events(chunks, http_status, max_bytes):
+        tag = element.tag
+        if kind == "start":
+            depth += 1
+            if depth == 1:
+                root_tag = str(tag)
+                if root_tag != "response":
+                    raise _not_a_response(root_tag, http_status)
+            elif depth == 2 and tag == "operation":
+                operation_seen = True
+            elif depth == 3 and tag == "result":
+                state = _ResultState()
+            elif depth == 4 and tag == "data" and state is not None:
+                data_element = element
+                attrib = element.attrib
+                state.with_data = True
+                previous = state.data or DataInfo()
+                state.data = DataInfo(
+                    listtype=attrib.get("listtype", previous.listtype),
+                    count=_int(attrib.get("count")),
+                    totalcount=_int(attrib.get("totalcount")) or previous.totalcount,
+                    numremaining=_int(attrib.get("numremaining")),
+                    result_id=attrib.get("resultId", ""),
+                    offset=_int(attrib.get("offset")),
+                    start=previous.start,
+                    end=previous.end,
+                )
+            continue
+
+        # "end" events
+        depth -= 1
+        if depth == 4 and data_element is not None and state is not None:
+            # a record: an element child of <data>
+            record = _record(element)
+            if tag not in state.tags:
+                state.tags.append(str(tag))
+            if keep_records:
+                state.records.append(record)
+            yield len(results), record
+            _clear(element)
+        elif depth == 3 and state is not None:
+            if tag == "data":
+                data_element = None
+            elif tag == "key":
+                state.key = (element.text or "").strip()
+            elif tag == "listtype":  # legacy get_list
+                attrib = element.attrib
+                state.data = DataInfo(
+                    listtype=(element.text or "").strip(),
+                    totalcount=_int(attrib.get("total")),
+                    start=_int(attrib.get("start")),
+                    end=_int(attrib.get("end")),
+                )
+        elif depth == 2 and tag == "result" and state is not None:
+            results.append(_finish_result(element, state, http_status))
+            state = None
+            _clear(element)
+        elif depth == 2 and tag == "authentication":
+            authentication = _authentication(element, http_status)
+        elif depth == 2 and tag == "errormessage":
+            operation_errors = errors_from(element)
+        elif depth == 1 and tag == "control":
+            control = _control(element, http_status)
+        elif depth == 1 and tag == "acknowledgement":
+            status = _text(element, "status")
+            if status is None:
+                raise _malformed(
+                    "missing-acknowledgement-status",
+                    "the acknowledgement block has no status",
+                    http_status,
+                )
+            acknowledgement = status
+        elif depth == 1 and tag == "errormessage":
+            top_errors = errors_from(element)
+        elif depth == 1 and tag == "operation":
+            if authentication is None:
+                raise _malformed(
+                    "missing-authentication",
+                    "the operation block has no authentication block",
+                    http_status,
+                )
+            if authentication.status != Status.SUCCESS:
+                raise AuthenticationError(
+                    ErrorLevel.AUTHENTICATION,
+                    "Intacct did not accept the user sign-in or session",
+                    operation_errors,
+                    http_status,
+                )
+
+        # control failure is known once the control block (and any errormessage) is read
+        if (
+            depth == 1
+            and control is not None
+            and control.status != Status.SUCCESS
+            and tag != "control"
+        ):
+            _raise_control(control, top_errors, http_status)
+
+    if not root_tag:
+        raise _malformed("empty", "the body is empty", http_status)
+    found_control = check_control()
+    if found_control.status != Status.SUCCESS:
+        _raise_control(found_control, top_errors, http_status)
+    if expect is Expect.CONTROL:
+        return Response(found_control, http_status=http_status)
+    if expect is Expect.OFFLINE or (acknowledgement is not None and not operation_seen):
+        if acknowledgement is None:
+            raise _malformed(
+                "missing-acknowledgement", "it has no acknowledgement block", http_status
+            )
+        return Response(found_control, acknowledgement=acknowledgement, http_status=http_status)
+    if not operation_seen:
+        raise _malformed("missing-operation", "it has no operation block", http_status)
+    if not results:
+        raise _malformed("missing-result", "the operation block has no result", http_status)
+    return Response(found_control, authentication, tuple(results), http_status=http_status)
+
+
+def _raise_control(control: Control, errors: tuple[ErrorDetail, ...], http_status: int) -> None:
+    raise ControlError(
+        ErrorLevel.CONTROL,
+        "The Intacct gateway refused the request",
+        errors,
+        http_status,
+        reason=f"control-{control.status or 'failure'}",
+    )
+
+
+def _not_a_response(root_tag: str, http_status: int) -> TransportError:
+    if root_tag.lower() == "html":
+        return MalformedResponseError(
+            ErrorLevel.TRANSPORT,
+            f"The server answered with a web page (HTTP {http_status}) instead of a gateway "
+            "response; Intacct or its network may be down, try again later",
+            http_status=http_status,
+            reason="html-page",
+        )
+    return MalformedResponseError(
+        ErrorLevel.TRANSPORT,
+        f"The server answered with <{root_tag}> (HTTP {http_status}), not a gateway response",
+        http_status=http_status,
+        reason="not-a-response",
+    )
+
+
+def _control(element: etree._Element, http_status: int) -> Control:
+    status = _text(element, "status")
+    if status is None:
+        raise _malformed("missing-control-status", "the control block has no status", http_status)
+    return Control(
+        status=status,
+        senderid=_text(element, "senderid") or "",
+        controlid=_text(element, "controlid") or "",
+        uniqueid=_text(element, "uniqueid") or "",
+        dtdversion=_text(element, "dtdversion") or "",
+    )
+
+
+def _authentication(element: etree._Element, http_status: int) -> Authentication:
+    values = {}
+    for name in ("status", "userid", "companyid"):
+        value = _text(element, name)
+        if value is None:
+            raise _malformed(
+                f"missing-authentication-{name}",
+                f"the authentication block has no {name}",
+                http_status,
+            )
+        values[name] = value
+    return Authentication(
+        status=values["status"],
+        userid=values["userid"],
+        companyid=values["companyid"],
+        locationid=_text(element, "locationid") or "",
+        sessiontimestamp=_text(element, "sessiontimestamp") or "",
+        sessiontimeout=_text(element, "sessiontimeout") or "",
+    )
+
+
+def _finish_result(element: etree._Element, state: _ResultState, http_status: int) -> Result:
+    values = {}
+    for name in ("status", "function", "controlid"):
+        value = _text(element, name)
+        if value is None:
+            raise _malformed(f"missing-result-{name}", f"a result block has no {name}", http_status)
+        values[name] = value
+    try:
+        status = Status(values["status"].lower())
+    except ValueError:
+        raise _malformed(
+            "unknown-result-status",
+            f"a result has the unknown status {values['status']!r}",
+            http_status,
+        ) from None
+    return Result(
+        status=status,
+        function=values["function"],
+        control_id=values["controlid"],
+        data=state.data,
+        records=tuple(state.records),
+        key=state.key,
+        errors=errors_from(element.find("errormessage")),
+        record_tags=tuple(state.tags),
+    )
+
+
+def check_body_start(body: bytes, http_status: int) -> None:
+    """Refuse, with a clear message, bodies that are plainly not a gateway response."""
+    head = bytes(body[:512]).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not head:
+        raise _not_xml(http_status, "an empty body")
+    if not head.startswith(b"<"):
+        raise _not_xml(http_status, "plain text")
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise _not_a_response("html", http_status)
+
+
+def parse_response(body: bytes, http_status: int = 200, expect: Expect = Expect.ONLINE) -> Response:
+    """Parse a whole gateway answer held in memory (see `iter_response` for streaming)."""
+    if not isinstance(body, bytes | bytearray):
+        raise TypeError("parse_response() takes the body as bytes")
+    check_body_start(body, http_status)
+    generator = iter_response(chunked(bytes(body)), http_status, expect)
+    while True:
+        try:
+            next(generator)
+        except StopIteration as done:
+            response: Response = done.value
+            return response
+
+
+def parse_errormessage(body: bytes) -> tuple[ErrorDetail, ...]:
+    """Parse a bare `<errormessage>` element (as some logs and support tickets hold them)."""
+    for kind, element in events(chunked(body)):
+        if kind == "end" and element.getparent() is None and element.tag == "errormessage":
+            return errors_from(element)
+    raise _malformed("not-errormessage", "it is not an <errormessage> element", 200)
+
+
+def _not_xml(http_status: int, what: str) -> TransportError:
+    return MalformedResponseError(
+        ErrorLevel.TRANSPORT,
+        f"The server answered HTTP {http_status} with {what}, not a gateway response",
+        http_status=http_status,
+        reason="not-xml",
+    )
+
+
+__all__ = [
+    "Authentication",
+    "Control",
+    "DataInfo",
+    "Expect",
+    "Record",
+    "Response",
+    "Result",
+    "Status",
+    "check_body_start",
+    "errors_from",
+    "iter_response",
+    "parse_errormessage",
+    "parse_response",
+]

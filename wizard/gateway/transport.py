@@ -1,0 +1,202 @@
+"""HTTP for the gateway: one httpx connection pool, timeouts, retries with backoff.
+
+`Transport.post()` sends one request body and returns the answer's status and body. It
+retries, with exponential backoff and jitter bounded in tries and in total time:
+HTTP 429 (honouring Retry-After), HTTP 5xx (but never 524 for a request that writes: the
+CDN cut the line while Intacct may still be doing the work), and connection failures.
+Everything else (including 4xx) is returned to the caller to parse.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import logging
+import random
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from wizard.gateway.errors import ErrorLevel, TransportError
+from wizard.gateway.xmlparse import MAX_BODY_BYTES
+from wizard.redaction import redact
+
+log = logging.getLogger("wizard.gateway")
+
+USER_AGENT = "intacct-setup-wizard/0.1"
+CDN_TIMEOUT = 524
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard to try. Delays: base * 2**(attempt-1), capped, plus up to `jitter` of it."""
+
+    max_attempts: int = 5
+    base_delay_s: float = 1.0
+    max_delay_s: float = 30.0
+    max_total_s: float = 120.0
+    jitter: float = 0.25
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_delay_s)
+        delay = min(self.base_delay_s * 2 ** (attempt - 1), self.max_delay_s)
+        return float(delay + random.uniform(0, delay * self.jitter))
+
+
+def check_endpoint(url: str) -> str:
+    """Refuse anything but https://, except plain http:// to a loopback address."""
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme == "https" and parsed.hostname:
+        return url
+    if parsed.scheme == "http" and parsed.hostname:
+        host = parsed.hostname
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if loopback:
+            return url
+    raise TransportError(
+        ErrorLevel.TRANSPORT,
+        f"Refusing to send credentials to {redact(url)!r}: the gateway address must start "
+        "with https:// (plain http:// is only allowed to this computer, 127.0.0.1)",
+        reason="insecure-endpoint",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    body: bytes
+    attempts: int
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        when = email.utils.parsedate_to_datetime(value)
+        return max(0.0, when.timestamp() - time.time()) if when else None
+
+
+class Transport:
+    def __init__(
+        self,
+        timeout: float = 60.0,
+        retry: RetryPolicy | None = None,
+        max_body: int = MAX_BODY_BYTES,
+    ) -> None:
+        self.retry = retry or RetryPolicy()
+        self.max_body = max_body
+        self._http = httpx.Client(
+            timeout=httpx.Timeout(timeout),
+            headers={"Content-Type": "application/xml", "User-Agent": USER_AGENT},
+            follow_redirects=False,
+            trust_env=False,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def post(self, url: str, body: bytes, writes: bool = False) -> Answer:
+        check_endpoint(url)
+        policy = self.retry
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            log.debug("POST %s (attempt %d)\n%s", url, attempt, _for_log(body))
+            retry_after: float | None = None
+            try:
+                status, content, headers_retry = self._send(url, body)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                failure = _connection_failure(exc, "Could not reach the Intacct gateway")
+            except httpx.TimeoutException:
+                failure = TransportError(
+                    ErrorLevel.TRANSPORT,
+                    f"Intacct did not answer within {self._http.timeout.read} seconds",
+                    reason="timeout",
+                )
+                if writes:  # the work may have been done: never send it twice blindly
+                    raise failure from None
+            except httpx.TransportError as exc:
+                failure = _connection_failure(exc, "The connection to Intacct broke off")
+                if writes:
+                    raise failure from None
+            else:
+                log.debug("HTTP %d from %s\n%s", status, url, _for_log(content))
+                if status == 429 or (
+                    500 <= status < 600 and not (writes and status == CDN_TIMEOUT)
+                ):
+                    retry_after = headers_retry
+                    failure = TransportError(
+                        ErrorLevel.TRANSPORT,
+                        _status_summary(status),
+                        http_status=status,
+                        reason="rate-limited" if status == 429 else "server-error",
+                    )
+                elif status == CDN_TIMEOUT:
+                    raise TransportError(
+                        ErrorLevel.TRANSPORT,
+                        "Intacct's network timed out (HTTP 524) while the request was being "
+                        "processed; it may have been saved. Check Intacct before sending it again",
+                        http_status=status,
+                        reason="cdn-timeout",
+                    )
+                else:
+                    return Answer(status, content, attempt)
+            delay = policy.delay(attempt, retry_after)
+            elapsed = time.monotonic() - started
+            if attempt >= policy.max_attempts or elapsed + delay > policy.max_total_s:
+                raise TransportError(
+                    failure.level,
+                    f"{failure.summary} (gave up after {attempt} attempts)",
+                    failure.errors,
+                    failure.http_status,
+                    failure.reason,
+                )
+            log.info("Retrying in %.1f s: %s", delay, failure.summary)
+            policy.sleep(delay)
+
+    def _send(self, url: str, body: bytes) -> tuple[int, bytes, float | None]:
+        with self._http.stream("POST", url, content=body) as response:
+            chunks = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > self.max_body:
+                    raise TransportError(
+                        ErrorLevel.TRANSPORT,
+                        f"The gateway's answer is larger than {self.max_body} bytes",
+                        http_status=response.status_code,
+                        reason="too-large",
+                    )
+                chunks.append(chunk)
+            return response.status_code, b"".join(chunks), _retry_after(response)
+
+
+def _connection_failure(exc: Exception, summary: str) -> TransportError:
+    return TransportError(
+        ErrorLevel.TRANSPORT,
+        f"{summary} ({type(exc).__name__}); check the internet connection and the gateway address",
+        reason="connection",
+    )
+
+
+def _status_summary(status: int) -> str:
+    if status == 429:
+        return "Intacct's rate limit was hit (HTTP 429, GW-0010)"
+    return f"Intacct's gateway is not available right now (HTTP {status})"
+
+
+def _for_log(body: bytes) -> str:
+    text = body[:20000].decode("utf-8", "replace")
+    return redact(text)
