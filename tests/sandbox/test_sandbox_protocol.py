@@ -351,3 +351,50 @@ def test_rate_limit_answers_http_429_gw_0010() -> None:
     refused = [a for a in statuses if a.status == 429]
     assert refused, "three requests at once must exceed one request per second"
     assert refused[0].first("//errorno") == "GW-0010"
+
+
+def test_payments_and_credit_notes_post_and_update_the_invoice(
+    sandbox: Sandbox, client: Client
+) -> None:
+    created = client.call(fn(invoice(sandbox, "WEB-2001")))
+    key = created.first("//result/key")
+    when = sandbox.company.as_of
+    date = f"<year>{when.year}</year><month>{when.month:02d}</month><day>03</day>"
+    answer = client.call(
+        fn(
+            "<create_arpayment><customerid>C-1001</customerid><paymentamount>25.50</paymentamount>"
+            f"<bankaccountid>BOA-EAST</bankaccountid><refid>CHK-1</refid><datereceived>{date}"
+            "</datereceived><paymentmethod>Printed Check</paymentmethod>"
+            f"<arpaymentitem><invoicekey>{key}</invoicekey><amount>25.50</amount></arpaymentitem>"
+            "</create_arpayment>",
+            "legacy-payment",
+        ),
+        fn(
+            "<create><ARPYMT><FINANCIALENTITY>BOA-EAST</FINANCIALENTITY>"
+            "<PAYMENTMETHOD>EFT</PAYMENTMETHOD><CUSTOMERID>C-1001</CUSTOMERID>"
+            f"<DOCNUMBER>EFT-1</DOCNUMBER><RECEIPTDATE>{when:%m/%d/%Y}</RECEIPTDATE>"
+            f"<ARPYMTDETAILS><ARPYMTDETAIL><RECORDKEY>{key}</RECORDKEY>"
+            "<TRX_PAYMENTAMOUNT>100</TRX_PAYMENTAMOUNT></ARPYMTDETAIL></ARPYMTDETAILS>"
+            "</ARPYMT></create>",
+            "generic-payment",
+        ),
+        fn(
+            "<create_aradjustment><customerid>C-1001</customerid>"
+            f"<datecreated>{date}</datecreated><adjustmentno>CN-WEB-1</adjustmentno>"
+            "<aradjustmentitems><lineitem><glaccountno>4900</glaccountno><amount>-5</amount>"
+            "</lineitem></aradjustmentitems></create_aradjustment>",
+            "credit-note",
+        ),
+    )
+    assert answer.all("//result/status") == ["success"] * 3
+    paid = sandbox.company.find("ARINVOICE", "RECORDID", "WEB-2001")
+    assert paid is not None
+    assert (paid["TOTALPAID"], paid["TOTALDUE"], paid["STATE"]) == ("125.50", "0.00", "Paid")
+    assert [p["DOCNUMBER"] for p in sandbox.company.created("ARPYMT")] == ["CHK-1", "EFT-1"]
+    note = client.call(
+        fn(
+            "<readByQuery><object>ARADJUSTMENT</object><query>RECORDID = 'CN-WEB-1'</query>"
+            "<fields>TOTALENTERED</fields><pagesize>10</pagesize></readByQuery>"
+        )
+    )
+    assert note.all("//aradjustment/TOTALENTERED") == ["-5.00"]

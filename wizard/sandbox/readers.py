@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 from lxml import etree
@@ -73,7 +74,7 @@ def matching(ctx: Context, table: Table, predicate: Predicate | None) -> Sequenc
     if predicate is None and entity_column is None and not deleted:
         return range(len(table))
     entity = esc(ctx.entity)
-    out: list[int] = []
+    out = array("l")  # 8 bytes a match, however many there are
     append = out.append
     row_of = table.row
     for index in range(len(table)):
