@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -63,7 +64,16 @@ def ensure_environment() -> Path:
     return python
 
 
+def ensure_makensis() -> None:
+    """Install NSIS for the installer-script test when we may (root on Debian/Ubuntu)."""
+    if shutil.which("makensis") or not shutil.which("apt-get") or os.geteuid() != 0:
+        return  # elsewhere the test skips and says how to install makensis
+    _say("installing NSIS (makensis) for the Windows installer test")
+    subprocess.run("apt-get update -qq && apt-get install -y -qq nsis", shell=True, check=False)
+
+
 def run_tests(python: Path, pytest_args: list[str]) -> int:
+    ensure_makensis()
     failed: list[str] = []
     for title, args in TEST_STEPS:
         _say(f"{title}")
