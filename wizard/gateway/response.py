@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 import html
+import re
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ from wizard.gateway.errors import (
 from wizard.gateway.xmlparse import MAX_BODY_BYTES, chunked, events
 
 Record = dict[str, str]
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 class Status(enum.StrEnum):
@@ -168,7 +170,8 @@ def errors_from(errormessage: etree._Element | None) -> tuple[ErrorDetail, ...]:
         for tag in ("errorno", "description", "description2", "correction"):
             child = error.find(tag)
             text = "".join(str(t) for t in child.itertext()) if child is not None else ""
-            texts.append(" ".join(html.unescape(text).split()))
+            text = _TAG.sub("", html.unescape(text))  # PHP strips tags embedded in texts too
+            texts.append(" ".join(text.split()))
         found.append(ErrorDetail.from_texts(*texts))
     return tuple(found)
 

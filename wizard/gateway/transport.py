@@ -106,6 +106,12 @@ class Transport:
     def close(self) -> None:
         self._http.close()
 
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def post(self, url: str, body: bytes, writes: bool = False) -> Answer:
         check_endpoint(url)
         policy = self.retry
