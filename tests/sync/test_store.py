@@ -307,7 +307,9 @@ def test_ignored_records_wait_until_unignored(store: Store) -> None:
     assert store.outbox_get(customer.id).last_error == "BL01001973 Customer name already exists"
     store.ignore(customer)
     assert store.outbox_pending(include_blocked=True) == []  # the invoice waits behind it
+    assert [r.local_id for r in store.outbox_blocked()] == ["I1"]
     store.unignore(customer)
+    assert store.outbox_blocked() == []
     assert [r.local_id for r in store.outbox_pending(include_blocked=True)] == ["C1", "I1"]
     assert store.outbox_counts()[OutboxState.PENDING] == 2
     assert invoice.state is OutboxState.PENDING
@@ -380,7 +382,7 @@ def test_last_good_run_skips_failed_and_unfinished_runs(store: Store, clock: Clo
     clock.advance(60)
     bad = store.start_run(["customers-from-intacct"])
     store.finish_run(bad, RunStatus.FAILED, {"pulled": 0}, message="Intacct did not answer")
-    store.start_run(["customers-from-intacct"])  # still running (or killed)
+    killed = store.start_run(["customers-from-intacct"])  # the program died during this one
     last = store.last_good_run()
     assert last is not None
     assert last.id == good.id
@@ -388,3 +390,6 @@ def test_last_good_run_skips_failed_and_unfinished_runs(store: Store, clock: Clo
     assert last.finished_at == "2026-03-01T09:05:00"
     with pytest.raises(StoreError, match="already finished"):
         store.finish_run(good, RunStatus.FAILED)
+    assert [run.id for run in store.close_interrupted_runs()] == [killed.id]
+    assert store.run(killed.id).status is RunStatus.INTERRUPTED
+    assert store.last_good_run() == last

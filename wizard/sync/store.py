@@ -71,6 +71,7 @@ class RunStatus(StrEnum):
     PARTIAL = "partial"  # finished, some records failed
     FAILED = "failed"
     CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"  # the program stopped (crash, kill, power cut) mid-run
 
 
 @dataclass(frozen=True)
@@ -505,6 +506,16 @@ class Store:
             params.append(limit)
         return [_outbox_record(row) for row in self._conn.execute(sql, params)]
 
+    def outbox_blocked(self) -> list[OutboxRecord]:
+        """Pending records that cannot go because the record they depend on failed or was
+        ignored (e.g. a payment whose invoice Intacct refused)."""
+        rows = self._conn.execute(
+            f"SELECT {', '.join('o.' + c.strip() for c in _OUTBOX_COLUMNS.split(','))} "
+            "FROM outbox o JOIN outbox dep ON dep.id = o.depends_on "
+            "WHERE o.state = 'pending' AND dep.state IN ('failed', 'ignored') ORDER BY o.id"
+        )
+        return [_outbox_record(row) for row in rows]
+
     def outbox_counts(self) -> dict[OutboxState, int]:
         counts = dict.fromkeys(OutboxState, 0)
         for state, number in self._conn.execute(
@@ -701,6 +712,20 @@ class Store:
         if not changed:
             raise StoreError(f"Sync run {run_id} does not exist or has already finished.")
         return self.run(run_id)
+
+    def close_interrupted_runs(self) -> list[SyncRun]:
+        """Mark runs left 'running' by a program that died as interrupted. Call when a sync
+        starts, from the one process that syncs this profile."""
+        with self.transaction():
+            ids = [
+                row[0]
+                for row in self._conn.execute("SELECT id FROM sync_runs WHERE status = 'running'")
+            ]
+            self._conn.executemany(
+                "UPDATE sync_runs SET status = 'interrupted' WHERE id = ?",
+                [(run_id,) for run_id in ids],
+            )
+        return [self.run(run_id) for run_id in ids]
 
     def run(self, run_id: int) -> SyncRun:
         row = self._conn.execute(
