@@ -398,3 +398,23 @@ def test_payments_and_credit_notes_post_and_update_the_invoice(
         )
     )
     assert note.all("//aradjustment/TOTALENTERED") == ["-5.00"]
+
+
+def test_lookups_by_document_number_in_a_large_company_respect_the_entity() -> None:
+    with Sandbox(records=200_000) as sandbox:
+        client = Client(sandbox)
+        wanted = [sandbox.company.find("ARINVOICE", "RECORDNO", str(n)) for n in (150_000, 7)]
+        numbers = [w["RECORDID"] for w in wanted if w is not None]
+        query = (
+            "<readByQuery><object>ARINVOICE</object><query>RECORDID IN ('{0}', '{1}', 'NOPE')"
+            "</query><fields>RECORDID,MEGAENTITYID</fields><pagesize>10</pagesize></readByQuery>"
+        ).format(*numbers)
+        top = client.call(fn(query))
+        assert sorted(top.all("//arinvoice/RECORDID")) == sorted(numbers)
+        entity = wanted[0]["MEGAENTITYID"]  # type: ignore[index]
+        session, endpoint = client.session(entity=entity)
+        scoped = client.call(fn(query), session=session, url=endpoint)
+        client.close()
+    assert set(scoped.all("//arinvoice/MEGAENTITYID")) == {entity}
+    expected = [w["RECORDID"] for w in wanted if w is not None and w["MEGAENTITYID"] == entity]
+    assert sorted(scoped.all("//arinvoice/RECORDID")) == sorted(expected)

@@ -75,6 +75,18 @@ def matching(ctx: Context, table: Table, predicate: Predicate | None) -> Sequenc
         return range(len(table))
     entity = esc(ctx.entity)
     out = array("l")  # 8 bytes a match, however many there are
+    points = getattr(predicate, "points", None)
+    if points is not None:
+        field, values = points
+        found = sorted({i for i in (table.find(field, v) for v in values) if i is not None})
+        for index in found:
+            row = table.row(index)
+            if row is None or (
+                entity_column is not None and row[entity_column] not in ("", entity)
+            ):
+                continue
+            out.append(index)
+        return out
     append = out.append
     row_of = table.row
     for index in range(len(table)):
