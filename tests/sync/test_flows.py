@@ -18,6 +18,7 @@ from wizard.sync.flows import (
     parse_flows,
 )
 from wizard.sync.outbox import OutboxKind
+from wizard.sync.schema import PULLED_OBJECTS
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +99,18 @@ def test_invoice_lines_take_the_custom_fields_of_the_integration_guide() -> None
     }.items():
         assert fields[field_id] == element
     assert catalogue["customers-from-intacct"].line_fields == ()
+
+
+def test_every_outbox_kind_has_one_push_flow_and_every_pull_has_a_table() -> None:
+    catalogue = load_flows()
+    pushes = [flow for flow in catalogue.flows if flow.direction is Direction.PUSH]
+    assert sorted(flow.outbox_kind for flow in pushes) == sorted(OutboxKind)
+    for flow in catalogue.flows:
+        if flow.direction is Direction.PULL:
+            for name in flow.objects:
+                assert name in PULLED_OBJECTS, (
+                    f"{flow.id} pulls {name}, which the store cannot keep"
+                )
 
 
 def test_unknown_flow_id_names_the_known_ones() -> None:

@@ -388,7 +388,9 @@ class Store:
         self, object_name: str, last_modified: str, overlap_s: int = DEFAULT_OVERLAP_S
     ) -> Cursor:
         """Remember the newest WHENMODIFIED seen (Intacct or ISO format). Write it in the same
-        transaction as the page it came from."""
+        transaction as the page it came from, and only from pages read in WHENMODIFIED order
+        (`query` with orderby); with unordered `readByQuery` pages, only after the last page,
+        or a kill mid-pull would skip the records of the pages not yet read."""
         normalized = normalize_modified(last_modified)
         if not normalized:
             raise StoreError(f"A cursor needs a WHENMODIFIED value; got {last_modified!r}.")
