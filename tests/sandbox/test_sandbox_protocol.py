@@ -406,7 +406,7 @@ def test_lookups_by_document_number_in_a_large_company_respect_the_entity() -> N
         wanted = [sandbox.company.find("ARINVOICE", "RECORDNO", str(n)) for n in (150_000, 7)]
         numbers = [w["RECORDID"] for w in wanted if w is not None]
         query = (
-            "<readByQuery><object>ARINVOICE</object><query>RECORDID IN ('{0}', '{1}', 'NOPE')"
+            "<readByQuery><object>ARINVOICE</object><query>RECORDID IN ('{}', '{}', 'NOPE')"
             "</query><fields>RECORDID,MEGAENTITYID</fields><pagesize>10</pagesize></readByQuery>"
         ).format(*numbers)
         top = client.call(fn(query))
