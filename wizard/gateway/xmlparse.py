@@ -58,6 +58,7 @@ def events(
     seen = 0
     prolog = b""  # bytes before the root element, kept to spot a DTD split across chunks
     in_prolog = True
+    closing = False
     try:
         for chunk in chunks:
             if not chunk:
@@ -83,13 +84,13 @@ def events(
             for event in parser.read_events():
                 in_prolog = False
                 yield event  # type: ignore[misc]
+        closing = True
         parser.close()
         for event in parser.read_events():
             yield event  # type: ignore[misc]
     except etree.XMLSyntaxError as exc:
-        message = str(exc).lower()
-        cut_off = ("premature end", "not found", "couldn't find end", "unclosed")
-        reason = "truncated" if any(m in message for m in cut_off) else "not-xml"
+        # well-formed so far but unfinished when the data ran out: the body was cut off
+        reason = "truncated" if closing or "premature end" in str(exc).lower() else "not-xml"
         raise _malformed(
             reason,
             "The gateway's answer is not well-formed XML"
