@@ -393,3 +393,26 @@ def test_last_good_run_skips_failed_and_unfinished_runs(store: Store, clock: Clo
     assert [run.id for run in store.close_interrupted_runs()] == [killed.id]
     assert store.run(killed.id).status is RunStatus.INTERRUPTED
     assert store.last_good_run() == last
+
+
+# -- transactions and readers ---------------------------------------------------------------
+
+
+def test_inner_block_that_fails_undoes_only_itself(store: Store) -> None:
+    with store.transaction():
+        store.upsert_pulled("CUSTOMER", [{"RECORDNO": "1", "CUSTOMERID": "C1"}])
+        with pytest.raises(StoreError), store.transaction():
+            store.upsert_pulled("CUSTOMER", [{"RECORDNO": "2", "CUSTOMERID": "C2"}])
+            store.upsert_pulled("CUSTOMER", [{"CUSTOMERID": "no key"}])
+    assert [r.doc_id for r in store.iter_pulled("CUSTOMER")] == ["C1"]
+
+
+def test_a_second_window_reads_while_a_sync_writes(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite3"
+    with Store.open(path) as engine, Store.open(path) as window:
+        engine.upsert_pulled("ARINVOICE", invoices(1, 10))
+        with engine.transaction():
+            engine.upsert_pulled("ARINVOICE", invoices(11, 10))
+            # The window is not blocked and sees only committed pages.
+            assert window.count("ARINVOICE") == 10
+        assert window.count("ARINVOICE") == 20
