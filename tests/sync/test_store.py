@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -231,6 +232,10 @@ def test_adding_again_updates_waiting_records_only(store: Store) -> None:
     store.mark_in_flight([again])
     sent = store.outbox_add("invoice", "I1", {"total": "99"}, document_no="INV-1")
     assert sent.payload == {"total": "12"} and sent.state is OutboxState.IN_FLIGHT
+    with pytest.raises(StoreError, match="'receipt' is not a kind of outbox record"):
+        store.outbox_add("receipt", "R1", {})
+    priced = store.outbox_add("invoice", "I2", {"total": Decimal("10.50"), "due": date(2026, 4, 1)})
+    assert priced.payload == {"total": "10.50", "due": "2026-04-01"}
     with pytest.raises(StoreError, match="depends on outbox record 999"):
         store.outbox_add("payment", "P1", {}, depends_on=999)
 

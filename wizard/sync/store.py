@@ -432,9 +432,16 @@ class Store:
     ) -> OutboxRecord:
         """Queue a local record for Intacct. Adding the same (kind, local_id) again updates
         the payload while it waits (pending or failed) and leaves it alone once sent."""
-        kind = OutboxKind(kind)
+        try:
+            kind = OutboxKind(kind)
+        except ValueError:
+            known = ", ".join(k.value for k in OutboxKind)
+            raise StoreError(
+                f"{kind!r} is not a kind of outbox record; use one of {known}."
+            ) from None
         dependency = depends_on.id if isinstance(depends_on, OutboxRecord) else depends_on
-        body = json.dumps(dict(payload), separators=(",", ":"), ensure_ascii=False)
+        # default=str: amounts (Decimal) and dates are kept as their text.
+        body = json.dumps(dict(payload), separators=(",", ":"), ensure_ascii=False, default=str)
         now = self._now()
         with self.transaction():
             if dependency is not None and self._state_of(dependency) is None:
