@@ -1,1 +1,89 @@
-"""Connection profiles (non-secret settings) and their secrets (OS keyring)."""
+"""Connection profiles (non-secret settings, in the user config dir) and their secrets (OS keyring).
+
+    from wizard.connection import ProfileStore, SecretStore, Secrets, validate_company_id
+
+- `Profile` (+ `Mappings`, `SyncOptions`, `LastGoodRun`): frozen settings of one connection.
+- `ProfileStore`: list/load/save/rename/delete profiles, last used; files written atomically.
+- `SecretStore`, `Secrets`: the two passwords in the OS keyring, or this session's memory.
+- `validate_*`: pure checks of what the admin types, returning a frozen `Validation`.
+- `storage_locations()`: where settings, passwords, data and logs are kept.
+"""
+
+from __future__ import annotations
+
+from wizard.connection.locations import StorageLocations, storage_locations
+from wizard.connection.migrations import SCHEMA_VERSION
+from wizard.connection.profile import LastGoodRun, Mappings, Profile, SyncOptions
+from wizard.connection.profile_store import (
+    InvalidProfileName,
+    ProfileError,
+    ProfileExists,
+    ProfileFileError,
+    ProfileNotFound,
+    ProfileStore,
+    ProfileWriteError,
+)
+from wizard.connection.secrets import (
+    KeyringStatus,
+    KeyringUnavailable,
+    Problem,
+    Secrets,
+    SecretStore,
+    SecretsUnreadable,
+    SecretTooLarge,
+    service_name,
+)
+from wizard.connection.validation import (
+    DEFAULT_ENDPOINT,
+    Status,
+    Validation,
+    validate_company_id,
+    validate_endpoint,
+    validate_entity_id,
+    validate_password,
+    validate_profile_name,
+    validate_sender_id,
+    validate_user_id,
+)
+
+
+def list_profiles() -> tuple[str, ...]:
+    """The saved connections' names in the default config folder (reads the disk)."""
+    return ProfileStore().names()
+
+
+__all__ = [
+    "DEFAULT_ENDPOINT",
+    "SCHEMA_VERSION",
+    "InvalidProfileName",
+    "KeyringStatus",
+    "KeyringUnavailable",
+    "LastGoodRun",
+    "Mappings",
+    "Problem",
+    "Profile",
+    "ProfileError",
+    "ProfileExists",
+    "ProfileFileError",
+    "ProfileNotFound",
+    "ProfileStore",
+    "ProfileWriteError",
+    "SecretStore",
+    "SecretTooLarge",
+    "Secrets",
+    "SecretsUnreadable",
+    "Status",
+    "StorageLocations",
+    "SyncOptions",
+    "Validation",
+    "list_profiles",
+    "service_name",
+    "storage_locations",
+    "validate_company_id",
+    "validate_endpoint",
+    "validate_entity_id",
+    "validate_password",
+    "validate_profile_name",
+    "validate_sender_id",
+    "validate_user_id",
+]

@@ -1,0 +1,236 @@
+"""A saved connection's non-secret settings, as immutable values.
+
+Edit with `dataclasses.replace`. Passwords are never part of a profile: they live in the OS
+keyring (see `secrets.py`). `to_dict`/`from_dict` give the current on-disk layout; older
+layouts are brought up to date by `migrations.py` before `from_dict` sees them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from wizard.connection.validation import DEFAULT_ENDPOINT
+
+DEFAULT_BATCH_SIZE = 100
+MAX_BATCH_SIZE = 1000  # readByQuery pages hold at most 1000 records
+DEFAULT_CONCURRENCY = 2  # Intacct's usual per-company limit on requests in flight
+
+
+class ProfileDataError(ValueError):
+    """The stored settings have the wrong shape; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Mappings:
+    """How the integration's data lands in Intacct."""
+
+    default_location: str = ""
+    default_department: str = ""
+    # (integration dimension, Intacct dimension) pairs, e.g. ("class", "CLASSID").
+    dimensions: tuple[tuple[str, str], ...] = ()
+    # (integration field, Intacct custom field) pairs.
+    custom_fields: tuple[tuple[str, str], ...] = ()
+    flows: tuple[str, ...] = ()  # the chosen data flows (ids from resources/sync/flows.toml)
+
+    def dimension_map(self) -> dict[str, str]:
+        return dict(self.dimensions)
+
+    def custom_field_map(self) -> dict[str, str]:
+        return dict(self.custom_fields)
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    start_date: date | None = None  # sync records from this day on; None = everything
+    batch_size: int = DEFAULT_BATCH_SIZE
+    concurrency: int = DEFAULT_CONCURRENCY
+
+
+@dataclass(frozen=True)
+class LastGoodRun:
+    """The last sync that finished without errors, for "what changed since" in Diagnose."""
+
+    finished_at: datetime
+    records: int = 0
+    run_id: str = ""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One saved connection. `entity_id` "" means the top level of the company."""
+
+    name: str
+    company_id: str = ""
+    user_id: str = ""
+    sender_id: str = ""
+    entity_id: str = ""
+    endpoint: str = DEFAULT_ENDPOINT
+    mappings: Mappings = field(default_factory=Mappings)
+    sync: SyncOptions = field(default_factory=SyncOptions)
+    last_good_run: LastGoodRun | None = None
+
+    @property
+    def top_level(self) -> bool:
+        return not self.entity_id
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as JSON-ready data (current layout, without the schema version)."""
+        run = self.last_good_run
+        return {
+            "name": self.name,
+            "company_id": self.company_id,
+            "user_id": self.user_id,
+            "sender_id": self.sender_id,
+            "entity_id": self.entity_id,
+            "endpoint": self.endpoint,
+            "mappings": {
+                "default_location": self.mappings.default_location,
+                "default_department": self.mappings.default_department,
+                "dimensions": dict(self.mappings.dimensions),
+                "custom_fields": dict(self.mappings.custom_fields),
+                "flows": list(self.mappings.flows),
+            },
+            "sync": {
+                "start_date": self.sync.start_date.isoformat() if self.sync.start_date else None,
+                "batch_size": self.sync.batch_size,
+                "concurrency": self.sync.concurrency,
+            },
+            "last_good_run": None
+            if run is None
+            else {
+                "finished_at": run.finished_at.isoformat(),
+                "records": run.records,
+                "run_id": run.run_id,
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: MappingABC[str, Any]) -> Profile:
+        """Build from the current layout; raises ProfileDataError naming a bad setting."""
+        reader = _Reader(data, "")
+        mappings = _Reader(reader.table("mappings"), "mappings.")
+        sync = _Reader(reader.table("sync"), "sync.")
+        run_data = data.get("last_good_run")
+        run = None
+        if run_data is not None:
+            run_reader = _Reader(reader.table("last_good_run"), "last_good_run.")
+            run = LastGoodRun(
+                finished_at=run_reader.timestamp("finished_at"),
+                records=run_reader.integer("records", 0, minimum=0),
+                run_id=run_reader.text("run_id"),
+            )
+        name = reader.text("name")
+        if not name:
+            raise ProfileDataError("The setting 'name' is missing or empty.")
+        return cls(
+            name=name,
+            company_id=reader.text("company_id"),
+            user_id=reader.text("user_id"),
+            sender_id=reader.text("sender_id"),
+            entity_id=reader.text("entity_id"),
+            endpoint=reader.text("endpoint") or DEFAULT_ENDPOINT,
+            mappings=Mappings(
+                default_location=mappings.text("default_location"),
+                default_department=mappings.text("default_department"),
+                dimensions=mappings.pairs("dimensions"),
+                custom_fields=mappings.pairs("custom_fields"),
+                flows=mappings.texts("flows"),
+            ),
+            sync=SyncOptions(
+                start_date=sync.day("start_date"),
+                batch_size=sync.integer(
+                    "batch_size", DEFAULT_BATCH_SIZE, minimum=1, maximum=MAX_BATCH_SIZE
+                ),
+                concurrency=sync.integer("concurrency", DEFAULT_CONCURRENCY, minimum=1),
+            ),
+            last_good_run=run,
+        )
+
+    def replace(self, **changes: Any) -> Profile:
+        return dataclasses.replace(self, **changes)
+
+
+class _Reader:
+    """Typed access to one table of stored settings, with errors that name the setting."""
+
+    def __init__(self, data: MappingABC[str, Any], prefix: str) -> None:
+        self._data = data
+        self._prefix = prefix
+
+    def _fail(self, key: str, expected: str) -> ProfileDataError:
+        found = type(self._data.get(key)).__name__
+        return ProfileDataError(
+            f"The setting '{self._prefix}{key}' should be {expected}, not {found}."
+        )
+
+    def table(self, key: str) -> MappingABC[str, Any]:
+        value = self._data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, MappingABC):
+            raise self._fail(key, "a table")
+        return value
+
+    def text(self, key: str) -> str:
+        value = self._data.get(key, "")
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise self._fail(key, "text")
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self._data.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._fail(key, "a list of text")
+        return tuple(value)
+
+    def pairs(self, key: str) -> tuple[tuple[str, str], ...]:
+        value = self._data.get(key) or {}
+        if not isinstance(value, MappingABC) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise self._fail(key, "a table of text")
+        return tuple(sorted(value.items()))
+
+    def integer(self, key: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
+        value = self._data.get(key, default)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._fail(key, "a whole number")
+        if value < minimum or (maximum is not None and value > maximum):
+            upper = f" and {maximum}" if maximum is not None else " or more"
+            between = f"between {minimum}{upper}" if maximum is not None else f"{minimum}{upper}"
+            raise ProfileDataError(
+                f"The setting '{self._prefix}{key}' is {value}; it should be {between}."
+            )
+        return value
+
+    def day(self, key: str) -> date | None:
+        value = self._data.get(key)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise self._fail(key, "a date (YYYY-MM-DD)")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ProfileDataError(
+                f"The setting '{self._prefix}{key}' is '{value}', which is not a date (YYYY-MM-DD)."
+            ) from None
+
+    def timestamp(self, key: str) -> datetime:
+        value = self._data.get(key)
+        if not isinstance(value, str):
+            raise self._fail(key, "a date and time")
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            raise ProfileDataError(
+                f"The setting '{self._prefix}{key}' is '{value}', which is not a date and time."
+            ) from None

@@ -1,0 +1,394 @@
+"""The connection's passwords, kept only in the OS keyring (or, if the admin chooses, in memory).
+
+One keyring item per profile:
+- service "Intacct Setup Wizard: <profile name>", a name a person recognises in Keychain
+  Access, Credential Manager or Seahorse;
+- username "credentials" (fixed, so each service holds exactly one username and Windows
+  never switches to its compound `username@service` names);
+- password: a small versioned JSON of only the secrets, `{"v": 1, "sender_password": …,
+  "user_password": …}`, so both passwords change together and macOS asks at most once.
+
+With no usable keyring the store raises `KeyringUnavailable`, which says what is missing and
+how to get it. The admin may then choose `use_session_only()`: passwords stay in this
+process's memory and are never written anywhere. There is no plain-text fallback.
+
+keyring calls are serialised with one process-wide lock: not every backend is thread-safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import json
+import sys
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import keyring
+import keyring.backend
+import keyring.backends.chainer
+import keyring.backends.fail
+import keyring.backends.null
+import keyring.errors
+
+from wizard import APP_NAME
+from wizard.redaction import redact, remember_secret
+
+USERNAME = "credentials"
+PAYLOAD_VERSION = 1
+FIX_ID = "keyring-unavailable"
+
+# Windows Credential Manager stores the item as UTF-16 and holds at most 2,560 bytes
+# (CRED_MAX_CREDENTIAL_BLOB_SIZE, about 1,280 characters); beyond that it fails with an
+# obscure "stub received bad data". We stop well short, on every OS, so a profile that works
+# on a Mac also works on Windows.
+MAX_PAYLOAD_UTF16_BYTES = 2000
+
+_KEYRING_LOCK = threading.RLock()
+
+
+def service_name(profile_name: str) -> str:
+    """The keyring item's service name for a profile, as the admin will see it listed."""
+    return f"{APP_NAME}: {profile_name}"
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """The two passwords of a connection. Never printed: repr shows only whether each is set."""
+
+    sender_password: str = field(repr=False)
+    user_password: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        def state(value: str) -> str:
+            return "set" if value else "empty"
+
+        return (
+            f"Secrets(sender_password=<{state(self.sender_password)}>, "
+            f"user_password=<{state(self.user_password)}>)"
+        )
+
+    def values(self) -> tuple[str, str]:
+        return self.sender_password, self.user_password
+
+
+class Problem(enum.StrEnum):
+    """Why the keyring cannot be used."""
+
+    NO_BACKEND = "no-backend"  # no keyring found on this computer
+    DISABLED = "disabled"  # the "null" keyring was chosen: everything is silently dropped
+    LOCKED = "locked"  # locked, or the unlock / access prompt was dismissed
+    FAILED = "failed"  # the keyring refused the call for another reason
+
+
+@dataclass(frozen=True)
+class KeyringStatus:
+    """Where passwords go, in words the GUI and the CLI can show as they are."""
+
+    usable: bool
+    backend_name: str  # "macOS Keychain", "Windows Credential Manager", …
+    where: str  # a sentence: where the passwords are kept and under what name
+    session_only: bool = False
+    problem: Problem | None = None
+    help: str = ""  # how to get a usable keyring ("" when usable)
+
+
+class KeyringUnavailable(Exception):
+    """The OS keyring cannot be used. The message says why and how to get one.
+
+    `offer_session_only` is True: the caller should offer "Keep for this session only"
+    (`SecretStore.use_session_only()`). The message never contains a password.
+    """
+
+    fix_id = FIX_ID
+    offer_session_only = True
+
+    def __init__(self, problem: Problem, message: str, help_text: str) -> None:
+        self.problem = problem
+        self.reason = message
+        self.help = help_text
+        super().__init__(
+            f"{message} {help_text} Or choose “Keep for this session only”: the passwords "
+            "then stay in memory until you close the wizard, are never written to disk, and "
+            "you type them again next time."
+        )
+
+
+class SecretTooLarge(ValueError):
+    """The passwords are too long for the smallest keyring we support (Windows)."""
+
+
+class SecretsUnreadable(Exception):
+    """The keyring item exists but is not in a form this version understands."""
+
+
+def _display_name(backend: keyring.backend.KeyringBackend) -> str:
+    module = type(backend).__module__
+    lowered = module.lower()
+    if "windows" in lowered:
+        return "Windows Credential Manager"
+    if "macos" in lowered or "os_x" in lowered:
+        return "macOS Keychain"
+    if "kwallet" in lowered:
+        return "KWallet"
+    if "secretservice" in lowered or "libsecret" in lowered:
+        return "Secret Service (GNOME Keyring or KWallet)"
+    name = getattr(backend, "name", "") or type(backend).__name__
+    return f"keyring backend “{name}”"
+
+
+def _where(display: str, service: str) -> str:
+    if display == "Windows Credential Manager":
+        return (
+            "in Windows Credential Manager (Control Panel > Credential Manager > Windows "
+            f"Credentials), in the item named “{service}”"
+        )
+    if display == "macOS Keychain":
+        return f"in your login keychain (open Keychain Access), in the item named “{service}”"
+    if display.startswith(("Secret Service", "KWallet")):
+        return f"in your desktop keyring ({display}), in the item for “{service}”"
+    return f"in the {display}, under the service name “{service}”"
+
+
+def _help_text(problem: Problem, platform: str) -> str:
+    if problem is Problem.DISABLED:
+        return (
+            "The system keyring has been turned off for this program (the "
+            "PYTHON_KEYRING_BACKEND setting or `keyring --disable` chose the “null” keyring, "
+            "which keeps nothing). Remove that setting and start the wizard again."
+        )
+    if problem is Problem.LOCKED:
+        first = "Unlock the keyring, or choose Allow when you are asked, then try again."
+    else:
+        first = ""
+    if platform == "darwin":
+        os_help = (
+            "The macOS Keychain is part of macOS: open Keychain Access, make sure your login "
+            "keychain is unlocked (File > Unlock Keychain), and when macOS asks whether the "
+            "wizard may use it, choose Allow."
+        )
+    elif platform.startswith("win"):
+        os_help = (
+            "Windows Credential Manager is part of Windows: sign in with your own user "
+            "account (not a temporary or guest profile) and check that Control Panel > "
+            "Credential Manager opens."
+        )
+    else:
+        os_help = (
+            "On Linux, install and start a Secret Service keyring such as GNOME Keyring "
+            "(package gnome-keyring) or KWallet, unlock it, and start the wizard from your "
+            "desktop session. `python -m keyring diagnose` shows which keyring was found."
+        )
+    return f"{first} {os_help}".strip()
+
+
+def _problem_message(problem: Problem, display: str) -> str:
+    return {
+        Problem.NO_BACKEND: "No system keyring was found on this computer, so the passwords "
+        "cannot be saved safely.",
+        Problem.DISABLED: "The system keyring is turned off, so the passwords cannot be "
+        "saved safely.",
+        Problem.LOCKED: f"The {display} is locked or access to it was refused, so the "
+        "passwords could not be read or saved.",
+        Problem.FAILED: f"The {display} refused to store or read the passwords.",
+    }[problem]
+
+
+def _usable_backends(
+    backend: keyring.backend.KeyringBackend,
+) -> list[keyring.backend.KeyringBackend]:
+    """The real backends behind `backend` (a chainer holds several; fail/null hold none)."""
+    if isinstance(backend, keyring.backends.chainer.ChainerBackend):
+        inner: Iterable[keyring.backend.KeyringBackend] = type(backend).backends
+        return [b for b in inner if not _is_dead(b)]
+    return [] if _is_dead(backend) else [backend]
+
+
+def _is_dead(backend: keyring.backend.KeyringBackend) -> bool:
+    return isinstance(backend, (keyring.backends.fail.Keyring, keyring.backends.null.Keyring))
+
+
+class SecretStore:
+    """Save, load and delete a profile's passwords in the OS keyring (or this session's memory).
+
+    `backend` defaults to keyring's configured backend, looked up at each call.
+    `platform` (default `sys.platform`) picks the help text for a missing keyring.
+    """
+
+    def __init__(
+        self,
+        backend: keyring.backend.KeyringBackend | None = None,
+        *,
+        platform: str | None = None,
+    ) -> None:
+        self._backend = backend
+        self._platform = platform or sys.platform
+        self._session_only = False
+        self._memory: dict[str, Secrets] = {}
+
+    # -- mode and status -------------------------------------------------------------------
+
+    @property
+    def session_only(self) -> bool:
+        return self._session_only
+
+    def use_session_only(self) -> None:
+        """The admin chose "Keep for this session only": memory from now on, nothing written."""
+        self._session_only = True
+
+    def _current_backend(self) -> keyring.backend.KeyringBackend:
+        return self._backend if self._backend is not None else keyring.get_keyring()
+
+    def _problem(self) -> tuple[Problem | None, str]:
+        backend = self._current_backend()
+        usable = _usable_backends(backend)
+        if usable:
+            return None, _display_name(usable[0])
+        if isinstance(backend, keyring.backends.null.Keyring):
+            return Problem.DISABLED, "system keyring"
+        return Problem.NO_BACKEND, "system keyring"
+
+    def status(self, profile_name: str | None = None) -> KeyringStatus:
+        """Whether passwords can be kept, and where (without touching the keyring itself)."""
+        service = service_name(profile_name if profile_name else "<connection name>")
+        if self._session_only:
+            return KeyringStatus(
+                usable=True,
+                backend_name="This session only",
+                where="in memory only, until you close the wizard (never written to disk); "
+                "you will be asked for the passwords again next time",
+                session_only=True,
+            )
+        problem, display = self._problem()
+        if problem is not None:
+            return KeyringStatus(
+                usable=False,
+                backend_name="None",
+                where="nowhere yet: no usable system keyring",
+                problem=problem,
+                help=_help_text(problem, self._platform),
+            )
+        return KeyringStatus(usable=True, backend_name=display, where=_where(display, service))
+
+    def _unavailable(self, problem: Problem, display: str, detail: str = "") -> KeyringUnavailable:
+        message = _problem_message(problem, display)
+        if detail:
+            message = f"{message} ({detail})"
+        return KeyringUnavailable(problem, message, _help_text(problem, self._platform))
+
+    def _require_backend(self) -> tuple[keyring.backend.KeyringBackend, str]:
+        problem, display = self._problem()
+        if problem is not None:
+            raise self._unavailable(problem, display)
+        return self._current_backend(), display
+
+    def _call(self, display: str, secrets: Iterable[str], action: Any, *args: str) -> Any:
+        """Run one keyring call under the lock, turning its failures into KeyringUnavailable."""
+        with _KEYRING_LOCK:
+            try:
+                return action(*args)
+            except keyring.errors.PasswordDeleteError:
+                raise
+            except keyring.errors.KeyringLocked:
+                error: KeyringUnavailable = self._unavailable(Problem.LOCKED, display)
+            except (keyring.errors.NoKeyringError, keyring.errors.InitError):
+                error = self._unavailable(Problem.NO_BACKEND, display)
+            except Exception as exc:  # backends raise their own types (pywintypes.error, …)
+                detail = redact(f"{type(exc).__name__}: {exc}", extra_secrets=secrets)
+                error = self._unavailable(Problem.FAILED, display, detail)
+        raise error
+
+    # -- the secrets -----------------------------------------------------------------------
+
+    def save(self, profile_name: str, secrets: Secrets) -> None:
+        """Keep both passwords of `profile_name` (replacing what was there)."""
+        for value in secrets.values():
+            remember_secret(value)
+        payload = json.dumps(
+            {
+                "v": PAYLOAD_VERSION,
+                "sender_password": secrets.sender_password,
+                "user_password": secrets.user_password,
+            },
+            ensure_ascii=False,
+        )
+        size = len(payload.encode("utf-16-le"))
+        if size > MAX_PAYLOAD_UTF16_BYTES:
+            raise SecretTooLarge(
+                f"The passwords are too long to keep safely: together they need {size} bytes "
+                f"and the system keyring on Windows holds at most {MAX_PAYLOAD_UTF16_BYTES} "
+                "for one connection. Intacct passwords are rarely this long; check that only "
+                "the passwords were pasted."
+            )
+        if self._session_only:
+            self._memory[profile_name] = secrets
+            return
+        backend, display = self._require_backend()
+        self._call(
+            display,
+            secrets.values(),
+            backend.set_password,
+            service_name(profile_name),
+            USERNAME,
+            payload,
+        )
+
+    def load(self, profile_name: str) -> Secrets | None:
+        """The saved passwords of `profile_name`, or None when none are saved."""
+        if self._session_only:
+            found = self._memory.get(profile_name)
+        else:
+            backend, display = self._require_backend()
+            raw = self._call(
+                display, (), backend.get_password, service_name(profile_name), USERNAME
+            )
+            found = None if raw is None else self._parse(profile_name, str(raw))
+        if found is not None:
+            for value in found.values():
+                remember_secret(value)
+        return found
+
+    def _parse(self, profile_name: str, raw: str) -> Secrets:
+        remember_secret(raw)
+        unreadable = SecretsUnreadable(
+            f"The saved passwords for “{profile_name}” are in a form this version of the "
+            "wizard cannot read. Enter the passwords again to replace them."
+        )
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise unreadable from None
+        if (
+            not isinstance(data, dict)
+            or data.get("v") != PAYLOAD_VERSION
+            or not isinstance(data.get("sender_password"), str)
+            or not isinstance(data.get("user_password"), str)
+        ):
+            raise unreadable
+        return Secrets(data["sender_password"], data["user_password"])
+
+    def delete(self, profile_name: str) -> None:
+        """Forget the passwords of `profile_name`. Nothing saved is not an error.
+
+        With no keyring at all (fail/null backend) nothing can have been saved there, so
+        only this session's memory is cleared; a locked keyring raises KeyringUnavailable.
+        """
+        self._memory.pop(profile_name, None)
+        if self._session_only:
+            return
+        problem, display = self._problem()
+        if problem in (Problem.NO_BACKEND, Problem.DISABLED):
+            return
+        backend = self._current_backend()
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):  # there was no item
+            self._call(display, (), backend.delete_password, service_name(profile_name), USERNAME)
+
+    def rename(self, old_name: str, new_name: str) -> None:
+        """Move the passwords to the new profile name (nothing to move is not an error)."""
+        found = self.load(old_name)
+        if found is None:
+            return
+        self.save(new_name, found)
+        self.delete(old_name)
