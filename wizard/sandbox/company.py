@@ -329,6 +329,7 @@ class Company:
         self.tables["ARINVOICE"].base_xml = gen.invoice_renderer(
             record_template("arinvoice", self.specs["ARINVOICE"].fields)
         )
+        self.tables["ARINVOICE"].base_columns = gen.invoice_columns()
         self.tables["ARPYMT"] = Table(self.specs["ARPYMT"], gen.payments, gen.payment)
         self.tables["ARADJUSTMENT"] = Table(
             self.specs["ARADJUSTMENT"],

@@ -87,8 +87,10 @@ class Table:
         self._id_index: dict[str, int] = {}
         # Rows from this index on were created through the gateway (not demo data).
         self.first_created = base_count
-        # Optional fast path: index -> the generated row rendered with every field.
+        # Optional fast paths: index -> the generated row rendered with every field, and
+        # column -> (index -> that one generated value) for query scans.
         self.base_xml: Callable[[int], str] | None = None
+        self.base_columns: dict[int, Callable[[int], str]] = {}
 
     def __len__(self) -> int:
         return self.base_count + len(self.extra)
@@ -167,3 +169,29 @@ class Table:
     def pop_extra(self) -> None:
         row = self.extra.pop()
         self._id_index.pop(row[self.position[self.spec.id_field]], None)
+
+
+class LazyRow:
+    """A generated row as a predicate sees it: columns computed one by one, on demand."""
+
+    __slots__ = ("_columns", "_full", "_index", "_table")
+
+    def __init__(self, table: Table, columns: dict[int, Callable[[int], str]]) -> None:
+        self._table = table
+        self._columns = columns
+        self._index = 0
+        self._full: Row | None = None
+
+    def at(self, index: int) -> LazyRow:
+        self._index = index
+        self._full = None
+        return self
+
+    def __getitem__(self, column: int) -> str:
+        compute = self._columns.get(column)
+        if compute is not None:
+            return compute(self._index)
+        if self._full is None:
+            self._full = self._table.row(self._index)
+        assert self._full is not None
+        return self._full[column]

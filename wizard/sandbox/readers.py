@@ -10,7 +10,7 @@ from lxml import etree
 from wizard.sandbox import messages
 from wizard.sandbox.context import Context, ResultSet
 from wizard.sandbox.errors import ResultFailure
-from wizard.sandbox.objects import ObjectSpec, Row, Table, esc
+from wizard.sandbox.objects import LazyRow, ObjectSpec, Row, Table, esc
 from wizard.sandbox.query import (
     Compiler,
     Predicate,
@@ -89,7 +89,25 @@ def matching(ctx: Context, table: Table, predicate: Predicate | None) -> Sequenc
         return out
     append = out.append
     row_of = table.row
-    for index in range(len(table)):
+    start = 0
+    if table.base_columns and (entity_column is None or entity_column in table.base_columns):
+        # Generated rows: the predicate reads only the columns it needs (no full rows).
+        lazy = LazyRow(table, table.base_columns)
+        overrides = table.overrides
+        start = table.base_count
+        for index in range(start):
+            if index in overrides:
+                row = row_of(index)
+                if row is None:
+                    continue
+                view: Row | LazyRow = row
+            else:
+                view = lazy.at(index)
+            if entity_column is not None and view[entity_column] not in ("", entity):
+                continue
+            if predicate is None or predicate(view):  # type: ignore[arg-type]
+                append(index)
+    for index in range(start, len(table)):
         row = row_of(index)
         if row is None:
             continue
