@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import tracemalloc
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -141,6 +142,27 @@ def test_same_page_twice_keeps_one_row_per_record(store: Store) -> None:
     assert record.when_modified == "2026-02-15T10:00:00"
     assert record.fields["TOTALDUE"] == "125.00"
     assert [r.record_no for r in store.find_pulled("ARINVOICE", "INV-42")] == ["42"]
+
+
+def test_pages_are_streamed_not_held_in_memory(store: Store) -> None:
+    # The first sync of a large company pulls hundreds of thousands of invoices; the store
+    # must write them as they come, never holding a page's worth of Python objects.
+    def stream(count: int) -> Iterator[dict[str, str]]:
+        for n in range(count):
+            yield {
+                "RECORDNO": str(n),
+                "DESCRIPTION": "x" * 300,
+                "WHENMODIFIED": "01/02/2026 10:00:00",
+            }
+
+    tracemalloc.start()
+    try:
+        store.upsert_pulled("ARINVOICE", stream(10_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert store.count("ARINVOICE") == 10_000
+    assert peak < 1_000_000, f"peak {peak} bytes while writing 10,000 records"
 
 
 def test_changed_record_updates_and_stale_copy_does_not(store: Store) -> None:
