@@ -36,6 +36,12 @@ def test_default_flows_need_ar_all_and_gl_cm_oe_read_only() -> None:
         "OE": PermissionLevel.READ_ONLY,
     }
     assert not catalogue.needs_entity_level(catalogue.default)
+    assert catalogue.permission_steps(catalogue.default) == (
+        ("Accounts Receivable", "All"),
+        ("General Ledger", "Read only"),
+        ("Cash Management", "Read only"),
+        ("Order Entry", "Read only"),
+    )
 
 
 def test_pulls_alone_need_only_read_permissions() -> None:

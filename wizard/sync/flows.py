@@ -121,6 +121,16 @@ class FlowCatalogue:
                     needed[use.module] = use.level
         return needed
 
+    def permission_steps(self, flow_ids: Iterable[str]) -> tuple[tuple[str, str], ...]:
+        """(module name, level label) for the Prepare page, in the order Intacct lists the
+        subscriptions, e.g. ("Accounts Receivable", "All"), ("General Ledger", "Read only")."""
+        needed = self.required_permissions(flow_ids)
+        return tuple(
+            (name, needed[module].label)
+            for module, name in self.modules.items()
+            if module in needed
+        )
+
     def required_operations(self, flow_ids: Iterable[str]) -> set[tuple[str, str]]:
         """(object, operation) pairs the Web Services user must be allowed, e.g.
         ("ARINVOICE", "create")."""
