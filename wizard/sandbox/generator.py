@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from wizard.sandbox.objects import Row, esc
 
@@ -40,6 +41,12 @@ class GeneratorSettings:
     customers: tuple[CustomerRef, ...]
     undeposited_account: str
     bank_by_entity: dict[str, str]
+
+
+@cache
+def _clock_table() -> list[str]:
+    """'HH:MM:SS' for every second of a day (shared by every generator)."""
+    return [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)]
 
 
 def _hash(seed: int, index: int) -> int:
@@ -79,9 +86,7 @@ class Generator:
         ]
         days = settings.history_days + 400
         self._days = [(self.start + timedelta(days=d)).strftime("%m/%d/%Y") for d in range(days)]
-        self._clock = [
-            f"{h:02d}:{m:02d}:{sec:02d}" for h in range(24) for m in range(60) for sec in range(60)
-        ]
+        self._clock = _clock_table()
         self._last_day = settings.history_days - 1
 
     @property
