@@ -19,10 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--scenario",
-        action="append",
+        action="extend",
+        nargs="+",
         default=[],
         metavar="NAME",
-        help="switch on a fault scenario (repeat for several; --list-scenarios shows them)",
+        help="switch on fault scenarios (one or more names; --list-scenarios shows them)",
     )
     parser.add_argument(
         "--list-scenarios", action="store_true", help="list the fault scenarios and exit"

@@ -8,7 +8,7 @@ share has a credit note (one ARADJUSTMENT each).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -332,8 +332,3 @@ def prefixed_locator(prefix: str, count: int) -> Callable[[str], int | None]:
         return None
 
     return locate
-
-
-def check_columns(columns: Sequence[str], row: Row, what: str) -> None:
-    if len(columns) != len(row):
-        raise AssertionError(f"{what}: generated {len(row)} values for {len(columns)} fields")
