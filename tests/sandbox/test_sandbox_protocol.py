@@ -418,3 +418,17 @@ def test_lookups_by_document_number_in_a_large_company_respect_the_entity() -> N
     assert set(scoped.all("//arinvoice/MEGAENTITYID")) == {entity}
     expected = [w["RECORDID"] for w in wanted if w is not None and w["MEGAENTITYID"] == entity]
     assert sorted(scoped.all("//arinvoice/RECORDID")) == sorted(expected)
+
+
+def test_read_more_by_object_continues_the_sessions_last_query(client: Client) -> None:
+    session, endpoint = client.session()
+    first = client.call(fn(ALL_INVOICES.format(size=100)), session=session, url=endpoint)
+    more = client.call(
+        fn("<readMore><object>ARINVOICE</object></readMore>"), session=session, url=endpoint
+    )
+    assert more.first("//result/status") == "success"
+    assert more.all("//arinvoice/RECORDNO")[0] == str(
+        int(first.all("//arinvoice/RECORDNO")[-1]) + 1
+    )
+    stale = client.call(fn("<readMore><resultId>nope</resultId></readMore>"))
+    assert stale.first("//result/status") == "failure"

@@ -52,6 +52,15 @@ class ResultSets:
         with self._lock:
             return self._sets.get(result_id)
 
+    def latest(self, session_key: str, object_name: str) -> str | None:
+        """The newest open result of this session for `object_name` (readMore by object)."""
+        with self._lock:
+            for result_id in reversed(self._sets):
+                found = self._sets[result_id]
+                if found.session_key == session_key and found.table.spec.name == object_name:
+                    return result_id
+            return None
+
     def drop(self, result_id: str) -> None:
         with self._lock:
             self._sets.pop(result_id, None)

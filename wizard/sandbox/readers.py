@@ -183,6 +183,8 @@ def _answer_page(ctx: Context, result: ResultSet, size: int, result_id: str | No
 
 def read_more(ctx: Context, body: etree._Element) -> str:
     result_id = _text(body, "resultId")
+    if not result_id and _text(body, "object"):
+        result_id = ctx.results.latest(ctx.session_key, _text(body, "object").upper()) or ""
     result = ctx.results.get(result_id) if result_id else None
     if result is None or result.session_key != ctx.session_key:
         raise messages.fail("bad_resultid", resultid=result_id)
