@@ -89,7 +89,7 @@ def mac_info_plist(version: str) -> dict[str, object]:
 def render_icons(out_dir: Path) -> dict[str, Path]:
     """Draw resources/icons/app.svg as PNGs and pack them into app.ico and app.icns."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
@@ -97,6 +97,8 @@ def render_icons(out_dir: Path) -> dict[str, Path]:
     renderer = QSvgRenderer(str(ICON_SVG))
     if not renderer.isValid():
         raise BuildError(f"{ICON_SVG} is not a valid SVG; fix the file and build again.")
+    sizes_dir = out_dir / "sizes"
+    sizes_dir.mkdir(parents=True, exist_ok=True)
     pngs: dict[int, bytes] = {}
     for size in ICON_SIZES:
         image = QImage(size, size, QImage.Format.Format_ARGB32)
@@ -105,12 +107,10 @@ def render_icons(out_dir: Path) -> dict[str, Path]:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         renderer.render(painter)
         painter.end()
-        data = QByteArray()
-        buffer = QBuffer(data)
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, b"PNG")
-        pngs[size] = bytes(data.data())
-    out_dir.mkdir(parents=True, exist_ok=True)
+        png = sizes_dir / f"app-{size}.png"
+        if not image.save(str(png)):
+            raise BuildError(f"could not write {png}; check the disk space and permissions.")
+        pngs[size] = png.read_bytes()
     files = {"png": out_dir / "app.png", "ico": out_dir / "app.ico", "icns": out_dir / "app.icns"}
     files["png"].write_bytes(pngs[256])
     files["ico"].write_bytes(ico_bytes({s: pngs[s] for s in _ICO_SIZES}))

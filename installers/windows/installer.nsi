@@ -119,8 +119,13 @@ Section /o "un.Remove my settings, data and saved passwords" SecRemoveData
   DetailPrint "Removing saved passwords from Windows Credential Manager..."
   ExecWait '"$INSTDIR\${CLI_EXE}" forget-all --yes' $0
   DetailPrint "forget-all finished with exit code $0"
+  ; platformdirs folders (settings, sync database, logs) under both spellings the app uses,
+  ; and the window settings Qt keeps in the registry.
   RMDir /r "$APPDATA\${APP_ID}"
   RMDir /r "$LOCALAPPDATA\${APP_ID}"
+  RMDir /r "$APPDATA\${APP_NAME}"
+  RMDir /r "$LOCALAPPDATA\${APP_NAME}"
+  DeleteRegKey HKCU "Software\${APP_ID}"
 SectionEnd
 
 Section "-un.Program"
