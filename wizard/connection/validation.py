@@ -104,12 +104,17 @@ def _bad_character(value: str) -> tuple[int, str] | None:
     for index, char in enumerate(value):
         category = unicodedata.category(char)
         if category in ("Cc", "Cf", "Cs", "Co", "Cn") or char in "\ufffe\uffff":
-            name = unicodedata.name(char, "")
             if char == "\t":
-                name = "tab"
+                label = "tab"
             elif char in "\r\n":
-                name = "line break"
-            label = name.lower() if name else f"U+{ord(char):04X}"
+                label = "line break"
+            elif category == "Cc":
+                label = f"control character U+{ord(char):04X}"
+            elif category == "Cf":
+                name = unicodedata.name(char, "").lower()
+                label = f"invisible character{' ' + name if name else ''} U+{ord(char):04X}"
+            else:
+                label = f"character U+{ord(char):04X}"
             return index + 1, label
     return None
 
