@@ -39,6 +39,7 @@ from wizard.gateway.request import (
     build_request,
 )
 from wizard.gateway.response import (
+    DataInfo,
     Record,
     Response,
     Result,
@@ -223,7 +224,7 @@ class Client:
         functions: Sequence[fn.Function],
         transaction: bool = False,
         keep_records: bool = False,
-    ) -> Generator[tuple[int, Record], None, Response]:
+    ) -> Generator[tuple[int, Record | DataInfo], None, Response]:
         """Like `execute`, but yield (function index, record) while the answer is parsed."""
         if not functions:
             raise ValueError("send at least one function")
@@ -326,7 +327,7 @@ class Client:
         functions: Sequence[fn.Function],
         transaction: bool,
         keep_records: bool,
-    ) -> Generator[tuple[int, Record], None, Response]:
+    ) -> Generator[tuple[int, Record | DataInfo], None, Response]:
         writes = any(f.writes for f in functions)
         body = build_request(self._control(writes), auth, functions, transaction)
         answer = self._transport.post(endpoint, body, writes=writes)

@@ -13,9 +13,11 @@ from typing import Literal
 
 from wizard.gateway.errors import ErrorLevel, ShortReadError
 from wizard.gateway.functions import Function, read_more
-from wizard.gateway.response import Record, Response
+from wizard.gateway.response import DataInfo, Record, Response
 
-Stream = Callable[[Sequence[Function], bool, bool], Generator[tuple[int, Record], None, Response]]
+Stream = Callable[
+    [Sequence[Function], bool, bool], Generator[tuple[int, Record | DataInfo], None, Response]
+]
 
 
 class PagedReader(Iterator[Record]):
@@ -56,6 +58,10 @@ class PagedReader(Iterator[Record]):
                 except StopIteration as done:
                     response: Response = done.value
                     break
+                if isinstance(record, DataInfo):
+                    if record.totalcount is not None and self.total is None:
+                        self.total = record.totalcount
+                    continue
                 in_page += 1
                 self.fetched += 1
                 yield record

@@ -234,8 +234,11 @@ def iter_response(
     expect: Expect = Expect.ONLINE,
     keep_records: bool = True,
     max_bytes: int = MAX_BODY_BYTES,
-) -> Generator[tuple[int, Record], None, Response]:
+) -> Generator[tuple[int, Record | DataInfo], None, Response]:
     """Parse a gateway answer as it arrives, yielding (result index, record) pairs.
+
+    Each result's `DataInfo` is yielded too, as (result index, DataInfo), as soon as the
+    `<data>` tag is read, so a caller knows the totals before the first record arrives.
 
     The generator's return value is the `Response`. With `keep_records=False` the records
     are only yielded, not kept in the `Result`s, so memory stays flat however many there are.
@@ -285,6 +288,7 @@ def iter_response(
                     start=previous.start,
                     end=previous.end,
                 )
+                yield len(results), state.data  # paging totals, before the records
             continue
 
         # "end" events

@@ -45,7 +45,7 @@ class RetryPolicy:
         if retry_after is not None:
             return min(max(retry_after, 0.0), self.max_delay_s)
         delay = min(self.base_delay_s * 2 ** (attempt - 1), self.max_delay_s)
-        return float(delay + random.uniform(0, delay * self.jitter))
+        return float(min(delay + random.uniform(0, delay * self.jitter), self.max_delay_s))
 
 
 def check_endpoint(url: str) -> str:
@@ -116,6 +116,7 @@ class Transport:
         check_endpoint(url)
         policy = self.retry
         started = time.monotonic()
+        slept = 0.0  # counted apart: an injected sleep may not pass real time
         attempt = 0
         while True:
             attempt += 1
@@ -160,7 +161,7 @@ class Transport:
                 else:
                     return Answer(status, content, attempt)
             delay = policy.delay(attempt, retry_after)
-            elapsed = time.monotonic() - started
+            elapsed = max(time.monotonic() - started, slept)
             if attempt >= policy.max_attempts or elapsed + delay > policy.max_total_s:
                 raise TransportError(
                     failure.level,
@@ -171,6 +172,7 @@ class Transport:
                 )
             log.info("Retrying in %.1f s: %s", delay, failure.summary)
             policy.sleep(delay)
+            slept += delay
 
     def _send(self, url: str, body: bytes) -> tuple[int, bytes, float | None]:
         with self._http.stream("POST", url, content=body) as response:
