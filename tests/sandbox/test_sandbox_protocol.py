@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from sandbox_client import Answer, Client, fn
 
 from wizard.sandbox import Sandbox
@@ -432,3 +433,13 @@ def test_read_more_by_object_continues_the_sessions_last_query(client: Client) -
     )
     stale = client.call(fn("<readMore><resultId>nope</resultId></readMore>"))
     assert stale.first("//result/status") == "failure"
+
+
+def test_stop_closes_the_server_and_its_open_connections() -> None:
+    sandbox = Sandbox().start()
+    client = Client(sandbox)
+    assert client.call(fn("<getFinancialSetup/>")).status == 200  # keeps a connection open
+    sandbox.stop()
+    with pytest.raises(httpx.TransportError):
+        client.call(fn("<getFinancialSetup/>"))
+    client.close()

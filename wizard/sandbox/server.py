@@ -56,7 +56,17 @@ class SandboxServer(ThreadingHTTPServer):
 
     def __init__(self, sandbox: Sandbox, port: int) -> None:
         self.sandbox = sandbox
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
         super().__init__(("127.0.0.1", port), _Handler)
+
+    def close_connections(self) -> None:
+        """Cut every kept-alive client connection (after `shutdown`, on stop)."""
+        with self.connections_lock:
+            open_now = list(self.connections)
+        for connection in open_now:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Connections a client drops (or the sandbox drops on purpose) are not errors."""
@@ -66,6 +76,17 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: SandboxServer
     server_version = "IntacctSandbox/1.0"
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.connections_lock:
+            self.server.connections.discard(self.connection)
+        with contextlib.suppress(OSError):
+            super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the sandbox never logs requests (they hold passwords)."""
