@@ -6,6 +6,7 @@
 - `ProfileStore`: list/load/save/rename/delete profiles, last used; files written atomically.
 - `SecretStore`, `Secrets`: the two passwords in the OS keyring, or this session's memory.
 - `validate_*`: pure checks of what the admin types, returning a frozen `Validation`.
+- `save_connection()`: what the Credentials page gathered -> keyring + profile.
 - `storage_locations()`: where settings, passwords, data and logs are kept.
 """
 
@@ -23,6 +24,7 @@ from wizard.connection.profile_store import (
     ProfileStore,
     ProfileWriteError,
 )
+from wizard.connection.save import InvalidConnectionInput, save_connection
 from wizard.connection.secrets import (
     KeyringStatus,
     KeyringUnavailable,
@@ -43,7 +45,9 @@ from wizard.connection.validation import (
     validate_password,
     validate_profile_name,
     validate_sender_id,
+    validate_sender_password,
     validate_user_id,
+    validate_user_password,
 )
 
 
@@ -55,6 +59,7 @@ def list_profiles() -> tuple[str, ...]:
 __all__ = [
     "DEFAULT_ENDPOINT",
     "SCHEMA_VERSION",
+    "InvalidConnectionInput",
     "InvalidProfileName",
     "KeyringStatus",
     "KeyringUnavailable",
@@ -77,6 +82,7 @@ __all__ = [
     "SyncOptions",
     "Validation",
     "list_profiles",
+    "save_connection",
     "service_name",
     "storage_locations",
     "validate_company_id",
@@ -85,5 +91,7 @@ __all__ = [
     "validate_password",
     "validate_profile_name",
     "validate_sender_id",
+    "validate_sender_password",
     "validate_user_id",
+    "validate_user_password",
 ]

@@ -199,13 +199,11 @@ class ProfileStore:
             write_private(path, text)
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            previous = "The previous version is unchanged." if path.exists() else ""
+            previous = " The previous version is unchanged." if path.exists() else ""
             raise ProfileWriteError(
                 path,
-                f"The connection could not be saved to {path}: {reason}. {previous} Check "
-                "that the disk is not full and that you can write to that folder.".replace(
-                    "  ", " "
-                ),
+                f"The connection could not be saved to {path}: {reason}.{previous} Check "
+                "that the disk is not full and that you can write to that folder.",
             ) from None
 
     def _keep_unreadable(self, path: Path) -> Path | None:

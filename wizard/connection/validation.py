@@ -260,6 +260,16 @@ def validate_password(value: str, *, label: str = "password") -> Validation:
     return _ok(value)
 
 
+def validate_user_password(value: str) -> Validation:
+    """The Web Services user's password (see `validate_password`)."""
+    return validate_password(value, label="user password")
+
+
+def validate_sender_password(value: str) -> Validation:
+    """The sender password from the Web Services developer licence (see `validate_password`)."""
+    return validate_password(value, label="sender password")
+
+
 def _is_loopback(host: str) -> bool:
     if host.lower() == "localhost":
         return True
