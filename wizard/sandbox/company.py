@@ -145,8 +145,8 @@ class Company:
         self._generate(generator_data, invoices, data)
         self.lock = threading.RLock()
         self._journal: list[Callable[[], None]] | None = None
-        # Function control IDs already run with uniqueid=true: controlid -> the answer given.
-        self.unique_controlids: dict[str, bytes] = {}
+        # Function control IDs already run with uniqueid=true.
+        self.unique_controlids: set[str] = set()
 
     # -- building -------------------------------------------------------------------------
 
@@ -386,10 +386,10 @@ class Company:
         self._remember(lambda: self._restore(table, index, before))
 
     def mark_unique(self, controlid: str) -> None:
-        self.unique_controlids[controlid] = b""
+        self.unique_controlids.add(controlid)
 
         def undo() -> None:
-            self.unique_controlids.pop(controlid, None)
+            self.unique_controlids.discard(controlid)
 
         self._remember(undo)
 

@@ -38,6 +38,11 @@ class ControlFailure(Failure):
 class AuthFailure(Failure):
     """Fails one operation at the authentication level (no function runs)."""
 
+    def __init__(self, *errors: GatewayError) -> None:
+        super().__init__(*errors)
+        # The user and company IDs the failed authentication block echoes back.
+        self.echo: tuple[str, str] = ("", "")
+
 
 class ResultFailure(Failure):
     """Fails one function; the others run on (unless the operation is a transaction)."""

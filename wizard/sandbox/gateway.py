@@ -221,7 +221,7 @@ class Gateway:
             session_id = _text(auth, "sessionid")
             return self._session(session_id, path, active), company.user_id, company.id
         except AuthFailure as failure:
-            failure.echo = echo  # type: ignore[attr-defined]
+            failure.echo = echo
             raise
 
     def _login(self, login: etree._Element, active: frozenset[str]) -> Signed:
@@ -301,7 +301,7 @@ class Gateway:
         try:
             signed, user, company_id = self._authenticate(auth, path, active)
         except AuthFailure as failure:
-            shown_user, shown_company = getattr(failure, "echo", ("", ""))
+            shown_user, shown_company = failure.echo
             return (
                 "<operation><authentication>"
                 + element("status", "failure")
