@@ -33,6 +33,16 @@ def test_saves_cleaned_settings_and_the_passwords(memory_keyring: MemoryKeyring)
     assert (service_name("Demo"), "credentials") in memory_keyring.items
 
 
+def test_no_file_anywhere_holds_a_password(isolated_user_dirs: Path) -> None:
+    save_connection({**SETTINGS, "profile": "Demo"}, SECRETS)
+    files = [path for path in isolated_user_dirs.rglob("*") if path.is_file()]
+    assert files, "the profile and the last-used note are on disk"
+    for path in files:
+        content = path.read_bytes()
+        for secret in SECRETS.values():
+            assert secret.encode() not in content, path
+
+
 def test_the_company_id_names_the_connection_by_default() -> None:
     profile = save_connection(SETTINGS, SECRETS)
     assert profile.name == "DEMO-COMPANY"

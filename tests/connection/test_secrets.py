@@ -122,6 +122,15 @@ def test_no_keyring_says_so_and_how_to_get_one(platform: str, expected: str) -> 
         store.load("Acme")
 
 
+def test_without_a_keyring_profiles_can_still_be_renamed_and_deleted(tmp_path: Path) -> None:
+    store = ProfileStore(tmp_path, SecretStore(keyring.backends.fail.Keyring()))
+    store.save(Profile(name="Old"))
+    store.rename("Old", "New")
+    assert store.names() == ("New",)
+    store.delete("New")
+    assert store.names() == ()
+
+
 def test_the_null_keyring_is_not_mistaken_for_a_real_one() -> None:
     store = SecretStore(keyring.backends.null.Keyring())
     assert store.status().problem is Problem.DISABLED

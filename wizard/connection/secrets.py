@@ -265,7 +265,7 @@ class SecretStore:
         if problem is not None:
             return KeyringStatus(
                 usable=False,
-                backend_name="None",
+                backend_name="No system keyring",
                 where="nowhere yet: no usable system keyring",
                 problem=problem,
                 help=_help_text(problem, self._platform),
@@ -387,6 +387,11 @@ class SecretStore:
 
     def rename(self, old_name: str, new_name: str) -> None:
         """Move the passwords to the new profile name (nothing to move is not an error)."""
+        if not self._session_only and self._problem()[0] in (Problem.NO_BACKEND, Problem.DISABLED):
+            # No keyring: nothing can have been saved there; only this session's memory moves.
+            if old_name in self._memory:
+                self._memory[new_name] = self._memory.pop(old_name)
+            return
         found = self.load(old_name)
         if found is None:
             return
