@@ -443,3 +443,16 @@ def test_stop_closes_the_server_and_its_open_connections() -> None:
     with pytest.raises(httpx.TransportError):
         client.call(fn("<getFinancialSetup/>"))
     client.close()
+
+
+def test_a_rolled_back_transaction_can_be_sent_again_with_the_same_control_ids(
+    sandbox: Sandbox, client: Client
+) -> None:
+    good = fn(invoice(sandbox, "TX-1"), "tx-invoice")
+    bad = fn(invoice(sandbox, "TX-2", account="9999"), "tx-bad")
+    failed = client.call(good, bad, transaction=True, uniqueid=True)
+    assert failed.all("//result/status") == ["aborted", "failure"]
+    assert sandbox.company.created("ARINVOICE") == []
+    retried = client.call(good, transaction=True, uniqueid=True)
+    assert retried.all("//result/status") == ["success"]
+    assert [r["RECORDID"] for r in sandbox.company.created("ARINVOICE")] == ["TX-1"]

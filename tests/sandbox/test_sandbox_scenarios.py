@@ -501,9 +501,11 @@ def test_cdn_timeout_answers_524_but_the_write_still_happens() -> None:
     with Sandbox(scenarios=["cdn-timeout-524"]) as sandbox:
         client = Client(sandbox)
         answer = client.call(fn(_invoice(sandbox, number="CDN-1")))
-        client.close()
         assert answer.status == 524
         assert [r["RECORDID"] for r in sandbox.company.created("ARINVOICE")] == ["CDN-1"]
+        sandbox.disable("cdn-timeout-524")
+        assert client.call(fn("<getFinancialSetup/>")).first("//result/status") == "success"
+        client.close()
 
 
 def test_dropped_connection_gives_no_answer_but_the_write_still_happens() -> None:
@@ -549,10 +551,13 @@ def test_html_error_pages_come_from_the_cdn() -> None:
     with Sandbox(scenarios=["html-error-pages"]) as sandbox:
         client = Client(sandbox)
         response = client.http.post(sandbox.endpoint, content=b"<request/>")
+        sandbox.disable("html-error-pages")
+        restored = client.call(fn("<getFinancialSetup/>"))
         client.close()
     assert response.status_code == 502
     assert response.headers["content-type"].startswith("text/html")
     assert b"cf-error-details" in response.content
+    assert restored.first("//result/status") == "success"
 
 
 # -- switching at run time ---------------------------------------------------------------
