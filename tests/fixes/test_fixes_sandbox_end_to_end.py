@@ -42,9 +42,9 @@ def _sign_in_failure(sandbox: Sandbox, entity: str | None = None) -> tuple[Gatew
         entity,
     )
     once = RetryPolicy(max_attempts=1, base_delay_s=0.0, max_total_s=0.0, sleep=lambda _: None)
-    with Client(credentials, endpoint=sandbox.endpoint, timeout=10, retry=once) as client:
-        with pytest.raises(GatewayError) as caught:
-            client.login()
+    client = Client(credentials, endpoint=sandbox.endpoint, timeout=10, retry=once)
+    with client, pytest.raises(GatewayError) as caught:
+        client.login()
     return caught.value, creds.company_id
 
 
