@@ -204,7 +204,8 @@ def test_an_unreadable_item_asks_for_the_passwords_again(memory_keyring: MemoryK
 def test_session_only_keeps_passwords_in_memory_and_writes_nothing(
     isolated_user_dirs: Path, tmp_path: Path
 ) -> None:
-    secrets = SecretStore(keyring.backends.fail.Keyring())  # any keyring call would raise
+    keyring.set_keyring(keyring.backends.fail.Keyring())  # any keyring call would raise
+    secrets = SecretStore()
     profiles = ProfileStore(secrets=secrets)
     profiles.save(Profile(name="Acme", company_id="ACME", user_id="ws_user", sender_id="S"))
     with pytest.raises(KeyringUnavailable):
@@ -212,7 +213,11 @@ def test_session_only_keeps_passwords_in_memory_and_writes_nothing(
     secrets.use_session_only()  # the admin's explicit choice
     secrets.save("Acme", Secrets(SENDER, USER))
     assert secrets.load("Acme") == Secrets(SENDER, USER)
-    status = secrets.status("Acme")
+    # Other parts of the program (connection test, Diagnose) see the choice and the passwords.
+    elsewhere = SecretStore()
+    assert elsewhere.session_only
+    assert elsewhere.load("Acme") == Secrets(SENDER, USER)
+    status = elsewhere.status("Acme")
     assert status.usable and status.session_only
     assert "never written" in status.where
     profiles.save(profiles.load("Acme").replace(entity_id="UK"))
@@ -221,11 +226,21 @@ def test_session_only_keeps_passwords_in_memory_and_writes_nothing(
     for path in written:
         content = path.read_bytes()
         assert SENDER.encode() not in content and USER.encode() not in content, path
-    other_run = SecretStore(keyring.backends.fail.Keyring())
-    other_run.use_session_only()
-    assert other_run.load("Acme") is None  # gone when the program ends
-    profiles.delete("Acme")
-    assert secrets.load("Acme") is None
+    profiles.rename("Acme", "Acme 2")
+    assert elsewhere.load("Acme 2") == Secrets(SENDER, USER)
+    profiles.delete("Acme 2")
+    assert secrets.load("Acme 2") is None
+
+
+def test_session_only_is_never_chosen_for_the_admin() -> None:
+    store = SecretStore(keyring.backends.fail.Keyring())
+    assert not store.session_only
+    with pytest.raises(KeyringUnavailable):
+        store.save("Acme", Secrets(SENDER, USER))
+    assert not store.session_only
+    # and a different keyring (say, after the admin installs one) starts without it
+    SecretStore(keyring.backends.fail.Keyring()).use_session_only()
+    assert not store.session_only
 
 
 def test_status_names_the_keyring_and_the_item() -> None:

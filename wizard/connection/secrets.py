@@ -22,6 +22,7 @@ import enum
 import json
 import sys
 import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,13 @@ FIX_ID = "keyring-unavailable"
 MAX_PAYLOAD_UTF16_BYTES = 2000
 
 _KEYRING_LOCK = threading.RLock()
+
+# "Keep for this session only", per keyring backend in use: its presence is the admin's choice,
+# its value the passwords (memory only). Keyed by backend so the choice lasts for the run (the
+# backend is a process singleton) and a different keyring starts without it.
+_SESSIONS: weakref.WeakKeyDictionary[keyring.backend.KeyringBackend, dict[str, Secrets]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def service_name(profile_name: str) -> str:
@@ -225,18 +233,28 @@ class SecretStore:
     ) -> None:
         self._backend = backend
         self._platform = platform or sys.platform
-        self._session_only = False
-        self._memory: dict[str, Secrets] = {}
 
     # -- mode and status -------------------------------------------------------------------
 
     @property
     def session_only(self) -> bool:
-        return self._session_only
+        with _KEYRING_LOCK:
+            return self._current_backend() in _SESSIONS
 
     def use_session_only(self) -> None:
-        """The admin chose "Keep for this session only": memory from now on, nothing written."""
-        self._session_only = True
+        """The admin chose "Keep for this session only": memory from now on, nothing written.
+
+        The choice holds for the rest of this run for every SecretStore on the same keyring
+        backend, so other parts of the program (the connection test, Diagnose) find the
+        passwords too.
+        """
+        with _KEYRING_LOCK:
+            _SESSIONS.setdefault(self._current_backend(), {})
+
+    def _session_memory(self) -> dict[str, Secrets] | None:
+        """This run's in-memory passwords, or None when the keyring is in use."""
+        with _KEYRING_LOCK:
+            return _SESSIONS.get(self._current_backend())
 
     def _current_backend(self) -> keyring.backend.KeyringBackend:
         return self._backend if self._backend is not None else keyring.get_keyring()
@@ -253,7 +271,7 @@ class SecretStore:
     def status(self, profile_name: str | None = None) -> KeyringStatus:
         """Whether passwords can be kept, and where (without touching the keyring itself)."""
         service = service_name(profile_name if profile_name else "<connection name>")
-        if self._session_only:
+        if self.session_only:
             return KeyringStatus(
                 usable=True,
                 backend_name="This session only",
@@ -322,8 +340,9 @@ class SecretStore:
                 "for one connection. Intacct passwords are rarely this long; check that only "
                 "the passwords were pasted."
             )
-        if self._session_only:
-            self._memory[profile_name] = secrets
+        memory = self._session_memory()
+        if memory is not None:
+            memory[profile_name] = secrets
             return
         backend, display = self._require_backend()
         self._call(
@@ -337,8 +356,9 @@ class SecretStore:
 
     def load(self, profile_name: str) -> Secrets | None:
         """The saved passwords of `profile_name`, or None when none are saved."""
-        if self._session_only:
-            found = self._memory.get(profile_name)
+        memory = self._session_memory()
+        if memory is not None:
+            found = memory.get(profile_name)
         else:
             backend, display = self._require_backend()
             raw = self._call(
@@ -372,11 +392,12 @@ class SecretStore:
     def delete(self, profile_name: str) -> None:
         """Forget the passwords of `profile_name`. Nothing saved is not an error.
 
-        With no keyring at all (fail/null backend) nothing can have been saved there, so
-        only this session's memory is cleared; a locked keyring raises KeyringUnavailable.
+        In session-only mode only memory is cleared. With no keyring at all (fail/null
+        backend) nothing can have been saved there. A locked keyring raises KeyringUnavailable.
         """
-        self._memory.pop(profile_name, None)
-        if self._session_only:
+        memory = self._session_memory()
+        if memory is not None:
+            memory.pop(profile_name, None)
             return
         problem, display = self._problem()
         if problem in (Problem.NO_BACKEND, Problem.DISABLED):
@@ -387,11 +408,11 @@ class SecretStore:
 
     def rename(self, old_name: str, new_name: str) -> None:
         """Move the passwords to the new profile name (nothing to move is not an error)."""
-        if not self._session_only and self._problem()[0] in (Problem.NO_BACKEND, Problem.DISABLED):
-            # No keyring: nothing can have been saved there; only this session's memory moves.
-            if old_name in self._memory:
-                self._memory[new_name] = self._memory.pop(old_name)
-            return
+        if self._session_memory() is None and self._problem()[0] in (
+            Problem.NO_BACKEND,
+            Problem.DISABLED,
+        ):
+            return  # no keyring: nothing can have been saved there
         found = self.load(old_name)
         if found is None:
             return
