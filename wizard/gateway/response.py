@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import html
 import re
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -176,7 +176,14 @@ def errors_from(errormessage: etree._Element | None) -> tuple[ErrorDetail, ...]:
     return tuple(found)
 
 
+_HAS_NESTED = etree.XPath("boolean(*/*)")
+
+
 def _record(element: etree._Element) -> Record:
+    # Fast path: flat records with unique field names (nearly all of them).
+    flat = {child.tag: child.text or "" for child in element}
+    if len(flat) == len(element) and not _HAS_NESTED(element):
+        return flat
     record: Record = {}
     for child in element:
         tag = child.tag
@@ -252,7 +259,6 @@ def iter_response(
     top_errors: tuple[ErrorDetail, ...] = ()
     results: list[Result] = []
     state: _ResultState | None = None
-    depth = 0
     root_tag = ""
     data_element: etree._Element | None = None
 
@@ -261,22 +267,46 @@ def iter_response(
             raise _malformed("missing-control", "it has no control block", http_status)
         return control
 
+    def harvest(keep_last: bool) -> Iterator[tuple[int, Record | DataInfo]]:
+        # Records are the element children of <data>; all but the last are complete while
+        # the page is still arriving. Each is read, handed on and removed from the tree.
+        assert data_element is not None and state is not None
+        index = len(results)
+        children = list(data_element)
+        if keep_last and children:
+            children.pop()
+        for child in children:
+            record = _record(child)
+            tag = child.tag
+            if tag not in state.tags:
+                state.tags.append(str(tag))
+            if keep_records:
+                state.records.append(record)
+            data_element.remove(child)
+            yield index, record
+
     for kind, element in events(chunks, http_status, max_bytes):
-        tag = element.tag
-        if kind == "start":
-            depth += 1
-            if depth == 1:
-                root_tag = str(tag)
+        if kind == "chunk" or kind == "close":
+            if not root_tag:
+                root_tag = str(element.tag)
                 if root_tag != "response":
                     raise _not_a_response(root_tag, http_status)
-            elif depth == 2 and tag == "operation":
+            if data_element is not None and kind == "chunk":
+                yield from harvest(keep_last=True)
+            continue
+        tag = element.tag
+        parent = element.getparent()
+        where = parent.tag if parent is not None else None
+        if kind == "start":
+            if where is None:
+                root_tag = str(tag)  # "response": the filter gives no other root
+            elif tag == "operation" and parent is not None and parent.getparent() is None:
                 operation_seen = True
-            elif depth == 3 and tag == "result":
+            elif tag == "result" and where == "operation":
                 state = _ResultState()
-            elif depth == 4 and tag == "data" and state is not None:
+            elif tag == "data" and where == "result" and state is not None:
                 data_element = element
                 attrib = element.attrib
-                state.with_data = True
                 previous = state.data or DataInfo()
                 state.data = DataInfo(
                     listtype=attrib.get("listtype", previous.listtype),
@@ -292,20 +322,12 @@ def iter_response(
             continue
 
         # "end" events
-        depth -= 1
-        if depth == 4 and data_element is not None and state is not None:
-            # a record: an element child of <data>
-            record = _record(element)
-            if tag not in state.tags:
-                state.tags.append(str(tag))
-            if keep_records:
-                state.records.append(record)
-            yield len(results), record
-            _clear(element)
-        elif depth == 3 and state is not None:
-            if tag == "data":
-                data_element = None
-            elif tag == "key":
+        top = parent is not None and parent.getparent() is None  # a child of <response>
+        if tag == "data" and element is data_element:
+            yield from harvest(keep_last=False)
+            data_element = None
+        elif where == "result" and state is not None and data_element is None:
+            if tag == "key":
                 state.key = (element.text or "").strip()
             elif tag == "listtype":  # legacy get_list
                 attrib = element.attrib
@@ -315,17 +337,17 @@ def iter_response(
                     start=_int(attrib.get("start")),
                     end=_int(attrib.get("end")),
                 )
-        elif depth == 2 and tag == "result" and state is not None:
+        elif tag == "result" and where == "operation" and state is not None:
             results.append(_finish_result(element, state, http_status))
             state = None
             _clear(element)
-        elif depth == 2 and tag == "authentication":
+        elif tag == "authentication" and where == "operation":
             authentication = _authentication(element, http_status)
-        elif depth == 2 and tag == "errormessage":
+        elif tag == "errormessage" and where == "operation":
             operation_errors = errors_from(element)
-        elif depth == 1 and tag == "control":
+        elif top and tag == "control":
             control = _control(element, http_status)
-        elif depth == 1 and tag == "acknowledgement":
+        elif top and tag == "acknowledgement":
             status = _text(element, "status")
             if status is None:
                 raise _malformed(
@@ -334,9 +356,9 @@ def iter_response(
                     http_status,
                 )
             acknowledgement = status
-        elif depth == 1 and tag == "errormessage":
+        elif top and tag == "errormessage":
             top_errors = errors_from(element)
-        elif depth == 1 and tag == "operation":
+        elif top and tag == "operation":
             if authentication is None:
                 raise _malformed(
                     "missing-authentication",
@@ -351,13 +373,8 @@ def iter_response(
                     http_status,
                 )
 
-        # control failure is known once the control block (and any errormessage) is read
-        if (
-            depth == 1
-            and control is not None
-            and control.status != Status.SUCCESS
-            and tag != "control"
-        ):
+        # a control failure is known once the blocks after it (errormessage) are read
+        if top and control is not None and control.status != Status.SUCCESS and tag != "control":
             _raise_control(control, top_errors, http_status)
 
     if not root_tag:

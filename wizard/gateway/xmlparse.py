@@ -24,11 +24,28 @@ _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 Event = tuple[str, etree._Element]
 
+# Only these elements produce events; everything else (record fields) is parsed in C and read
+# from the tree, which is what makes the parser fast. "chunk" events mark the end of each
+# piece of input fed, so a caller can take the records completed so far.
+STRUCTURE: Final = (
+    "response",
+    "control",
+    "operation",
+    "authentication",
+    "errormessage",
+    "acknowledgement",
+    "result",
+    "data",
+    "key",
+    "listtype",
+)
 
-def new_pull_parser() -> etree.XMLPullParser:
+
+def new_pull_parser(tags: tuple[str, ...] | None = None) -> etree.XMLPullParser:
     """A pull parser with entities, DTDs and network access all switched off."""
     return etree.XMLPullParser(
         events=("start", "end"),
+        tag=tags,
         resolve_entities=False,
         load_dtd=False,
         dtd_validation=False,
@@ -49,12 +66,15 @@ def _malformed(reason: str, summary: str, http_status: int | None) -> MalformedR
 def events(
     chunks: Iterable[bytes], http_status: int | None = None, max_bytes: int = MAX_BODY_BYTES
 ) -> Iterator[Event]:
-    """Parse `chunks` incrementally and yield ("start"|"end", element) events.
+    """Parse `chunks` incrementally and yield ("start"|"end", element) events for the
+    `STRUCTURE` elements, ("chunk", root) after each chunk once the root exists, and
+    ("close", root) at the end.
 
     Raises `MalformedResponseError` (never an lxml exception) when the body is too large,
     carries a DTD, or is not well-formed XML (including a body cut off part way).
     """
-    parser = new_pull_parser()
+    parser = new_pull_parser(STRUCTURE)
+    root: etree._Element | None = None
     seen = 0
     prolog = b""  # bytes before the root element, kept to spot a DTD split across chunks
     in_prolog = True
@@ -83,11 +103,16 @@ def events(
             parser.feed(chunk)
             for event in parser.read_events():
                 in_prolog = False
+                if root is None:
+                    root = event[1].getroottree().getroot()  # type: ignore[union-attr]
                 yield event  # type: ignore[misc]
+            if root is not None:
+                yield "chunk", root
         closing = True
-        parser.close()
+        closed = parser.close()
         for event in parser.read_events():
             yield event  # type: ignore[misc]
+        yield "close", closed
     except etree.XMLSyntaxError as exc:
         # well-formed so far but unfinished when the data ran out: the body was cut off
         reason = "truncated" if closing or "premature end" in str(exc).lower() else "not-xml"
