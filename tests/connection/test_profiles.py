@@ -10,6 +10,7 @@ import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import keyring.backends.fail
 import keyring.errors
 import pytest
 
@@ -326,3 +327,9 @@ def test_storage_locations_describe_every_place(isolated_user_dirs: Path) -> Non
     assert str(where.profiles_dir) in text
     assert str(where.log_dir) in text
     assert "Intacct Setup Wizard: Acme" in text  # the item the admin can look for
+
+
+def test_storage_locations_without_a_keyring_say_so() -> None:
+    keyring.set_keyring(keyring.backends.fail.Keyring())  # conftest restores the previous one
+    where = storage_locations("Acme")
+    assert "no usable system keyring" in where.passwords_where

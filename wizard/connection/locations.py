@@ -40,7 +40,9 @@ def storage_locations(
     profiles = profiles if profiles is not None else ProfileStore()
     secrets = secrets if secrets is not None else profiles.secrets
     status = secrets.status(profile_name)
-    passwords = status.where if status.usable else f"not saved: {status.help}"
+    passwords = (
+        status.where if status.usable else f"not kept yet: no usable system keyring. {status.help}"
+    )
     return StorageLocations(
         config_dir=profiles.config_dir,
         profiles_dir=profiles.profiles_dir,

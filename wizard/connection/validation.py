@@ -120,14 +120,16 @@ def _bad_character(value: str) -> tuple[int, str] | None:
 
 
 def _trim_notice(label: str, raw: str, trimmed: str) -> str:
-    where = (
-        "at the start and at the end"
-        if raw[:1] != trimmed[:1] and raw[-1:] != trimmed[-1:]
-        else ("at the start" if raw[:1] != trimmed[:1] else "at the end")
-    )
+    at_start, at_end = raw[:1] != trimmed[:1], raw[-1:] != trimmed[-1:]
+    if at_start and at_end:
+        return (
+            f"Removed blanks at the start and at the end of the {label}. Blanks there are a "
+            f"common reason sign-in fails, so the {label} is saved without them."
+        )
+    where = "at the start" if at_start else "at the end"
     return (
-        f"Removed a blank {where} of the {label}. Blanks there are a common reason sign-in "
-        f"fails, so the {label} will be saved without them."
+        f"Removed a blank {where} of the {label}. A blank there is a common reason sign-in "
+        f"fails, so the {label} is saved without it."
     )
 
 
