@@ -82,9 +82,10 @@ def test_diagnose_goes_from_the_saved_profile_to_findings_and_optionally_a_retry
     assert flow.blockers(flow.data.replace(retry_requested=True)) == ("connection_ok",)
 
 
-def test_no_route_chosen_means_no_next_page() -> None:
+def test_no_route_chosen_means_next_cannot_go_on() -> None:
     flow = Flow()
-    assert flow.peek() is None
+    assert not flow.is_last(), "Welcome is never the last page"
+    assert flow.blockers() == ("route",)
     assert not flow.can_advance()
 
 

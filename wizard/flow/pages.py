@@ -45,12 +45,11 @@ class PageSpec:
     follow: Callable[[WizardData], PageId | None]
 
 
-def _after_welcome(data: WizardData) -> PageId | None:
-    if data.route is Route.NEW:
-        return PageId.PREPARE
+def _after_welcome(data: WizardData) -> PageId:
+    # With no route chosen yet, Prepare is next but cannot open (it needs a route).
     if data.route in (Route.DIAGNOSE, Route.DEMO):
         return PageId.TEST
-    return None
+    return PageId.PREPARE
 
 
 def _after_test(data: WizardData) -> PageId:
@@ -72,7 +71,7 @@ def _then(page: PageId | None) -> Callable[[WizardData], PageId | None]:
 PAGES: Mapping[PageId, PageSpec] = {
     spec.page: spec
     for spec in (
-        PageSpec(PageId.WELCOME, "Welcome", (), _after_welcome),
+        PageSpec(PageId.WELCOME, "Get started", (), _after_welcome),
         PageSpec(PageId.PREPARE, "Prepare Intacct", ("route",), _then(PageId.CREDENTIALS)),
         PageSpec(PageId.CREDENTIALS, "Sign-in details", ("route",), _then(PageId.TEST)),
         PageSpec(PageId.TEST, "Test the connection", ("connection_ready",), _after_test),

@@ -1,0 +1,134 @@
+"""The one seam between the pages and wizard.connection (profiles, secrets, field checks).
+
+The pages speak in the small shapes below; this module maps them onto wizard.connection, so a
+rename there is a change here only. Functions marked "off the GUI thread" touch the disk or the
+keyring: the pages call them through `Workers.run`.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from wizard.connection import (
+    KeyringStatus,
+    Profile,
+    ProfileStore,
+    Secrets,
+    SecretStore,
+    Status,
+    Validation,
+    validate_company_id,
+    validate_entity_id,
+    validate_password,
+    validate_profile_name,
+    validate_sender_id,
+    validate_user_id,
+)
+from wizard.connection import KeyringUnavailable as KeyringUnavailable  # re-exported
+from wizard.redaction import remember_secret
+
+log = logging.getLogger(__name__)
+
+# The fields of the Sign-in details page, in form order: (name, label, required, secret).
+FIELDS: tuple[tuple[str, str, bool, bool], ...] = (
+    ("company_id", "Company ID", True, False),
+    ("user_id", "User ID", True, False),
+    ("user_password", "User password", True, True),
+    ("sender_id", "Sender ID", True, False),
+    ("sender_password", "Sender password", True, True),
+    ("entity_id", "Entity ID", False, False),
+)
+SECRET_FIELDS = frozenset(name for name, _label, _required, secret in FIELDS if secret)
+
+_VALIDATORS: dict[str, Callable[[str], Validation]] = {
+    "company_id": validate_company_id,
+    "user_id": validate_user_id,
+    "user_password": lambda value: validate_password(value, label="user password"),
+    "sender_id": validate_sender_id,
+    "sender_password": lambda value: validate_password(value, label="sender password"),
+    "entity_id": validate_entity_id,
+}
+
+
+class Severity(enum.StrEnum):
+    OK = "ok"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+_SEVERITY = {Status.OK: Severity.OK, Status.WARNING: Severity.WARNING, Status.ERROR: Severity.ERROR}
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    severity: Severity
+    message: str  # "" when there is nothing to say
+    cleaned: str  # the value to keep (blanks trimmed, say)
+
+
+@dataclass(frozen=True)
+class SavedConnection:
+    profile: str
+    secrets_in: str  # where the passwords now are, as a sentence part ("in your login keychain…")
+
+
+def validate(field: str, value: str) -> FieldCheck:
+    """Check one field as the admin types (pure, fast: fine on the GUI thread)."""
+    if field in SECRET_FIELDS:
+        remember_secret(value)
+    result = _VALIDATORS[field](value)
+    return FieldCheck(_SEVERITY[result.status], result.message, result.value)
+
+
+def profile_name(company_id: str, entity_id: str) -> str:
+    """The name a new connection is saved under: the company ID, plus the entity if any."""
+    name = f"{company_id} {entity_id}".strip()
+    checked = validate_profile_name(name)
+    return checked.value if checked.ok else company_id
+
+
+def keyring_status(profile: str | None = None) -> KeyringStatus:
+    """Whether and where passwords can be kept (does not touch the keyring's contents)."""
+    return SecretStore().status(profile)
+
+
+def list_profiles() -> list[str]:
+    """Names of the saved connections, for Diagnose. Off the GUI thread."""
+    return list(ProfileStore().names())
+
+
+def last_profile() -> str | None:
+    """The connection used last time. Off the GUI thread."""
+    return ProfileStore().last_used()
+
+
+def save_connection(settings: dict[str, str], secrets: dict[str, str]) -> SavedConnection:
+    """Save the profile's settings and put both passwords in the OS keyring. Off the GUI thread.
+
+    Raises wizard.connection.KeyringUnavailable (its message says how to get a keyring) and
+    the ProfileError family (each says what to change).
+    """
+    for value in secrets.values():
+        remember_secret(value)
+    store = ProfileStore()
+    name = settings["profile"]
+    # Secrets first: a profile without its passwords would look saved but could not connect.
+    store.secrets.save(
+        name,
+        Secrets(sender_password=secrets["sender_password"], user_password=secrets["user_password"]),
+    )
+    store.save(
+        Profile(
+            name=name,
+            company_id=settings["company_id"],
+            user_id=settings["user_id"],
+            sender_id=settings["sender_id"],
+            entity_id=settings.get("entity_id", ""),
+        )
+    )
+    where = store.secrets.status(name).where
+    log.info("saved the connection %s; passwords are %s", name, where)
+    return SavedConnection(name, where)

@@ -1,0 +1,65 @@
+"""The base of every page: it hands its inputs to the flow and asks the flow whether Next may go.
+
+A page never decides where Next leads (the flow does), and never waits on the network or the
+disk (it starts a task on `context.workers` and emits completeChanged when the task ends).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget, QWizardPage
+
+from wizard.flow import PAGES, PageId, WizardData
+from wizard.ui.context import WizardContext
+
+
+class FlowPage(QWizardPage):
+    page_id: PageId
+    instruction = ""  # the page's main instruction, in the admin's words
+
+    def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.busy = False
+        self.setObjectName(f"page_{self.page_id.name.lower()}")
+        self.setTitle(
+            f'<span style="font-size:14pt; font-weight:600;">{PAGES[self.page_id].title}</span>'
+        )
+        self.setAccessibleName(PAGES[self.page_id].title)
+        self.setSubTitle(self.instruction)
+
+    def apply(self, data: WizardData) -> WizardData:
+        """`data` with this page's inputs (pure: reads widgets, changes nothing)."""
+        return data
+
+    def isComplete(self) -> bool:
+        if self.busy:
+            return False
+        flow = self.context.flow
+        if flow.page is not self.page_id:
+            return False
+        data = self.apply(flow.data)
+        return flow.is_last(data) or flow.can_advance(data)
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.completeChanged.emit()
+
+    def show_step(self) -> None:
+        """Put "Step X of Y" before the main instruction."""
+        number, total = self.context.flow.position()
+        if self.context.flow.data.route is None:
+            self.setSubTitle(self.instruction)
+        else:
+            self.setSubTitle(f"Step {number} of {total}. {self.instruction}")
+
+
+def wrapped_label(text: str, object_name: str = "", role: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if object_name:
+        label.setObjectName(object_name)
+    if role:
+        label.setProperty("role", role)
+    return label

@@ -1,0 +1,253 @@
+"""Page 3: the sign-in details, checked as they are typed, saved to the OS keyring on Next.
+
+The passwords never enter the flow's data: they go from the fields straight to the keyring on
+a worker thread when the admin presses "Save connection", and the page says where they are.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+)
+
+from wizard.flow import PageId, WizardData
+from wizard.redaction import redact, remember_secret
+from wizard.ui import connection_adapter
+from wizard.ui.connection_adapter import FIELDS, FieldCheck, SavedConnection, Severity
+from wizard.ui.context import WizardContext
+from wizard.ui.pages.base import FlowPage, wrapped_label
+
+# Labels with mnemonics (Alt+letter); the wizard's own buttons use B, N and S.
+_MNEMONIC_LABELS = {
+    "company_id": "&Company ID",
+    "user_id": "&User ID",
+    "user_password": "User &password",
+    "sender_id": "Sen&der ID",
+    "sender_password": "Sender pass&word",
+    "entity_id": "&Entity ID (optional)",
+}
+_PLACEHOLDERS = {
+    "company_id": "as shown in Company > Setup > Company",
+    "user_id": "the Web Services user, e.g. ws_integration",
+    "sender_id": "from your integration provider (capitals matter)",
+    "entity_id": "leave empty to connect at the top level",
+}
+
+
+class CredentialsPage(FlowPage):
+    page_id = PageId.CREDENTIALS
+    instruction = "Enter the details Intacct gave you. They are checked as you type."
+
+    def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.fields: dict[str, QLineEdit] = {}
+        self.messages: dict[str, QLabel] = {}
+        self.toggles: dict[str, QToolButton] = {}
+        self._touched: set[str] = set()
+        self.saved: SavedConnection | None = None
+        self._dirty = True
+        self.setButtonText(QWizard.WizardButton.NextButton, "&Save connection")
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        form_card = QFrame()
+        form_card.setProperty("role", "card")
+        grid = QGridLayout(form_card)
+        grid.setContentsMargins(16, 14, 16, 14)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(1, 1)
+        row = 0
+        for name, label_text, required, secret in FIELDS:
+            label = QLabel(_MNEMONIC_LABELS[name])
+            edit = QLineEdit()
+            edit.setObjectName(name)
+            edit.setAccessibleName(label_text)
+            edit.setPlaceholderText(_PLACEHOLDERS.get(name, ""))
+            if required:
+                edit.setAccessibleDescription(f"{label_text}, required")
+            label.setBuddy(edit)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(edit, row, 1)
+            if secret:
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
+                edit.setInputMethodHints(
+                    Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhNoPredictiveText
+                )
+                grid.addWidget(self._show_toggle(name, label_text, edit), row, 2)
+            message = QLabel()
+            message.setObjectName(f"{name}_message")
+            message.setWordWrap(True)
+            message.hide()
+            grid.addWidget(message, row + 1, 1, 1, 2)
+            grid.setRowMinimumHeight(row + 2, 6)
+            self.fields[name] = edit
+            self.messages[name] = message
+            edit.textEdited.connect(lambda _t, n=name: self._edited(n))
+            edit.editingFinished.connect(lambda n=name: self._finished(n))
+            row += 3
+        layout.addWidget(form_card)
+
+        self.where = wrapped_label("", "secretsWhere", "hint")
+        layout.addWidget(self.where)
+        self.status = wrapped_label("", "saveStatus")
+        self.status.hide()
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+    # -- widgets --------------------------------------------------------------------------
+
+    def _show_toggle(self, name: str, label_text: str, edit: QLineEdit) -> QToolButton:
+        toggle = QToolButton()
+        toggle.setObjectName(f"show_{name}")
+        toggle.setProperty("role", "inline")
+        toggle.setCheckable(True)
+        toggle.setText("Show")
+        toggle.setAccessibleName(f"Show {label_text.lower()}")
+        toggle.setToolTip(f"Show or hide the {label_text.lower()}")
+        toggle.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        def flip(shown: bool) -> None:
+            edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+            toggle.setText("Hide" if shown else "Show")
+            toggle.setAccessibleName(f"{'Hide' if shown else 'Show'} {label_text.lower()}")
+
+        toggle.toggled.connect(flip)
+        self.toggles[name] = toggle
+        return toggle
+
+    def _describe_storage(self) -> None:
+        status = connection_adapter.keyring_status()
+        if not status.usable:
+            self.where.setText(
+                "This computer has no usable password store, so the passwords cannot be saved "
+                f"yet. {status.help}"
+            )
+            self.where.setProperty("severity", "warning")
+        else:
+            self.where.setText(
+                f"The two passwords will be kept by {status.backend_name}, never in a file. "
+                "The company, user and sender IDs are saved with the connection's settings on "
+                "this computer."
+            )
+
+    # -- checking as the admin types ------------------------------------------------------
+
+    def check(self, name: str) -> FieldCheck:
+        return connection_adapter.validate(name, self.fields[name].text())
+
+    def _edited(self, name: str) -> None:
+        self._touched.add(name)
+        self._dirty = True
+        self.saved = None
+        self._show(name, self.check(name))
+        self.status.hide()
+        self.completeChanged.emit()
+
+    def _finished(self, name: str) -> None:
+        if name not in self._touched:
+            return
+        result = self.check(name)
+        edit = self.fields[name]
+        if result.severity is not Severity.ERROR and result.cleaned != edit.text():
+            edit.setText(result.cleaned)
+        self._show(name, result)
+
+    def _show(self, name: str, result: FieldCheck) -> None:
+        message = self.messages[name]
+        edit = self.fields[name]
+        severity = "" if result.severity is Severity.OK else result.severity.value
+        for widget in (message, edit):
+            widget.setProperty("severity", severity)
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+        prefix = {"error": "✖  ", "warning": "⚠  ", "": ""}[severity]
+        message.setText(prefix + result.message if result.message else "")
+        message.setVisible(bool(result.message))
+        edit.setAccessibleDescription(result.message)
+
+    # -- flow -----------------------------------------------------------------------------
+
+    def values(self) -> dict[str, str]:
+        return {name: self.check(name).cleaned for name in self.fields}
+
+    def apply(self, data: WizardData) -> WizardData:
+        values = {
+            name: self.fields[name].text().strip()
+            for name in ("company_id", "user_id", "sender_id", "entity_id")
+        }
+        profile = connection_adapter.profile_name(values["company_id"], values["entity_id"])
+        return data.replace(
+            **values,
+            profile=profile or None,
+            credentials_saved=self.saved is not None and not self._dirty,
+        )
+
+    def initializePage(self) -> None:
+        self.show_step()
+        self._describe_storage()
+        data = self.context.flow.data
+        for name in ("company_id", "user_id", "sender_id", "entity_id"):
+            if not self.fields[name].text():
+                self.fields[name].setText(getattr(data, name))
+        if not self.fields["user_id"].text():
+            self.fields["user_id"].setText(self.context.checklist.values.get("user_id", ""))
+        self.fields["company_id"].setFocus()
+
+    def isComplete(self) -> bool:
+        # Next stays on while anything is typed; what is wrong is said inline (and on Next).
+        required = [name for name, _label, required, _secret in FIELDS if required]
+        return not self.busy and all(self.fields[name].text().strip() for name in required)
+
+    def validatePage(self) -> bool:
+        if self.saved is not None and not self._dirty:
+            return True
+        results = {name: self.check(name) for name in self.fields}
+        errors = [name for name, result in results.items() if result.severity is Severity.ERROR]
+        for name, result in results.items():
+            self._show(name, result)
+        if errors:
+            self.fields[errors[0]].setFocus()
+            self._say("Please correct the field marked above, then save again.", "error")
+            return False
+        values = {name: result.cleaned for name, result in results.items()}
+        secrets = {name: values.pop(name) for name in ("user_password", "sender_password")}
+        for secret in secrets.values():
+            remember_secret(secret)
+        settings = {**values, "profile": self.apply(self.context.flow.data).profile or ""}
+        self.set_busy(True)
+        self._say("Saving the connection…", "")
+        task = self.context.workers.run(
+            "save connection", lambda _c: connection_adapter.save_connection(settings, secrets)
+        )
+        task.succeeded.connect(self._saved)
+        task.failed.connect(self._save_failed)
+        return False
+
+    def _saved(self, saved: SavedConnection) -> None:
+        self.saved = saved
+        self._dirty = False
+        self.set_busy(False)
+        self._say(f"Saved. The passwords are kept {saved.secrets_in}.", "ok")
+        wizard = self.wizard()
+        if wizard is not None and wizard.currentPage() is self:
+            wizard.next()
+
+    def _save_failed(self, error: BaseException) -> None:
+        self.set_busy(False)
+        self._say(redact(str(error)), "error")
+
+    def _say(self, text: str, severity: str) -> None:
+        self.status.setText(text)
+        self.status.setProperty("severity", severity)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.status.show()

@@ -1,0 +1,204 @@
+"""Page 1: what the wizard does, what the admin needs, and which way to go."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.flow import PageId, Route, WizardData
+from wizard.redaction import redact
+from wizard.sandbox import Sandbox
+from wizard.ui import connection_adapter
+from wizard.ui.context import WizardContext, start_demo_sandbox
+from wizard.ui.pages.base import FlowPage, wrapped_label
+
+NEEDS = (
+    "Admin access to your Sage Intacct company",
+    "About 15 minutes",
+    "The sender ID and sender password from your integration provider",
+)
+
+
+class WelcomePage(FlowPage):
+    page_id = PageId.WELCOME
+    instruction = "Connect your Sage Intacct company, or check a connection that stopped working."
+
+    def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.prefer_demo = False
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(
+            wrapped_label(
+                "You will prepare Intacct with a short checklist, enter the sign-in details "
+                "(the passwords go into this computer's password store), test the connection, "
+                "choose the entity and the data to sync, and run the first sync. Every problem "
+                "found on the way comes with the exact steps to fix it.",
+                "pageLead",
+            )
+        )
+
+        needs = QFrame()
+        needs.setProperty("role", "card")
+        needs_layout = QVBoxLayout(needs)
+        needs_layout.setContentsMargins(16, 12, 16, 12)
+        heading = QLabel("<b>What you need</b>")
+        needs_layout.addWidget(heading)
+        for item in NEEDS:
+            needs_layout.addWidget(wrapped_label(f"•  {item}"))
+        needs.setAccessibleName("What you need: " + "; ".join(NEEDS))
+        layout.addWidget(needs)
+
+        choices = QFrame()
+        choices.setProperty("role", "card")
+        grid = QGridLayout(choices)
+        grid.setContentsMargins(16, 12, 16, 12)
+        grid.setVerticalSpacing(2)
+        grid.setColumnMinimumWidth(0, 24)
+        self.group = QButtonGroup(self)
+
+        def choice(row: int, name: str, text: str, caption: str) -> tuple[QRadioButton, QLabel]:
+            button = QRadioButton(text)
+            button.setObjectName(name)
+            button.setProperty("role", "choice")
+            button.setAccessibleName(text.replace("&", ""))
+            button.setAccessibleDescription(caption)
+            hint = wrapped_label(caption, f"{name}Hint", "hint")
+            self.group.addButton(button)
+            grid.addWidget(button, row, 0, 1, 2)
+            grid.addWidget(hint, row + 1, 1)
+            grid.setRowMinimumHeight(row + 2, 10)
+            return button, hint
+
+        self.new_choice, _ = choice(
+            0,
+            "choiceNew",
+            "&Set up a new connection",
+            "Walks you through what Intacct needs, then saves and tests the connection.",
+        )
+        self.diagnose_choice, self.diagnose_hint = choice(
+            3,
+            "choiceDiagnose",
+            "&Diagnose an existing connection",
+            "Checks a saved connection and shows what changed and how to fix it.",
+        )
+        self.profile_label = QLabel("Saved &connection:")
+        self.profiles = QComboBox()
+        self.profiles.setObjectName("savedProfiles")
+        self.profiles.setAccessibleName("Saved connection")
+        self.profile_label.setBuddy(self.profiles)
+        profile_row = QGridLayout()
+        profile_row.addWidget(self.profile_label, 0, 0)
+        profile_row.addWidget(self.profiles, 0, 1)
+        profile_row.setColumnStretch(1, 1)
+        grid.addLayout(profile_row, 6, 1)
+        grid.setRowMinimumHeight(7, 10)
+        self.demo_choice, _ = choice(
+            8,
+            "choiceDemo",
+            "Try the de&mo company",
+            "A simulated Intacct company on this computer: no account needed, nothing leaves "
+            "this machine.",
+        )
+        grid.setColumnStretch(1, 1)
+        layout.addWidget(choices)
+
+        self.status = wrapped_label("", "welcomeStatus")
+        self.status.hide()
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+        self._set_profiles([])
+        self.group.buttonToggled.connect(lambda *_: self._changed())
+        self.profiles.currentIndexChanged.connect(lambda *_: self._changed())
+
+    # -- flow -----------------------------------------------------------------------------
+
+    def route(self) -> Route | None:
+        if self.new_choice.isChecked():
+            return Route.NEW
+        if self.diagnose_choice.isChecked():
+            return Route.DIAGNOSE
+        if self.demo_choice.isChecked():
+            return Route.DEMO
+        return None
+
+    def apply(self, data: WizardData) -> WizardData:
+        route = self.route()
+        profile = self.profiles.currentText() or None if route is Route.DIAGNOSE else None
+        return data.replace(route=route, profile=profile)
+
+    def initializePage(self) -> None:
+        if self.prefer_demo:
+            self.demo_choice.setChecked(True)
+        task = self.context.workers.run("list saved connections", lambda _c: list_saved())
+        task.succeeded.connect(self._set_profiles)
+
+    def validatePage(self) -> bool:
+        if self.route() is not Route.DEMO or self.context.demo_sandbox is not None:
+            return True
+        # Starting the demo company opens a local port: do it off the GUI thread, then go on.
+        self.set_busy(True)
+        self._say("Starting the demo company…", "")
+        task = self.context.workers.run("start demo company", start_demo_sandbox)
+        task.succeeded.connect(self._demo_started)
+        task.failed.connect(self._demo_failed)
+        return False
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _set_profiles(self, names: list[str]) -> None:
+        self.profiles.clear()
+        self.profiles.addItems(names)
+        has_profiles = bool(names)
+        self.diagnose_choice.setEnabled(has_profiles)
+        self.profiles.setEnabled(has_profiles and self.diagnose_choice.isChecked())
+        self.profile_label.setEnabled(self.profiles.isEnabled())
+        if not has_profiles:
+            self.diagnose_hint.setText(
+                "No saved connections on this computer yet. Set up a new one first."
+            )
+        self.completeChanged.emit()
+
+    def _changed(self) -> None:
+        diagnosing = self.diagnose_choice.isChecked()
+        self.profiles.setEnabled(diagnosing and self.profiles.count() > 0)
+        self.profile_label.setEnabled(self.profiles.isEnabled())
+        self.status.hide()
+        self.completeChanged.emit()
+
+    def _say(self, text: str, severity: str) -> None:
+        self.status.setText(text)
+        self.status.setProperty("severity", severity)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.status.show()
+
+    def _demo_started(self, sandbox: Sandbox) -> None:
+        self.context.demo_sandbox = sandbox
+        self.set_busy(False)
+        self._say("The demo company is running on this computer.", "ok")
+        wizard = self.wizard()
+        if wizard is not None and wizard.currentPage() is self:
+            wizard.next()
+
+    def _demo_failed(self, error: BaseException) -> None:
+        self.set_busy(False)
+        self._say(
+            "The demo company could not start: "
+            + redact(str(error))
+            + ". Close other copies of the wizard and try again.",
+            "error",
+        )
+
+
+def list_saved() -> list[str]:
+    return connection_adapter.list_profiles()

@@ -1,0 +1,150 @@
+"""The QWizard: it holds the pages and asks wizard.flow where Next and Back lead."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QWidget, QWizard
+
+from wizard import APP_ID
+from wizard.flow import PageId, WizardData, next_page
+from wizard.ui.context import WizardContext
+from wizard.ui.pages.base import FlowPage
+from wizard.ui.pages.credentials import CredentialsPage
+from wizard.ui.pages.pending import PendingPage
+from wizard.ui.pages.prepare import PreparePage
+from wizard.ui.pages.welcome import WelcomePage
+from wizard.ui.style import app_icon
+from wizard.ui.worker import Workers
+
+log = logging.getLogger(__name__)
+
+WINDOW_TITLE = "Connect Sage Intacct"
+DEFAULT_SIZE = (860, 680)
+
+
+def settings() -> QSettings:
+    return QSettings(APP_ID, APP_ID)
+
+
+class SetupWizard(QWizard):
+    def __init__(self, parent: QWidget | None = None, workers: Workers | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("setupWizard")
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setWindowIcon(app_icon())
+        self.workers = workers or Workers(self)
+        self.context = WizardContext.create(self.workers)
+        # Back keeps what was typed (QWizard would otherwise clear a page's fields).
+        self.setOption(QWizard.WizardOption.IndependentPages, True)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setPixmap(QWizard.WizardPixmap.LogoPixmap, app_icon().pixmap(48, 48))
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Cancel")
+        # Page titles read as headings (rich text from the palette, no fixed colour).
+        self.setTitleFormat(Qt.TextFormat.RichText)
+        self.setSubTitleFormat(Qt.TextFormat.PlainText)
+
+        self.pages: dict[PageId, FlowPage] = {}
+        self.welcome = WelcomePage(self.context)
+        self.prepare = PreparePage(self.context)
+        self.credentials = CredentialsPage(self.context)
+        for page in (self.welcome, self.prepare, self.credentials):
+            self._add(page)
+        for page_id in PageId:
+            if page_id not in self.pages:
+                self._add(PendingPage(page_id, self.context))
+        self.setStartId(int(PageId.WELCOME))
+
+        self._leaving: WizardData | None = None
+        self._shown_id = int(PageId.WELCOME)
+        self.currentIdChanged.connect(self._page_changed)
+        self.resize(*DEFAULT_SIZE)
+        self.setMinimumSize(720, 560)
+        self._restore_geometry()
+
+    def _add(self, page: FlowPage) -> None:
+        self.pages[page.page_id] = page
+        self.setPage(int(page.page_id), page)
+
+    # -- navigation: the flow decides ------------------------------------------------------
+
+    def nextId(self) -> int:
+        current = self.currentId()
+        if current < 0:
+            return int(PageId.WELCOME)
+        page = self.pages[PageId(current)]
+        following = next_page(page.page_id, page.apply(self.context.flow.data))
+        return -1 if following is None else int(following)
+
+    def validateCurrentPage(self) -> bool:
+        if not super().validateCurrentPage():
+            return False
+        page = self.currentPage()
+        if isinstance(page, FlowPage):
+            data = page.apply(self.context.flow.data)
+            blockers = self.context.flow.blockers(data)
+            if blockers and not self.context.flow.is_last(data):
+                log.info("wizard: Next refused on %s, missing %s", page.page_id.name, blockers)
+                return False
+            self._leaving = data
+        return True
+
+    def _page_changed(self, new_id: int) -> None:
+        flow = self.context.flow
+        if new_id < 0:
+            return
+        target = PageId(new_id)
+        if self._leaving is not None and flow.peek(self._leaving) is target:
+            flow.advance(self._leaving)
+        elif flow.history and flow.history[-1].page is target:
+            flow.back()
+        self._leaving = None
+        self._shown_id = new_id
+        page = self.pages[target]
+        page.show_step()
+        page.completeChanged.emit()
+
+    def mark_work_done(self) -> None:
+        """After the real work (the first sync) Cancel would undo nothing: call it Close."""
+        self.setButtonText(QWizard.WizardButton.CancelButton, "&Close")
+
+    # -- settings and shutdown ------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = settings().value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+
+    def save_settings(self) -> None:
+        store = settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        profile = self.context.flow.data.profile
+        if profile:
+            store.setValue("profile/last", profile)
+        store.sync()
+
+    def shutdown(self) -> None:
+        """Stop every background task and the demo company; safe to call twice."""
+        self.save_settings()
+        if not self.workers.join():
+            log.warning("some background work did not stop within 10 s")
+        self.context.stop_demo()
+
+    def done(self, result: int) -> None:
+        self.shutdown()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def raise_to_front(self) -> None:
+        self.setWindowState(
+            (self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
+        )
+        self.show()
+        self.raise_()
+        self.activateWindow()
