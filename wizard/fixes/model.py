@@ -13,7 +13,6 @@ GENERIC_FIX_ID = "unrecognised-error"
 SITUATIONS: dict[str, str] = {
     "udd": "the object is a user-defined dimension (a Platform object enabled as a GL dimension)",
     "company-id-padded": "the stored Company ID starts or ends with a blank",
-    "write": "the failing call creates, updates or deletes a record",
 }
 
 
