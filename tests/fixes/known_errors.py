@@ -324,6 +324,35 @@ SANDBOX_TEXTS: list[tuple[str, str | None, str]] = [
         "BL01001973",
         "gl-account-restricted",
     ),
+    (
+        "A function with control ID 'push-42' was already processed for this company "
+        "(uniqueid is true), so it was not run again.",
+        "BL01001973",
+        "uncertain-write",
+    ),
+    (
+        "ARINVOICE records cannot be created with the generic create function. Use create_invoice.",
+        "BL01001973",
+        "malformed-request",
+    ),
+    (
+        "The resultId 'abc123' is not valid or has expired. Run readByQuery again.",
+        "Query Failed",
+        "malformed-request",
+    ),
+    (
+        "Provide one of batchkey, bankaccountid or undepfundsacct.",
+        "BL03000018",
+        "required-field-missing",
+    ),
+    ("GL account '1200' is inactive. Use an active account.", "BL01001973", "record-inactive"),
+    ("Invalid Project '10064' specified.", "BL01001973", "reference-not-found"),
+    ("Cannot find customer with key '99999' to delete.", "BL01001973", "reference-not-found"),
+    (
+        "The user ws_integration does not have access to entity 'US-WEST'.",
+        "Get API Session Failed",
+        "entity-access",
+    ),
     ("No usable keyring backend: NoKeyringError", None, "keyring-unavailable"),
     ("[Errno 111] Connection refused", None, "endpoint-unreachable"),
 ]
