@@ -457,3 +457,30 @@ def test_builders_refuse_what_intacct_would_reject() -> None:
             SessionAuthentication("s"),
             [fn.lookup("A", "x"), fn.lookup("B", "x")],
         )
+
+
+def test_company_setup_functions_have_the_documented_shape() -> None:
+    assert etree.tostring(fn.get_financial_setup("a").element()) == (
+        b'<function controlid="a"><getFinancialSetup/></function>'
+    )
+    assert etree.tostring(fn.get_applications("b").element()) == (
+        b'<function controlid="b"><get_applications/></function>'
+    )
+    payment = fn.create_arpayment(
+        "C1",
+        Decimal("125.00"),
+        bank_account_id="BOA",
+        date_received=dt.date(2026, 2, 3),
+        payment_method="Cash",
+        applied_to=[(101, Decimal("125.00"))],
+    ).element()[0]
+    assert [c.tag for c in payment] == [
+        "customerid",
+        "paymentamount",
+        "bankaccountid",
+        "datereceived",
+        "paymentmethod",
+        "arpaymentitem",
+    ]
+    assert payment.findtext("datereceived/month") == "02"
+    assert payment.findtext("arpaymentitem/invoicekey") == "101"

@@ -159,7 +159,7 @@ class Client:
             creds.user_id, creds.company_id, creds.user_password, creds.entity_id
         )
         function = fn.get_api_session(control_id="getAPISession")
-        response = self._exchange(self.endpoint, auth, [function], False, renew=False)
+        response = self._exchange(self.endpoint, auth, [function])
         result = response.results[0].raise_for_status()
         if not result.records:
             raise MalformedResponseError(
@@ -295,13 +295,12 @@ class Client:
 
     # -- internals ---------------------------------------------------------------------
 
-    def _control(self, writes: bool) -> ControlBlock:
+    def _control(self) -> ControlBlock:
+        # uniqueid stays false: duplicate protection comes from the caller's function
+        # control ids and from never re-sending a write after a CDN timeout or a cut line.
         creds = self.credentials
         return ControlBlock(
-            creds.sender_id,
-            creds.sender_password,
-            f"{int(time.time())}-{next(self._ids)}",
-            unique_id=False,
+            creds.sender_id, creds.sender_password, f"{int(time.time())}-{next(self._ids)}"
         )
 
     def _exchange(
@@ -309,10 +308,8 @@ class Client:
         endpoint: str,
         auth: LoginAuthentication | SessionAuthentication,
         functions: Sequence[fn.Function],
-        transaction: bool,
-        renew: bool = True,
     ) -> Response:
-        generator = self._stream_once(endpoint, auth, functions, transaction, True)
+        generator = self._stream_once(endpoint, auth, functions, False, True)
         while True:
             try:
                 next(generator)
@@ -329,7 +326,7 @@ class Client:
         keep_records: bool,
     ) -> Generator[tuple[int, Record | DataInfo], None, Response]:
         writes = any(f.writes for f in functions)
-        body = build_request(self._control(writes), auth, functions, transaction)
+        body = build_request(self._control(), auth, functions, transaction)
         answer = self._transport.post(endpoint, body, writes=writes)
         self.requests_sent += answer.attempts
         check_body_start(answer.body, answer.status)
