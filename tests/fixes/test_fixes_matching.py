@@ -316,6 +316,15 @@ def test_result_error_is_matched_on_its_details() -> None:
     assert match(error).id == "payment-batch-key"
 
 
+def test_http_status_of_an_answer_does_not_count_as_an_unknown_error() -> None:
+    error = ResultError(ErrorLevel.RESULT, "create failed", (COULD_NOT_CREATE,), http_status=200)
+    assert match(error).id == "record-rejected"
+    limited = TransportError(
+        ErrorLevel.TRANSPORT, "Slow down", (ErrorDetail("", description2="Retry later."),), 429
+    )
+    assert match(limited).id == "rate-limited"
+
+
 def test_keyring_exception_gets_the_keyring_fix() -> None:
     class NoKeyringError(RuntimeError):
         pass

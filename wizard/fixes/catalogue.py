@@ -80,11 +80,17 @@ class Catalogue:
         `unrecognised-error` entry comes back, carrying the raw text and Support ID.
         """
         details, context = _details_and_context(error, context or MatchContext(), code)
+        # An HTTP status belongs to every error of the answer, not to one of them.
+        http = (
+            frozenset({normalise_code(f"HTTP {error.http_status}")})
+            if isinstance(error, GatewayError) and error.http_status
+            else frozenset()
+        )
         best: tuple[tuple[int, int, int], Rule] | None = None
         wrapper: Rule | None = None
         unmatched = False
         for detail in details:
-            codes = codes_in(detail)
+            codes = codes_in(detail) | http
             text = normalise_text(f"{detail.errorno} {detail.message}")
             hits = [rule for rule in self._rules if rule.matches(codes, text, context)]
             specific = [rule for rule in hits if not rule.wrapper]
@@ -121,8 +127,6 @@ def _details_and_context(
         if not details:
             reason = str(getattr(error, "reason", "") or "")
             details.append(ErrorDetail(status, error.summary, reason))
-        elif status:
-            details.append(ErrorDetail(status))
         return tuple(details), context
     if isinstance(error, ErrorDetail):
         return (error,), context
