@@ -4,6 +4,7 @@ hostile or broken bodies: each gives a typed value or a clear error, never an lx
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -13,7 +14,7 @@ from wizard.gateway.errors import (
     MalformedResponseError,
     TransportError,
 )
-from wizard.gateway.response import Status, iter_response, parse_response
+from wizard.gateway.response import Status, iter_response, nested_rows, parse_response
 from wizard.gateway.xmlparse import chunked
 
 CONTROL = (
@@ -81,6 +82,10 @@ def test_nested_fields_are_flattened_with_dots_and_repeats_numbered() -> None:
         "dimension.objectName": "DEPARTMENT",
         "dimension[2].objectName": "LOCATION",
     }
+    assert nested_rows(record, "dimension") == [
+        {"objectName": "DEPARTMENT"},
+        {"objectName": "LOCATION"},
+    ]
 
 
 def test_empty_fields_read_as_empty_text() -> None:
@@ -264,3 +269,27 @@ def test_streaming_yields_records_without_keeping_them() -> None:
     assert seen == [str(i) for i in range(50)]
     assert response.results[0].records == ()
     assert response.results[0].data.count == 50
+
+
+def test_memory_stays_flat_however_many_records_stream_past() -> None:
+    """20,000 records streamed from a generated body: the Python heap stays under 2 MB."""
+    import tracemalloc
+
+    def body() -> Iterator[bytes]:
+        page = answer(result('<data count="20000" totalcount="20000" numremaining="0">MARK</data>'))
+        opening, closing = page.split(b"MARK")
+        yield opening
+        row = b"<arinvoice><RECORDNO>%d</RECORDNO><STATE>Posted</STATE></arinvoice>"
+        for block in range(200):
+            yield b"".join(row % (block * 100 + i) for i in range(100))
+        yield closing
+
+    tracemalloc.start()
+    count = 0
+    generator = iter_response(body(), keep_records=False)
+    for _, item in generator:
+        count += isinstance(item, dict)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == 20000
+    assert peak < 2 * 1024 * 1024

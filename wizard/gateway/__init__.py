@@ -34,6 +34,7 @@ from wizard.gateway.response import (
     Result,
     Status,
     iter_response,
+    nested_rows,
     parse_response,
 )
 from wizard.gateway.transport import RetryPolicy
@@ -68,5 +69,6 @@ __all__ = [
     "build_request",
     "functions",
     "iter_response",
+    "nested_rows",
     "parse_response",
 ]

@@ -9,7 +9,8 @@ is not a complete gateway response raises `MalformedResponseError` (a `Transport
 Records are plain `dict[str, str]`: every element child of `<data>`, whatever its name or
 case, is one record; each of its fields maps element name to text ("" when empty). Nested
 fields are flattened with dots (`DISPLAYCONTACT.PRINTAS`); a repeated name gets `[2]`, `[3]`…
-The record's own element name is under `Result.record_tags` (once per distinct name) so a
+`nested_rows()` regroups such repeats (getDimensions' `dimension`s) into rows. The record's
+own element name is under `Result.record_tags` (once per distinct name) so a
 caller that mixes objects in one function can still tell them apart.
 """
 
@@ -510,6 +511,19 @@ def parse_response(body: bytes, http_status: int = 200, expect: Expect = Expect.
             return response
 
 
+def nested_rows(record: Record, name: str) -> list[Record]:
+    """Regroup a repeated nested element of a record into rows, e.g. for getDimensions'
+    record {"dimension.objectName": "DEPARTMENT", "dimension[2].objectName": "LOCATION"}
+    nested_rows(record, "dimension") gives [{"objectName": "DEPARTMENT"}, {"objectName": …}]."""
+    pattern = re.compile(rf"^{re.escape(name)}(?:\[(\d+)\])?\.(.+)$")
+    rows: dict[int, Record] = {}
+    for key, value in record.items():
+        found = pattern.match(key)
+        if found:
+            rows.setdefault(int(found.group(1) or 1), {})[found.group(2)] = value
+    return [rows[index] for index in sorted(rows)]
+
+
 def parse_errormessage(body: bytes) -> tuple[ErrorDetail, ...]:
     """Parse a bare `<errormessage>` element (as some logs and support tickets hold them)."""
     for kind, element in events(chunked(body)):
@@ -539,6 +553,7 @@ __all__ = [
     "check_body_start",
     "errors_from",
     "iter_response",
+    "nested_rows",
     "parse_errormessage",
     "parse_response",
 ]
