@@ -250,11 +250,7 @@ class Client:
                 self._session = None
             except ControlError as exc:
                 busy += 1
-                if not is_too_many_operations(exc.errors) or busy >= self.retry.max_attempts:
-                    raise
-                delay = self.retry.delay(busy)
-                log.info("Intacct is busy (too many operations); retrying in %.1f s", delay)
-                self.retry.sleep(delay)
+                self._wait_if_busy(exc, busy)
 
     def read_by_query(
         self,
@@ -303,19 +299,32 @@ class Client:
             creds.sender_id, creds.sender_password, f"{int(time.time())}-{next(self._ids)}"
         )
 
+    def _wait_if_busy(self, error: ControlError, attempt: int) -> None:
+        """Back off after "too many operations"; re-raise anything else or when out of tries."""
+        if not is_too_many_operations(error.errors) or attempt >= self.retry.max_attempts:
+            raise error
+        delay = self.retry.delay(attempt)
+        log.info("Intacct is busy (too many operations); retrying in %.1f s", delay)
+        self.retry.sleep(delay)
+
     def _exchange(
         self,
         endpoint: str,
         auth: LoginAuthentication | SessionAuthentication,
         functions: Sequence[fn.Function],
     ) -> Response:
-        generator = self._stream_once(endpoint, auth, functions, False, True)
+        busy = 0
         while True:
+            generator = self._stream_once(endpoint, auth, functions, False, True)
             try:
-                next(generator)
+                while True:
+                    next(generator)
             except StopIteration as done:
                 response: Response = done.value
                 return response
+            except ControlError as exc:
+                busy += 1
+                self._wait_if_busy(exc, busy)
 
     def _stream_once(
         self,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from loopback_server import Step, loopback
+from gateway_loopback import Step, loopback
 
 from wizard.gateway import functions as fn
 from wizard.gateway.errors import (

@@ -1,6 +1,6 @@
 """The client over real HTTP on 127.0.0.1: sign-in, sessions, retries, paging and batches.
 
-The peer is `loopback_server` answering with a small scripted gateway (below) or with fixed
+The peer is `gateway_loopback` answering with a small scripted gateway (below) or with fixed
 steps; it exists to produce faults on demand (drops, delays, 429/5xx/524, expiring sessions).
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from loopback_server import LoopbackGateway, Received, Step, loopback
+from gateway_loopback import LoopbackGateway, Received, Step, loopback
 from lxml import etree
 
 from wizard.gateway import (
@@ -228,15 +228,16 @@ def test_expired_session_is_renewed_once(gateway, retry) -> None:
 
 def test_too_many_operations_is_retried_with_backoff(gateway, retry, sleeps) -> None:
     fake, server = gateway
+    fake.busy_next = 1
     with make_client(server, retry) as client:
-        client.login()
+        client.login()  # busy at sign-in too
         fake.busy_next = 2
         assert client.call(fn.get_dimensions()).ok
         fake.busy_next = 10
         with pytest.raises(ControlError) as caught:
             client.call(fn.get_dimensions())
     assert caught.value.errornos == ("XMLGW_JPP0001",)
-    assert len(sleeps) == 2 + 3 and sleeps[1] > sleeps[0]
+    assert len(sleeps) == 1 + 2 + 3 and sleeps[2] > sleeps[1]
 
 
 def test_rate_limit_honours_retry_after(retry, sleeps) -> None:
