@@ -462,3 +462,15 @@ def test_secrets_never_reach_the_debug_log(
     assert "sender-secret" not in caplog.text and "user-secret" not in caplog.text
     assert "getAPISession" in caplog.text  # the log is there, only the secrets are masked
     assert "sess-1-x" not in repr(client.session) and "secret" not in repr(CREDS)
+
+
+@pytest.mark.parametrize("header", ["Wed, 21 Oct 2015 07:28:00 GMT", "soon", ""])
+def test_unusable_retry_after_falls_back_to_backoff(header: str, retry, sleeps) -> None:
+    api = "<data><api><sessionid>s-1</sessionid><endpoint></endpoint></api></data>"
+    limited = Step(429, b"", {"Retry-After": header} if header else {})
+    with (
+        loopback([limited, respond(result("getAPISession", "getAPISession", api))]) as server,
+        make_client(server, retry) as client,
+    ):
+        client.login()
+    assert len(sleeps) == 1 and 0 <= sleeps[0] <= retry.max_delay_s

@@ -293,3 +293,9 @@ def test_memory_stays_flat_however_many_records_stream_past() -> None:
     tracemalloc.stop()
     assert count == 20000
     assert peak < 2 * 1024 * 1024
+
+
+def test_empty_read_reports_zero_totals() -> None:
+    data = '<data listtype="department" count="0" totalcount="0" numremaining="0" resultId=""/>'
+    info = parse_response(answer(result(data))).results[0].data
+    assert info is not None and (info.count, info.totalcount, info.numremaining) == (0, 0, 0)

@@ -217,6 +217,10 @@ def _next_free(record: Record, name: str) -> str:
     return f"{name}[{n}]"
 
 
+def _first(value: int | None, fallback: int | None) -> int | None:
+    return fallback if value is None else value
+
+
 def _clear(element: etree._Element) -> None:
     element.clear()
     parent = element.getparent()
@@ -312,7 +316,7 @@ def iter_response(
                 state.data = DataInfo(
                     listtype=attrib.get("listtype", previous.listtype),
                     count=_int(attrib.get("count")),
-                    totalcount=_int(attrib.get("totalcount")) or previous.totalcount,
+                    totalcount=_first(_int(attrib.get("totalcount")), previous.totalcount),
                     numremaining=_int(attrib.get("numremaining")),
                     result_id=attrib.get("resultId", ""),
                     offset=_int(attrib.get("offset")),

@@ -83,8 +83,12 @@ def _retry_after(response: httpx.Response) -> float | None:
     try:
         return float(value)
     except ValueError:
+        pass
+    try:  # an HTTP date
         when = email.utils.parsedate_to_datetime(value)
-        return max(0.0, when.timestamp() - time.time()) if when else None
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 class Transport:
@@ -120,7 +124,8 @@ class Transport:
         attempt = 0
         while True:
             attempt += 1
-            log.debug("POST %s (attempt %d)\n%s", url, attempt, _for_log(body))
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug("POST %s (attempt %d)\n%s", url, attempt, _for_log(body))
             retry_after: float | None = None
             try:
                 status, content, headers_retry = self._send(url, body)
@@ -139,7 +144,8 @@ class Transport:
                 if writes:
                     raise failure from None
             else:
-                log.debug("HTTP %d from %s\n%s", status, url, _for_log(content))
+                if log.isEnabledFor(logging.DEBUG):
+                    log.debug("HTTP %d from %s\n%s", status, url, _for_log(content))
                 if status == 429 or (
                     500 <= status < 600 and not (writes and status == CDN_TIMEOUT)
                 ):
