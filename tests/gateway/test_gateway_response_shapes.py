@@ -299,3 +299,26 @@ def test_empty_read_reports_zero_totals() -> None:
     data = '<data listtype="department" count="0" totalcount="0" numremaining="0" resultId=""/>'
     info = parse_response(answer(result(data))).results[0].data
     assert info is not None and (info.count, info.totalcount, info.numremaining) == (0, 0, 0)
+
+
+def test_inspect_list_keeps_attributes_and_text() -> None:
+    data = (
+        '<data listtype="All" count="2"><type typename="APBILL">AP Bill</type>'
+        '<type typename="ARINVOICE">AR Invoice</type></data>'
+    )
+    records = parse_response(answer(result(data, function="inspect"))).results[0].records
+    assert records == (
+        {"@typename": "APBILL", "#text": "AP Bill"},
+        {"@typename": "ARINVOICE", "#text": "AR Invoice"},
+    )
+
+
+def test_lookup_fields_regroup_into_rows() -> None:
+    data = (
+        '<data listtype="All" count="1"><Type Name="CUSTOMER" DocumentType=""><Fields>'
+        "<Field><ID>CUSTOMERID</ID><REQUIRED>true</REQUIRED></Field>"
+        "<Field><ID>NAME</ID><REQUIRED>true</REQUIRED></Field></Fields></Type></data>"
+    )
+    record = parse_response(answer(result(data, function="lookup"))).results[0].records[0]
+    assert record["@Name"] == "CUSTOMER"
+    assert [row["ID"] for row in nested_rows(record, "Fields.Field")] == ["CUSTOMERID", "NAME"]

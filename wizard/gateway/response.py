@@ -7,7 +7,9 @@ is not a complete gateway response raises `MalformedResponseError` (a `Transport
 `reason` names what is missing, e.g. "missing-control" or "missing-result-status".
 
 Records are plain `dict[str, str]`: every element child of `<data>`, whatever its name or
-case, is one record; each of its fields maps element name to text ("" when empty). Nested
+case, is one record; each of its fields maps element name to text ("" when empty). The
+record element's own attributes are kept as "@name", and a record with no fields keeps its
+text as "#text" (inspect's `<type typename="APBILL">AP Bill</type>`). Nested
 fields are flattened with dots (`DISPLAYCONTACT.PRINTAS`); a repeated name gets `[2]`, `[3]`…
 `nested_rows()` regroups such repeats (getDimensions' `dimension`s) into rows. The record's
 own element name is under `Result.record_tags` (once per distinct name) so a
@@ -183,9 +185,11 @@ _HAS_NESTED = etree.XPath("boolean(*/*)")
 def _record(element: etree._Element) -> Record:
     # Fast path: flat records with unique field names (nearly all of them).
     flat = {child.tag: child.text or "" for child in element}
-    if len(flat) == len(element) and not _HAS_NESTED(element):
+    if len(flat) == len(element) and not _HAS_NESTED(element) and not len(element.attrib):
         return flat
-    record: Record = {}
+    record: Record = {f"@{name!s}": str(value) for name, value in element.attrib.items()}
+    if not len(element):
+        record["#text"] = (element.text or "").strip()
     for child in element:
         tag = child.tag
         if len(child):
