@@ -204,6 +204,27 @@ CASES: dict[str, Callable[[], etree._Element]] = {
         ),
         control_id=CID,
     ).element(),
+    "Functions_Common_NewQuery__QueryTest__testFilter": lambda: fn.query(
+        "ARINVOICE",
+        ["CUSTOMERID", "RECORDNO"],
+        fn.where("RECORDNO", "lessthanorequalto", 10),
+        control_id=CID,
+    ).element(),
+    "Functions_Common_NewQuery__QueryTest__testFilterOrCondition": lambda: fn.query(
+        "ARINVOICE",
+        ["CUSTOMERID", "RECORDNO"],
+        fn.any_of(
+            fn.where("RECORDNO", "lessthanorequalto", 10),
+            fn.where("RECORDNO", "equalto", 100),
+            fn.where("RECORDNO", "equalto", 1000),
+            fn.where("RECORDNO", "equalto", 10000),
+        ),
+        control_id=CID,
+    ).element(),
+    "Functions_Common_NewQuery__QueryTest__testFilterOrWithAndCondition": lambda: _or_with_and(),
+    "Functions_Common_NewQuery__QueryTest__testAlternateFilterOrWithAndCondition": lambda: (
+        _or_with_and()
+    ),
     "Functions_Common_NewQuery_QueryFilter__FilterTest__testBetween": lambda: fn.where(
         "WHENDUE", "between", "10/01/2019", "12/31/2019"
     ).element(),
@@ -259,6 +280,30 @@ CASES: dict[str, Callable[[], etree._Element]] = {
     "Functions_AccountsReceivable__InvoiceLineCreateTest__testParamOverrides": lambda: (
         _invoice_line_overrides()
     ),
+    "Functions_AccountsReceivable__InvoiceLineCreateTest__testDefaultParams": lambda: fn.LineItem(
+        Decimal("76343.43")
+    ).element(),
+    "Functions_AccountsReceivable__ArAdjustmentLineCreateTest__testDefaultParams": lambda: (
+        fn.LineItem(Decimal("76343.43")).element()
+    ),
+    "Functions_AccountsReceivable__ArAdjustmentLineCreateTest__testParamOverrides": lambda: (
+        fn.LineItem(
+            Decimal("76343.43"),
+            account_label="TestBill Account1",
+            offset_gl_account_no="93590253",
+            memo="Just another memo",
+            location_id="Location1",
+            department_id="Department1",
+            custom_fields={"customfield1": "customvalue1"},
+            project_id="Project1",
+            customer_id="Customer1",
+            vendor_id="Vendor1",
+            employee_id="Employee1",
+            item_id="Item1",
+            class_id="Class1",
+            warehouse_id="Warehouse1",
+        ).element()
+    ),
     "Functions_AccountsReceivable__ArAdjustmentCreateTest__testDefaultParams": lambda: (
         fn.create_aradjustment(
             "CUSTOMER1", d(2015, 6, 30), [fn.LineItem(Decimal("76343.43"))], control_id=CID
@@ -295,6 +340,21 @@ CASES: dict[str, Callable[[], etree._Element]] = {
         "GLBATCH", [1234], CID
     ).element(),
 }
+
+
+def _or_with_and() -> etree._Element:
+    return fn.query(
+        "GLBATCH",
+        ["BATCHNO", "RECORDNO", "STATE"],
+        fn.any_of(
+            fn.where("JOURNAL", "equalto", "APJ"),
+            fn.all_of(
+                fn.where("BATCHNO", "greaterthanorequalto", 1),
+                fn.where("STATE", "equalto", "Posted"),
+            ),
+        ),
+        control_id=CID,
+    ).element()
 
 
 def _invoice_line_overrides() -> etree._Element:
@@ -336,7 +396,7 @@ def test_request_matches_sdk_fixture(name: str, conformance_dir: Path) -> None:
     if not path.is_file():
         pytest.skip(f"{name} is not in this corpus snapshot")
     expected = path.read_bytes()
-    if name.endswith("InvoiceLineCreateTest__testParamOverrides"):
+    if name.endswith("LineCreateTest__testParamOverrides"):
         tree = etree.fromstring(expected, etree.XMLParser(remove_blank_text=True))
         for tag in UNSUPPORTED_LINE_FIELDS:
             for element in tree.findall(tag):
@@ -484,3 +544,24 @@ def test_company_setup_functions_have_the_documented_shape() -> None:
     ]
     assert payment.findtext("datereceived/month") == "02"
     assert payment.findtext("arpaymentitem/invoicekey") == "101"
+
+
+def _filter_fixtures() -> list[str]:
+    folder = Path(__file__).resolve().parents[3] / "shared" / "conformance" / REQUESTS
+    patterns = ("*QueryFilter__FilterTest__*.xml", "*QueryFilter__*OperatorTest__*.xml")
+    return sorted(p.stem for pattern in patterns for p in folder.glob(pattern))
+
+
+def _as_filter(element: etree._Element) -> fn.Filter:
+    if element.tag in ("and", "or"):
+        return fn.Logical(str(element.tag), tuple(_as_filter(child) for child in element))
+    values = tuple(v.text or "" for v in element.findall("value"))
+    return fn.where(element.findtext("field") or "", str(element.tag), *values)
+
+
+@pytest.mark.parametrize("name", _filter_fixtures())
+def test_every_query_filter_fixture(name: str, conformance_dir: Path) -> None:
+    """Each SDK filter fragment, rebuilt as our Condition/Logical values, serialises the same."""
+    expected = fixture(conformance_dir, name)
+    tree = etree.fromstring(expected, etree.XMLParser(remove_blank_text=True))
+    assert built(_as_filter(tree).element()) == canonical(expected)

@@ -85,8 +85,7 @@ class PagedReader(Iterator[Record]):
                         raise self._short("Intacct gave no result id to read the next page")
                     function = read_more(data.result_id)
                 elif self._next_page is not None:
-                    offset = (data.offset or 0) + in_page
-                    function = self._next_page(offset)
+                    function = self._next_page(self.fetched)  # the next offset
         self._check_complete()
 
     def _check_complete(self) -> None:
