@@ -30,6 +30,7 @@ class OutboxKind(StrEnum):
     CONVENIENCE_FEE_INVOICE = "convenience_fee_invoice"
     CREDIT_NOTE = "credit_note"
     PAYMENT = "payment"
+    CARD_ACCOUNT = "card_account"
     CARD_CHARGE = "card_charge"
 
     @property

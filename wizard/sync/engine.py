@@ -1,0 +1,302 @@
+"""The sync engine: one run = pull (reference data, then transactions), then push the outbox.
+
+    engine = SyncEngine(store, client_factory, settings, on_progress=print_it, cancel=cancel)
+    summary = engine.run(since=date(2025, 1, 1))      # or engine.dry_run()
+    engine.retry(outbox_id) / engine.ignore(outbox_id) / engine.unignore(outbox_id)
+
+`client_factory()` returns a new, signed-out gateway `Client`; the engine opens one for the
+pull and one per push worker (at most `settings.concurrency` requests in flight). Every page
+and every push outcome is committed as it happens, so a run that is cancelled, crashes or is
+killed resumes where it stopped, sending nothing twice (see `push.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from wizard.fixes import Fix, MatchContext, match
+from wizard.gateway import AuthenticationError, Client, ControlError, GatewayError
+from wizard.gateway.errors import is_session_expired, is_too_many_operations
+from wizard.sync.documents import Builder, default_kinds
+from wizard.sync.dryrun import DryRunReport, dry_run
+from wizard.sync.flows import FlowCatalogue, load_flows
+from wizard.sync.outbox import OutboxKind, OutboxState
+from wizard.sync.progress import Cancel, Meter, ProgressListener
+from wizard.sync.pull import Cancelled, ObjectPlan, PullResult, default_pull_plan, pull_object
+from wizard.sync.push import Pusher, PushStopped
+from wizard.sync.settings import SyncSettings
+from wizard.sync.store import ErrorState, RunStatus, Store, SyncError
+
+ClientFactory = Callable[[], Client]
+
+
+class _Stop(Exception):
+    """Intacct refused the connection itself (sign-in, sender, company): nothing can go on."""
+
+    def __init__(self, error: GatewayError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass(frozen=True)
+class PushSummary:
+    landed: int
+    failed: int
+    found_after_interruption: int
+    resent_after_interruption: int
+    requests: int
+    records_sent: int
+    by_kind: dict[str, dict[str, int]]
+
+    @property
+    def records_per_request(self) -> float:
+        return self.records_sent / self.requests if self.requests else 0.0
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    run_id: int | None  # None for a dry run (nothing is written)
+    status: RunStatus
+    pulled: tuple[PullResult, ...]
+    pull_failures: tuple[tuple[str, Fix], ...]  # (object, fix) for reads that failed
+    push: PushSummary | None
+    outbox: dict[str, int]  # outbox state -> records
+    blocked: int  # pending records waiting on a failed or ignored record
+    open_errors: tuple[SyncError, ...]
+    message: str = ""
+    fix: Fix | None = None  # what stopped the run, if something did
+    requests: int = 0
+    dry_run: DryRunReport | None = None
+    history_complete_to: dt.date | None = None  # first sync by range: done up to this day
+    history_pending: tuple[str, ...] = field(default=())  # objects whose history is not done
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: Store,
+        client_factory: ClientFactory,
+        settings: SyncSettings,
+        *,
+        catalogue: FlowCatalogue | None = None,
+        on_progress: ProgressListener | None = None,
+        cancel: Cancel | None = None,
+        today: Callable[[], dt.date] | None = None,
+    ) -> None:
+        self.store = store
+        self.client_factory = client_factory
+        self.settings = settings
+        self.catalogue = catalogue or load_flows()
+        self.on_progress = on_progress
+        self.cancel = cancel or Cancel()
+        self._today = today or (lambda: dt.datetime.now(dt.UTC).date())
+        for flow_id in settings.flows:
+            self.catalogue[flow_id]  # unknown flow ids fail here, with the known ones listed
+
+    @property
+    def push_kinds(self) -> tuple[OutboxKind, ...]:
+        return self.catalogue.push_kinds(self.settings.flows)
+
+    # -- admin actions on failed records -----------------------------------------------------
+
+    def retry(self, outbox_id: int) -> None:
+        """Send a failed record again on the next run (after its cause was fixed)."""
+        self.store.retry(outbox_id)
+
+    def retry_failed(self) -> int:
+        failed = [r for r in self._records_in(OutboxState.FAILED)]
+        for record_id in failed:
+            self.store.retry(record_id)
+        return len(failed)
+
+    def ignore(self, outbox_id: int) -> None:
+        """Stop sending this record until it is un-ignored."""
+        self.store.ignore(outbox_id)
+
+    def unignore(self, outbox_id: int) -> None:
+        self.store.unignore(outbox_id)
+
+    def _records_in(self, state: OutboxState) -> list[int]:
+        return [
+            e.outbox_id
+            for e in self.store.errors()
+            if e.outbox_id is not None and self.store.outbox_get(e.outbox_id).state is state
+        ]
+
+    # -- runs ------------------------------------------------------------------------------
+
+    def dry_run(self, open_from: dt.date | None = None) -> SyncSummary:
+        """Predict failures from what was pulled; writes nothing."""
+        report = dry_run(
+            self.store, self.catalogue, self.settings, self.push_kinds, open_from=open_from
+        )
+        return SyncSummary(
+            run_id=None,
+            status=RunStatus.SUCCEEDED if report.clean else RunStatus.PARTIAL,
+            pulled=(),
+            pull_failures=(),
+            push=None,
+            outbox=self._outbox_counts(),
+            blocked=len(self.store.outbox_blocked()),
+            open_errors=tuple(self.store.errors(ErrorState.OPEN)),
+            dry_run=report,
+        )
+
+    def run(self, since: dt.date | None = None) -> SyncSummary:
+        store = self.store
+        store.close_interrupted_runs()
+        run = store.start_run(self.catalogue.order(self.settings.flows))
+        meter = Meter(self.on_progress)
+        pulled: list[PullResult] = []
+        failures: list[tuple[str, Fix]] = []
+        status = RunStatus.SUCCEEDED
+        message = ""
+        stop_fix: Fix | None = None
+        push_summary: PushSummary | None = None
+        requests = 0
+        plan = default_pull_plan()
+        today = self._today()
+        client = self.client_factory()
+        try:
+            objects = plan.for_flows(self.catalogue, self.settings.flows)
+            for obj in objects:
+                try:
+                    pulled.append(self._pull(client, obj, since, today, meter))
+                except (AuthenticationError, ControlError) as error:
+                    if is_session_expired(error.errors) or is_too_many_operations(error.errors):
+                        self._pull_failed(obj.object, error, failures, meter)
+                        continue
+                    raise _Stop(error) from None
+                except GatewayError as error:
+                    self._pull_failed(obj.object, error, failures, meter)
+                if self.cancel.requested:
+                    raise Cancelled(obj.object)
+            requests += client.requests_sent
+            pusher = Pusher(
+                store,
+                self.client_factory,
+                Builder(self.catalogue, self.settings, self._landed_key),
+                self.settings,
+                meter,
+                self.cancel,
+            )
+            try:
+                pusher.push(self.push_kinds)
+            except PushStopped as stopped:
+                status = RunStatus.FAILED
+                stop_fix = match(stopped.error)
+                message = f"The push stopped: {stopped.error}"
+            finally:
+                requests += pusher.requests
+                pusher.close()
+                counts = pusher.counts
+                push_summary = PushSummary(
+                    counts.landed,
+                    counts.failed,
+                    counts.found_after_interruption,
+                    counts.resent_after_interruption,
+                    counts.requests,
+                    counts.records_sent,
+                    counts.by_kind,
+                )
+            if push_summary.landed and status is not RunStatus.FAILED:
+                # Read back what the push created, so the store matches Intacct after the run.
+                before = client.requests_sent
+                written = {self._pusher_objects[k] for k in push_summary.by_kind}
+                for obj in objects:
+                    if obj.object in written and store.get_cursor(obj.object) is not None:
+                        try:
+                            self._pull(client, obj, since, today, meter)
+                        except GatewayError as error:
+                            self._pull_failed(obj.object, error, failures, meter)
+                requests += client.requests_sent - before
+            if self.cancel.requested:
+                status = RunStatus.CANCELLED
+                message = "Stopped at your request; the next sync carries on from here."
+        except _Stop as stopped:
+            status = RunStatus.FAILED
+            stop_fix = match(stopped.error)
+            message = f"The sync stopped: {stopped.error}"
+        except Cancelled:
+            status = RunStatus.CANCELLED
+            message = "Stopped at your request; the next sync carries on from here."
+        finally:
+            client.close()
+        if status is RunStatus.SUCCEEDED and (
+            failures or (push_summary and push_summary.failed) or store.outbox_blocked()
+        ):
+            status = RunStatus.PARTIAL
+        pending = tuple(p.object for p in pulled if p.complete_to and p.complete_to < today)
+        complete_to = min((p.complete_to for p in pulled if p.complete_to), default=None)
+        counts_out = {
+            "pulled": sum(p.fetched for p in pulled),
+            "changed": sum(p.changed for p in pulled),
+            "landed": push_summary.landed if push_summary else 0,
+            "failed": push_summary.failed if push_summary else 0,
+            "requests": requests,
+        }
+        if pending and not message:
+            message = (
+                f"History pulled up to {complete_to}; run the sync again with --since "
+                f"{complete_to + dt.timedelta(days=1) if complete_to else ''} for the next year."
+            )
+        store.finish_run(run, status, counts_out, message or None)
+        return SyncSummary(
+            run_id=run.id,
+            status=status,
+            pulled=tuple(pulled),
+            pull_failures=tuple(failures),
+            push=push_summary,
+            outbox=self._outbox_counts(),
+            blocked=len(store.outbox_blocked()),
+            open_errors=tuple(store.errors(ErrorState.OPEN)),
+            message=message,
+            fix=stop_fix,
+            requests=requests,
+            history_complete_to=complete_to if pending else None,
+            history_pending=pending,
+        )
+
+    def _pull(
+        self, client: Client, obj: ObjectPlan, since: dt.date | None, today: dt.date, meter: Meter
+    ) -> PullResult:
+        plan = default_pull_plan()
+        return pull_object(
+            self.store,
+            client,
+            obj,
+            since=since,
+            today=today,
+            max_days=plan.max_days_per_run,
+            page_size=plan.page_size,
+            overlap_s=self.settings.overlap_s,
+            meter=meter,
+            cancel=self.cancel,
+        )
+
+    def _pull_failed(
+        self, obj: str, error: GatewayError, failures: list[tuple[str, Fix]], meter: Meter
+    ) -> None:
+        fix = match(error, MatchContext(function="readByQuery", object=obj))
+        self.store.record_error(
+            obj,
+            obj,
+            "readByQuery",
+            str(error),
+            error_no=error.errornos[0] if error.errornos else "",
+            fix_id=fix.id,
+        )
+        failures.append((obj, fix))
+        meter.errors += 1
+
+    @property
+    def _pusher_objects(self) -> dict[str, str]:
+        return {kind.value: spec.object for kind, spec in default_kinds().items()}
+
+    def _landed_key(self, record_id: int) -> str | None:
+        return self.store.outbox_get(record_id).intacct_key
+
+    def _outbox_counts(self) -> dict[str, int]:
+        return {state.value: n for state, n in self.store.outbox_counts().items()}
