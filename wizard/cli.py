@@ -10,7 +10,7 @@ from types import ModuleType
 from wizard import APP_NAME, __version__
 
 # Subcommand modules under wizard/commands/, in the order `--help` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("sandbox", "explain")
+COMMAND_MODULES: tuple[str, ...] = ("sandbox", "explain", "sync")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
