@@ -88,8 +88,6 @@ def test_bundle_carries_resources_where_the_app_looks(frozen_bundle: buildlib.Bu
 
 def test_bundle_is_trimmed_to_the_size_budget(frozen_bundle: buildlib.Bundle) -> None:
     size = frozen_bundle.size_bytes
-    limit = buildlib.megabytes(BUNDLE_LIMIT_BYTES)
-    print(f"\nbundle size: {buildlib.megabytes(size)} (limit {limit})")
     qt = frozen_bundle.folder / "_internal" / "PySide6" / "Qt"
     assert not (qt / "translations").exists()
     assert not list(qt.rglob("*[Ww]ayland*")), "Wayland parts are not needed (xcb is kept)"
