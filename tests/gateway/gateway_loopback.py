@@ -22,6 +22,7 @@ class Step:
     delay_s: float = 0.0
     drop: bool = False  # close the connection without answering
     cut_after: int | None = None  # send this many body bytes, then close
+    drip_s: float = 0.0  # send the body 16 bytes at a time, waiting this long between
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,16 @@ class LoopbackGateway:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(step.body)))
                 self.end_headers()
+                if step.drip_s:
+                    try:
+                        for start in range(0, len(step.body), 16):
+                            self.wfile.write(step.body[start : start + 16])
+                            self.wfile.flush()
+                            if gateway._stop.wait(step.drip_s):
+                                return
+                    except OSError:  # the client gave up and hung up: that is the point
+                        self.close_connection = True
+                    return
                 if step.cut_after is not None:
                     self.wfile.write(step.body[: step.cut_after])
                     self.wfile.flush()

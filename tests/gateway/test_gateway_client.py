@@ -474,3 +474,16 @@ def test_unusable_retry_after_falls_back_to_backoff(header: str, retry, sleeps) 
     ):
         client.login()
     assert len(sleeps) == 1 and 0 <= sleeps[0] <= retry.max_delay_s
+
+
+def test_a_server_dripping_bytes_cannot_hold_a_call_forever(sleeps) -> None:
+    policy = RetryPolicy(max_attempts=2, base_delay_s=0.01, sleep=sleeps.append)
+    dripping = Step(200, b"<response>" + b" " * 400 + b"</response>", XML, drip_s=0.05)
+    with (
+        loopback([dripping]) as server,
+        Client(CREDS, endpoint=server.url, timeout=1, retry=policy, total_timeout=0.3) as client,
+        pytest.raises(TransportError) as caught,
+    ):
+        client.login()
+    assert caught.value.reason == "timeout"
+    assert len(server.received) == 2  # a read: tried again, then given up

@@ -118,11 +118,12 @@ class Client:
         endpoint: str = LOGIN_ENDPOINT,
         timeout: float = 60.0,
         retry: RetryPolicy | None = None,
+        total_timeout: float | None = None,
     ) -> None:
         self.credentials = credentials
         self.endpoint = check_endpoint(endpoint)
         self.retry = retry or RetryPolicy()
-        self._transport = Transport(timeout=timeout, retry=self.retry)
+        self._transport = Transport(timeout=timeout, retry=self.retry, total_timeout=total_timeout)
         self._session: Session | None = None
         self._ids = itertools.count(1)
         self.requests_sent = 0

@@ -97,9 +97,13 @@ class Transport:
         timeout: float = 60.0,
         retry: RetryPolicy | None = None,
         max_body: int = MAX_BODY_BYTES,
+        total_timeout: float | None = None,
     ) -> None:
+        """`timeout` bounds each connect/read/write; `total_timeout` (default 5 x timeout)
+        bounds one whole attempt, so a server that drips bytes cannot hold a call forever."""
         self.retry = retry or RetryPolicy()
         self.max_body = max_body
+        self.total_timeout = total_timeout if total_timeout is not None else 5 * timeout
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout),
             headers={"Content-Type": "application/xml", "User-Agent": USER_AGENT},
@@ -134,7 +138,8 @@ class Transport:
             except httpx.TimeoutException:
                 failure = TransportError(
                     ErrorLevel.TRANSPORT,
-                    f"Intacct did not answer within {self._http.timeout.read} seconds",
+                    f"Intacct did not answer within {self._http.timeout.read} seconds"
+                    f" (or finish within {self.total_timeout:g})",
                     reason="timeout",
                 )
                 if writes:  # the work may have been done: never send it twice blindly
@@ -181,10 +186,13 @@ class Transport:
             slept += delay
 
     def _send(self, url: str, body: bytes) -> tuple[int, bytes, float | None]:
+        deadline = time.monotonic() + self.total_timeout
         with self._http.stream("POST", url, content=body) as response:
             chunks = []
             size = 0
             for chunk in response.iter_bytes():
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the answer took longer than the total time limit")
                 size += len(chunk)
                 if size > self.max_body:
                     raise TransportError(
