@@ -21,6 +21,13 @@ from wizard.sandbox.render import record_template
 
 REFERENCE_MODIFIED = "01/02/2024 09:00:00"
 RIGHTS = {"all": "List|View|Add|Edit|Delete", "read": "List|View"}
+# The GLACCOUNT field that says an account requires a dimension on every line.
+REQUIRE_FLAGS = {
+    "DEPARTMENT": "REQUIREDEPT",
+    "LOCATION": "REQUIRELOC",
+    "PROJECT": "REQUIREPROJECT",
+    "CUSTOMER": "REQUIRECUSTOMER",
+}
 
 
 @dataclass(frozen=True)
@@ -337,6 +344,20 @@ class Company:
             gen.adjustment,
             prefixed_locator("CN-", gen.adjustments),
         )
+
+    # -- settings that scenarios switch on --------------------------------------------------
+
+    def show_required_dimensions(self, enforced: bool) -> None:
+        """Set GLACCOUNT's REQUIRE* flag of each account with `requires_dimension` while that
+        requirement is enforced (scenario account-requires-dimension), so a read of the chart
+        of accounts shows the same setting a posting is held to."""
+        table = self.tables["GLACCOUNT"]
+        with self.lock:
+            for account in self.gl_accounts.values():
+                flag = REQUIRE_FLAGS.get(account.requires_dimension.upper())
+                index = table.find("ACCOUNTNO", account.no) if flag else None
+                if flag and index is not None:
+                    table.update(index, {flag: "true" if enforced else "false"})
 
     # -- journal: undo for failed functions and transaction="true" ---------------------------
 

@@ -56,6 +56,7 @@ class Sandbox:
         )
         self._server: SandboxServer | None = None
         self._thread: threading.Thread | None = None
+        self._show_settings()
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -157,12 +158,18 @@ class Sandbox:
         wanted = check_names(list(names))
         with self._scenario_lock:
             self._scenarios = wanted
+            self._show_settings()
 
     def change_scenarios(self, enable: object = (), disable: object = ()) -> frozenset[str]:
         on, off = check_names(enable), check_names(disable)
         with self._scenario_lock:
             self._scenarios = (self._scenarios | on) - off
+            self._show_settings()
             return self._scenarios
+
+    def _show_settings(self) -> None:
+        """Company settings a scenario stands for are visible in reads while it is on."""
+        self.company.show_required_dimensions("account-requires-dimension" in self._scenarios)
 
     def expire_sessions(self) -> None:
         """End every open session now, as a session timeout in Intacct would."""
