@@ -1,1 +1,47 @@
-"""Diagnostic checks: each a small function from a context to a Finding."""
+"""Diagnostic checks: each a small function from a `CheckContext` to a `Finding`.
+
+    from wizard.checks import CheckContext, Runner
+    with CheckContext(profile, secrets, posting=choices) as context:
+        runner = Runner(context, on_finding=show)   # called as each finding completes
+        findings = runner.run_all()
+        again = runner.run_one("permissions")       # "Check again"
+
+Modules: `model` (Finding, CheckStatus, PermissionGrid), `context` (CheckContext: the shared
+session, request slots, cache), `registry` (ids, titles, dependencies), `runner`, and one
+module per area: `sign_in`, `permissions`, `entity_level`, `dimensions`, `accounts`,
+`ar_settings`, `custom_fields`, `concurrency`. Qt-free.
+"""
+
+from wizard.checks.choices import DemoChoices, PostingChoices, load_demo_choices
+from wizard.checks.context import CheckContext, SignIn
+from wizard.checks.model import (
+    Access,
+    Cell,
+    CheckStatus,
+    Finding,
+    GridRow,
+    PermissionGrid,
+    Verdict,
+)
+from wizard.checks.registry import Check, Registry, default_registry
+from wizard.checks.runner import Runner, run_checks
+
+__all__ = [
+    "Access",
+    "Cell",
+    "Check",
+    "CheckContext",
+    "CheckStatus",
+    "DemoChoices",
+    "Finding",
+    "GridRow",
+    "PermissionGrid",
+    "PostingChoices",
+    "Registry",
+    "Runner",
+    "SignIn",
+    "Verdict",
+    "default_registry",
+    "load_demo_choices",
+    "run_checks",
+]

@@ -1,0 +1,94 @@
+"""What the admin chose beyond the saved profile: accounts, deposit accounts, payment posting.
+
+A `Profile` holds the flows, dimension and custom-field maps; the posting choices the checks
+also need live in `PostingChoices`. The demo connection's choices are data
+(resources/checks/demo.toml), loaded and validated here.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wizard.connection import Mappings
+from wizard.resources import resource_path
+
+PAYMENT_POSTING = ("summary", "batch", "bank", "undeposited")
+
+
+class ChoicesError(ValueError):
+    """A choices file is wrong; the message names the file and the setting."""
+
+
+@dataclass(frozen=True)
+class PostingChoices:
+    gl_accounts: tuple[str, ...] = ()
+    deposit_accounts: tuple[str, ...] = ()
+    payment_posting: str = "summary"
+    document_number_prefix: str = ""
+
+    def __post_init__(self) -> None:
+        if self.payment_posting not in PAYMENT_POSTING:
+            raise ChoicesError(
+                f"payment_posting must be one of {', '.join(PAYMENT_POSTING)}, "
+                f"not {self.payment_posting!r}."
+            )
+
+
+@dataclass(frozen=True)
+class DemoChoices:
+    entity_id: str
+    mappings: Mappings
+    posting: PostingChoices
+
+
+def _texts(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ChoicesError(f"{where} must be a list of texts.")
+    return tuple(value)
+
+
+def _pairs(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ChoicesError(f"{where} must be a table of texts.")
+    return tuple((str(k), str(v)) for k, v in value.items())
+
+
+def _text(data: dict[str, Any], key: str, where: str) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise ChoicesError(f"{where}: {key} must be a text.")
+    return value
+
+
+def load_demo_choices(path: Path | None = None) -> DemoChoices:
+    path = path or resource_path("checks", "demo.toml")
+    where = path.name
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ChoicesError(f"{where} could not be read: {error}") from None
+    posting = data.get("posting", {})
+    if not isinstance(posting, dict):
+        raise ChoicesError(f"{where}: [posting] must be a table.")
+    mappings = Mappings(
+        default_location=_text(data, "default_location", where),
+        default_department=_text(data, "default_department", where),
+        dimensions=_pairs(data.get("dimensions", {}), f"{where}: dimensions"),
+        custom_fields=_pairs(data.get("custom_fields", {}), f"{where}: custom_fields"),
+        flows=_texts(data.get("flows", []), f"{where}: flows"),
+    )
+    return DemoChoices(
+        entity_id=_text(data, "entity_id", where),
+        mappings=mappings,
+        posting=PostingChoices(
+            gl_accounts=_texts(posting.get("gl_accounts", []), f"{where}: gl_accounts"),
+            deposit_accounts=_texts(
+                posting.get("deposit_accounts", []), f"{where}: deposit_accounts"
+            ),
+            payment_posting=_text(posting, "payment_posting", where) or "summary",
+            document_number_prefix=_text(posting, "document_number_prefix", where),
+        ),
+    )

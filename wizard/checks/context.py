@@ -1,0 +1,271 @@
+"""`CheckContext`: what every check reads — the connection, one shared gateway session, the
+chosen flows and mappings, and a cache of pulled reference data so checks don't repeat calls.
+
+Every gateway request a check makes goes through `call()` / `batch()` / `records()`, which hold
+one of `max_in_flight` slots for the length of the request: the company's concurrency limit
+is never exceeded however many checks run at once (`peak_in_flight` shows what was used).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from wizard.checks.choices import PostingChoices
+from wizard.connection import Profile, Secrets
+from wizard.fixes import Catalogue, Fix, MatchContext, load_catalogue
+from wizard.gateway import (
+    Client,
+    Credentials,
+    ErrorLevel,
+    GatewayError,
+    Outcome,
+    Record,
+    Result,
+    RetryPolicy,
+    Session,
+    functions,
+)
+from wizard.sync.flows import FlowCatalogue, load_flows
+
+log = logging.getLogger("wizard.checks")
+
+T = TypeVar("T")
+
+# Diagnose must answer in seconds: a short retry budget, so a refusing gateway is reported
+# rather than waited out (the sync itself retries harder).
+DIAGNOSE_RETRY = RetryPolicy(max_attempts=2, base_delay_s=0.25, max_delay_s=1.0, max_total_s=3.0)
+
+# "You do not have permission for API operation …" (a function's result).
+PERMISSION_CODES = frozenset({"PL04000005"})
+
+# The checks that make up signing in, in the order a request meets them.
+SIGN_IN_CHAIN = (
+    "endpoint-reachable",
+    "sender-authorized",
+    "web-services-only-user",
+    "user-sign-in",
+    "session-entity",
+)
+_LEVEL_OWNER = {
+    ErrorLevel.TRANSPORT: "endpoint-reachable",
+    ErrorLevel.CONTROL: "sender-authorized",
+    ErrorLevel.AUTHENTICATION: "user-sign-in",
+    ErrorLevel.RESULT: "user-sign-in",
+}
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of the one sign-in all checks share."""
+
+    session: Session | None
+    error: GatewayError | None = None
+    fix: Fix | None = None
+    owner: str = ""  # the check that reports the failure
+
+    @property
+    def ok(self) -> bool:
+        return self.session is not None
+
+
+class MissingSecrets(Exception):
+    """The passwords are not available (the keyring check says why)."""
+
+
+class CheckContext:
+    def __init__(
+        self,
+        profile: Profile,
+        secrets: Secrets | None,
+        *,
+        secrets_problem: str = "",
+        secrets_source: str = "the system keyring",
+        secrets_fix_id: str = "keyring-unavailable",
+        posting: PostingChoices | None = None,
+        max_in_flight: int | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: float = 30.0,
+        catalogue: Catalogue | None = None,
+        flow_catalogue: FlowCatalogue | None = None,
+    ) -> None:
+        self.profile = profile
+        self.secrets = secrets
+        self.secrets_problem = secrets_problem
+        self.secrets_source = secrets_source
+        self.secrets_fix_id = secrets_fix_id
+        self.posting = posting or PostingChoices()
+        self.max_in_flight = max(1, max_in_flight or profile.sync.concurrency)
+        self.retry = retry or DIAGNOSE_RETRY
+        self.timeout = timeout
+        self.catalogue = catalogue or load_catalogue()
+        self.flow_catalogue = flow_catalogue or load_flows()
+        self._slots = threading.BoundedSemaphore(self.max_in_flight)
+        self._count_lock = threading.Lock()
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self.requests = 0
+        self._client: Client | None = None
+        self._client_lock = threading.Lock()
+        self._cache: dict[str, Any] = {}
+        self._cache_locks: dict[str, threading.Lock] = {}
+        self._cache_lock = threading.Lock()
+
+    # -- what was chosen -------------------------------------------------------------------
+
+    @property
+    def flows(self) -> tuple[str, ...]:
+        return self.profile.mappings.flows or self.flow_catalogue.default
+
+    @property
+    def top_level(self) -> bool:
+        return self.profile.top_level
+
+    def fix(self, fix_id: str) -> Fix:
+        return self.catalogue.get(fix_id)
+
+    def match(self, error: BaseException | str, **context: Any) -> Fix:
+        situation = set(context.pop("situation", ()))
+        if self.profile.company_id != self.profile.company_id.strip():
+            situation.add("company-id-padded")
+        if isinstance(error, GatewayError):
+            return self.catalogue.match(
+                error, MatchContext(situation=frozenset(situation), **context)
+            )
+        return self.catalogue.match(
+            str(error), MatchContext(situation=frozenset(situation), **context)
+        )
+
+    # -- the gateway -----------------------------------------------------------------------
+
+    def credentials(self, entity_id: str | None = None) -> Credentials:
+        if self.secrets is None:
+            raise MissingSecrets(self.secrets_problem or "The passwords are not available.")
+        profile = self.profile
+        return Credentials(
+            sender_id=profile.sender_id,
+            sender_password=self.secrets.sender_password,
+            company_id=profile.company_id,
+            user_id=profile.user_id,
+            user_password=self.secrets.user_password,
+            entity_id=(profile.entity_id if entity_id is None else entity_id) or None,
+        )
+
+    def new_client(self, entity_id: str | None = None) -> Client:
+        """A client of its own (the caller closes it), e.g. to try another entity."""
+        return Client(self.credentials(entity_id), self.profile.endpoint, self.timeout, self.retry)
+
+    @property
+    def client(self) -> Client:
+        with self._client_lock:
+            if self._client is None:
+                self._client = self.new_client()
+            return self._client
+
+    def close(self) -> None:
+        with self._client_lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+    def __enter__(self) -> CheckContext:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def slot(self) -> _Slot:
+        """Hold one of the company's request slots (`with context.slot(): ...`)."""
+        return _Slot(self)
+
+    def _enter(self) -> None:
+        self._slots.acquire()
+        with self._count_lock:
+            self.in_flight += 1
+            self.requests += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._count_lock:
+            self.in_flight -= 1
+        self._slots.release()
+
+    def sign_in(self) -> SignIn:
+        """Sign in once (getAPISession) and remember how it went; every check shares it."""
+        return self.cached("sign-in", self._sign_in)
+
+    def _sign_in(self) -> SignIn:
+        client = self.client
+        try:
+            with self.slot():
+                session = client.login()
+        except GatewayError as error:
+            fix = self.match(error)
+            owner = fix.verified_by or ""
+            if owner not in (*SIGN_IN_CHAIN, "concurrency"):
+                owner = _LEVEL_OWNER[error.level]
+            log.info("Sign-in failed (%s): %s", fix.id, error)
+            return SignIn(None, error, fix, owner)
+        return SignIn(session)
+
+    def call(self, function: functions.Function) -> Result:
+        with self.slot():
+            return self.client.call(function)
+
+    def batch(self, calls: Sequence[functions.Function]) -> list[Outcome]:
+        with self.slot():
+            return self.client.batch(calls)
+
+    def records(
+        self, object_name: str, fields: Sequence[str], filter: functions.Filter | None = None
+    ) -> tuple[Record, ...]:
+        """Every record of a (small, reference) object, read once per diagnosis."""
+        key = f"records:{object_name}:{','.join(fields)}:{filter!r}"
+
+        def read() -> tuple[Record, ...]:
+            with self.slot():
+                reader = self.client.query(object_name, list(fields), filter)
+                return tuple(reader)
+
+        return self.cached(key, read)
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` once per key (concurrent callers of the same key wait for the first)."""
+        with self._cache_lock:
+            if key in self._cache:
+                value: T = self._cache[key]
+                return value
+            lock = self._cache_locks.setdefault(key, threading.Lock())
+        with lock:
+            with self._cache_lock:
+                if key in self._cache:
+                    found: T = self._cache[key]
+                    return found
+            result = compute()
+            with self._cache_lock:
+                self._cache[key] = result
+            return result
+
+    def forget_cache(self) -> None:
+        """Drop pulled data (and the sign-in outcome) so "Check again" asks Intacct afresh."""
+        with self._cache_lock:
+            self._cache.clear()
+            self._cache_locks.clear()
+
+
+class _Slot:
+    def __init__(self, context: CheckContext) -> None:
+        self._context = context
+        self.since = 0.0
+
+    def __enter__(self) -> _Slot:
+        self._context._enter()
+        self.since = time.monotonic()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._context._leave()

@@ -1,0 +1,145 @@
+"""What a check hands back: a `Finding` (status, evidence, the fix) and the permission grid."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from wizard.fixes import Fix
+
+
+class CheckStatus(enum.StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What a check function returns; the runner adds the check's id, title and timing."""
+
+    status: CheckStatus
+    evidence: str
+    fix: Fix | None = None
+    grid: PermissionGrid | None = None
+
+
+def passed(evidence: str, grid: PermissionGrid | None = None) -> Verdict:
+    return Verdict(CheckStatus.PASS, evidence, None, grid)
+
+
+def failed(evidence: str, fix: Fix, grid: PermissionGrid | None = None) -> Verdict:
+    return Verdict(CheckStatus.FAIL, evidence, fix, grid)
+
+
+def warned(evidence: str, fix: Fix | None = None, grid: PermissionGrid | None = None) -> Verdict:
+    return Verdict(CheckStatus.WARN, evidence, fix, grid)
+
+
+def skipped(reason: str) -> Verdict:
+    return Verdict(CheckStatus.SKIPPED, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One check's result, ready for the GUI's live list, `diagnose` and the report."""
+
+    check: str
+    title: str
+    status: CheckStatus
+    evidence: str
+    fix: Fix | None = None
+    grid: PermissionGrid | None = None
+    started: float = 0.0  # time.monotonic() when the check began (0 when skipped unrun)
+    finished: float = 0.0
+
+    @property
+    def fix_id(self) -> str | None:
+        return self.fix.id if self.fix is not None else None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not CheckStatus.FAIL
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape of `diagnose --json` (plus the grid when there is one)."""
+        data: dict[str, object] = {
+            "check": self.check,
+            "status": self.status.value,
+            "fix_id": self.fix_id,
+            "title": self.title,
+            "evidence": self.evidence,
+        }
+        if self.fix is not None:
+            data["fix"] = {
+                "title": self.fix.title,
+                "steps": list(self.fix.steps),
+                "who": self.fix.who,
+            }
+        if self.grid is not None:
+            data["grid"] = self.grid.as_dict()
+        return data
+
+
+class Access(enum.StrEnum):
+    ALLOWED = "allowed"
+    DENIED = "denied"
+    UNKNOWN = "unknown"
+    NOT_NEEDED = "not-needed"
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    access: Access
+    needed: bool
+    fix_id: str | None = None  # the fix to show when a needed cell is denied
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    object: str  # e.g. "ARINVOICE"
+    module: str  # e.g. "AR"
+    module_name: str  # "Accounts Receivable"
+    cells: tuple[Cell, ...]  # one per PermissionGrid.columns
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionGrid:
+    """Module/object × operation: rows are objects (with their module), columns operations."""
+
+    columns: tuple[str, ...]
+    rows: tuple[GridRow, ...] = field(default=())
+
+    def cell(self, object_name: str, operation: str) -> Cell:
+        column = self.columns.index(operation)
+        for row in self.rows:
+            if row.object == object_name:
+                return row.cells[column]
+        raise KeyError(object_name)
+
+    def denied(self) -> tuple[tuple[str, str], ...]:
+        """(object, operation) pairs the sync needs that Intacct refuses."""
+        return tuple(
+            (row.object, column)
+            for row in self.rows
+            for column, cell in zip(self.columns, row.cells, strict=True)
+            if cell.needed and cell.access is Access.DENIED
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "columns": list(self.columns),
+            "rows": [
+                {
+                    "object": row.object,
+                    "module": row.module,
+                    "module_name": row.module_name,
+                    "cells": [
+                        {"access": c.access.value, "needed": c.needed, "fix_id": c.fix_id}
+                        for c in row.cells
+                    ],
+                }
+                for row in self.rows
+            ],
+        }

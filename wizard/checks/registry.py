@@ -1,0 +1,93 @@
+"""The registry: each check's id, title, the checks it depends on, and its function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from wizard.checks.context import CheckContext
+from wizard.checks.model import Verdict
+
+CheckFunction = Callable[[CheckContext], Verdict]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: str  # what is checked, in the admin's words
+    run: CheckFunction
+    depends_on: tuple[str, ...] = ()
+
+
+class Registry:
+    """Checks in a valid order: every dependency known and listed before its dependents."""
+
+    def __init__(self, checks: Iterable[Check]) -> None:
+        self._checks: dict[str, Check] = {}
+        for check in checks:
+            if check.id in self._checks:
+                raise ValueError(f"Two checks have the id {check.id!r}.")
+            unknown = [d for d in check.depends_on if d not in self._checks]
+            if unknown:
+                raise ValueError(
+                    f"Check {check.id!r} depends on {unknown}, which must be registered first."
+                )
+            self._checks[check.id] = check
+
+    def __iter__(self) -> Iterator[Check]:
+        return iter(self._checks.values())
+
+    def __len__(self) -> int:
+        return len(self._checks)
+
+    def __contains__(self, check_id: object) -> bool:
+        return check_id in self._checks
+
+    def __getitem__(self, check_id: str) -> Check:
+        try:
+            return self._checks[check_id]
+        except KeyError:
+            known = ", ".join(self._checks)
+            raise KeyError(f"There is no check {check_id!r}. Known checks: {known}.") from None
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(self._checks)
+
+    def with_dependencies(self, check_id: str) -> tuple[Check, ...]:
+        """The check and everything it depends on, dependencies first."""
+        wanted: dict[str, Check] = {}
+
+        def visit(name: str) -> None:
+            check = self[name]
+            for dependency in check.depends_on:
+                visit(dependency)
+            wanted.setdefault(name, check)
+
+        visit(check_id)
+        return tuple(c for c in self if c.id in wanted)
+
+
+def default_registry() -> Registry:
+    """Every built-in check, in the order the admin sees them."""
+    from wizard.checks.accounts import CHECKS as ACCOUNTS
+    from wizard.checks.ar_settings import CHECKS as AR_SETTINGS
+    from wizard.checks.concurrency import CHECKS as CONCURRENCY
+    from wizard.checks.custom_fields import CHECKS as CUSTOM_FIELDS
+    from wizard.checks.dimensions import CHECKS as DIMENSIONS
+    from wizard.checks.entity_level import CHECKS as ENTITY_LEVEL
+    from wizard.checks.permissions import CHECKS as PERMISSIONS
+    from wizard.checks.sign_in import CHECKS as SIGN_IN
+
+    return Registry(
+        [
+            *SIGN_IN,
+            *PERMISSIONS,
+            *ENTITY_LEVEL,
+            *DIMENSIONS,
+            *ACCOUNTS,
+            *AR_SETTINGS,
+            *CUSTOM_FIELDS,
+            *CONCURRENCY,
+        ]
+    )

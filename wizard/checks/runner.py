@@ -1,0 +1,178 @@
+"""Run the checks: independent ones at the same time, each finding reported as it completes.
+
+    runner = Runner(context, on_finding=show)   # on_finding is called from worker threads
+    findings = runner.run_all()
+    finding = runner.run_one("permissions")     # the "Check again" button
+
+A check whose dependency failed or was skipped is skipped with the reason, not failed. The
+company's request limit is kept by the context (`CheckContext.max_in_flight`), so the number
+of worker threads only decides how many checks may be waiting on Intacct at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+from wizard.checks.context import PERMISSION_CODES, CheckContext, MissingSecrets
+from wizard.checks.model import CheckStatus, Finding, Verdict
+from wizard.checks.registry import Check, Registry, default_registry
+from wizard.gateway import GatewayError, ResultError
+from wizard.redaction import redact
+
+log = logging.getLogger("wizard.checks")
+
+FindingCallback = Callable[[Finding], None]
+
+
+class Runner:
+    def __init__(
+        self,
+        context: CheckContext,
+        registry: Registry | None = None,
+        on_finding: FindingCallback | None = None,
+        workers: int | None = None,
+    ) -> None:
+        self.context = context
+        self.registry = registry or default_registry()
+        self.on_finding = on_finding
+        self.workers = workers or max(4, context.max_in_flight * 2)
+        self.cancelled = threading.Event()
+        self.findings: dict[str, Finding] = {}
+
+    def cancel(self) -> None:
+        """Stop starting checks (those under way finish their current request)."""
+        self.cancelled.set()
+
+    def run_all(self) -> tuple[Finding, ...]:
+        """Every check; findings in registry order (callbacks come in completion order)."""
+        return self._run(list(self.registry))
+
+    def run_one(self, check_id: str) -> Finding:
+        """Run one check again (and what it depends on) with fresh data from Intacct."""
+        self.context.forget_cache()
+        self._run(list(self.registry.with_dependencies(check_id)))
+        return self.findings[check_id]
+
+    def _run(self, checks: list[Check]) -> tuple[Finding, ...]:
+        pending = {c.id: c for c in checks}
+        done: dict[str, Finding] = {}
+        running: dict[Future[Finding], str] = {}
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="check") as pool:
+            while pending or running:
+                for check in list(pending.values()):
+                    if self.cancelled.is_set():
+                        break
+                    if any(d in pending or d in running.values() for d in check.depends_on):
+                        continue
+                    del pending[check.id]
+                    blocker = next(
+                        (
+                            done[d]
+                            for d in check.depends_on
+                            if d in done
+                            and done[d].status in (CheckStatus.FAIL, CheckStatus.SKIPPED)
+                        ),
+                        None,
+                    )
+                    if blocker is not None:
+                        self._report(done, _skipped_because(check, blocker))
+                        continue
+                    running[pool.submit(self._run_check, check)] = check.id
+                if self.cancelled.is_set() and not running:
+                    break
+                if not running:
+                    continue
+                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for future in finished:
+                    running.pop(future)
+                    self._report(done, future.result())
+        return tuple(done[c.id] for c in checks if c.id in done)
+
+    def _report(self, done: dict[str, Finding], finding: Finding) -> None:
+        done[finding.check] = finding
+        self.findings[finding.check] = finding
+        if self.on_finding is not None:
+            try:
+                self.on_finding(finding)
+            except Exception:  # a display problem must not stop the diagnosis
+                log.exception("Showing the finding of %s failed", finding.check)
+
+    def _run_check(self, check: Check) -> Finding:
+        started = time.monotonic()
+        verdict = run_safely(check, self.context)
+        return Finding(
+            check.id,
+            check.title,
+            verdict.status,
+            verdict.evidence,
+            verdict.fix,
+            verdict.grid,
+            started,
+            time.monotonic(),
+        )
+
+
+def run_safely(check: Check, context: CheckContext) -> Verdict:
+    """The check's verdict; a failure it did not expect becomes a failed finding with the fix."""
+    try:
+        return check.run(context)
+    except MissingSecrets as missing:
+        return Verdict(
+            CheckStatus.SKIPPED,
+            f"Skipped: the passwords are not available ({redact(str(missing))}).",
+        )
+    except ResultError as error:
+        if any(e.errorno in PERMISSION_CODES for e in error.errors):
+            return Verdict(
+                CheckStatus.SKIPPED,
+                "Skipped: the Web Services user may not read what this check needs "
+                f"({redact(str(error))}); see “permissions”.",
+            )
+        fix = context.match(error)
+        return Verdict(CheckStatus.FAIL, f"Intacct answered: {redact(str(error))}", fix)
+    except GatewayError as error:
+        fix = context.match(error)
+        return Verdict(CheckStatus.FAIL, f"Intacct answered: {redact(str(error))}", fix)
+    except Exception as error:  # a bug or an unexpected answer: report it, don't crash
+        log.exception("Check %s stopped unexpectedly", check.id)
+        fix = context.match(error)
+        return Verdict(
+            CheckStatus.FAIL,
+            f"The check could not finish: {redact(f'{type(error).__name__}: {error}')}",
+            fix,
+        )
+
+
+def _skipped_because(check: Check, blocker: Finding) -> Finding:
+    word = "failed" if blocker.status is CheckStatus.FAIL else "was skipped"
+    now = time.monotonic()
+    return Finding(
+        check.id,
+        check.title,
+        CheckStatus.SKIPPED,
+        f"Skipped: this needs “{blocker.title}” to pass first, and it {word}.",
+        None,
+        None,
+        now,
+        now,
+    )
+
+
+def run_checks(
+    context: CheckContext,
+    on_finding: FindingCallback | None = None,
+    only: Iterable[str] | None = None,
+) -> tuple[Finding, ...]:
+    """Convenience: run every check (or only some, with their dependencies) once."""
+    runner = Runner(context, on_finding=on_finding)
+    if only is None:
+        return runner.run_all()
+    wanted: dict[str, Check] = {}
+    for check_id in only:
+        for check in runner.registry.with_dependencies(check_id):
+            wanted[check.id] = check
+    return runner._run([c for c in runner.registry if c.id in wanted])

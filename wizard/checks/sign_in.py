@@ -1,0 +1,229 @@
+"""Signing in, step by step: the passwords, the network, the sender, the user, the session.
+
+One sign-in (getAPISession) is shared by all of these (see `CheckContext.sign_in`): the
+check that owns the failure reports it with its fix, the steps before it pass (the gateway got
+past them), and the steps after it are skipped by the runner.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import ssl
+import urllib.parse
+from collections.abc import Callable
+
+from wizard.checks.ar_settings import ar_preferences
+from wizard.checks.context import SIGN_IN_CHAIN, CheckContext, SignIn
+from wizard.checks.dimensions import company_dimensions
+from wizard.checks.model import Verdict, failed, passed, skipped
+from wizard.checks.permissions import module_rights
+from wizard.checks.registry import Check
+from wizard.gateway import ErrorLevel, GatewayError, functions
+from wizard.redaction import redact, remember_secret
+
+_PROBE_TIMEOUT_S = 5.0
+_SESSION_PROBE_CALLS = 4
+
+
+def _quietly(call: Callable[[], object]) -> None:
+    """Make a call whose own failure another check reports; only the session matters here."""
+    with contextlib.suppress(GatewayError):
+        call()
+
+
+def keyring_secrets(ctx: CheckContext) -> Verdict:
+    if ctx.secrets is None:
+        return failed(
+            ctx.secrets_problem or "The passwords for this connection were not found.",
+            ctx.fix(ctx.secrets_fix_id),
+        )
+    missing = [
+        label
+        for label, value in (
+            ("Web Services sender password", ctx.secrets.sender_password),
+            ("user password", ctx.secrets.user_password),
+        )
+        if not value
+    ]
+    if missing:
+        return failed(
+            f"The saved {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} empty.",
+            ctx.fix("keyring-unavailable"),
+        )
+    return passed(f"Both passwords were found in {ctx.secrets_source}.")
+
+
+def _sign_in_step(ctx: CheckContext, me: str, success: str) -> Verdict:
+    attempt: SignIn = ctx.sign_in()
+    if attempt.ok:
+        return passed(success)
+    assert attempt.error is not None and attempt.fix is not None
+    said = redact(str(attempt.error))
+    if attempt.owner == me:
+        return failed(f"Signing in failed here. Intacct said: {said}", attempt.fix)
+    if attempt.owner == "concurrency" and me == "endpoint-reachable":
+        return passed(
+            "The Intacct gateway answered, but it is refusing requests right now "
+            "(see “concurrency”)."
+        )
+    order = list(SIGN_IN_CHAIN)
+    if attempt.owner in order and order.index(attempt.owner) > order.index(me):
+        return passed(success + " (the sign-in failed at a later step)")
+    return skipped(
+        f"Skipped: signing in stopped before this step could be confirmed (see “{attempt.owner}”)."
+    )
+
+
+def endpoint_reachable(ctx: CheckContext) -> Verdict:
+    url = ctx.profile.endpoint
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    unreachable = ctx.fix("endpoint-unreachable")
+    proxy = next(
+        (
+            f" (this computer has a proxy set in {name})"
+            for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "HTTP_PROXY")
+            if os.environ.get(name)
+        ),
+        "",
+    )
+    if parts.scheme not in ("http", "https") or not host:
+        return failed(f"The gateway address {url!r} is not a web address.", unreachable)
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        return failed(
+            f"The name {host} could not be looked up: this computer looks offline, or its "
+            f"DNS is not working{proxy}.",
+            unreachable,
+        )
+    family, kind, proto, _, address = addresses[0]
+    try:
+        with socket.socket(family, kind, proto) as connection:
+            connection.settimeout(_PROBE_TIMEOUT_S)
+            connection.connect(address)
+            if parts.scheme == "https":
+                context = ssl.create_default_context()
+                with context.wrap_socket(connection, server_hostname=host):
+                    pass
+    except ssl.SSLError as error:
+        return failed(
+            f"{host} answered, but its secure (TLS) connection could not be verified "
+            f"({error.reason or 'certificate problem'}): a proxy or antivirus may be "
+            f"intercepting HTTPS{proxy}.",
+            unreachable,
+        )
+    except OSError as error:
+        return failed(
+            f"{host} was found but did not accept a connection on port {port} "
+            f"({type(error).__name__}): a firewall or proxy may be blocking it{proxy}.",
+            unreachable,
+        )
+    if ctx.secrets is None:
+        return passed(f"{host} accepted a connection on port {port}.")
+    return _sign_in_step(ctx, "endpoint-reachable", f"The Intacct gateway at {host} answered.")
+
+
+def sender_authorized(ctx: CheckContext) -> Verdict:
+    return _sign_in_step(
+        ctx,
+        "sender-authorized",
+        f"Intacct accepted the Web Services sender {ctx.profile.sender_id!r} for company "
+        f"{ctx.profile.company_id.strip()!r}.",
+    )
+
+
+def web_services_only_user(ctx: CheckContext) -> Verdict:
+    return _sign_in_step(
+        ctx,
+        "web-services-only-user",
+        f"The user {ctx.profile.user_id!r} may sign in through Web Services.",
+    )
+
+
+def user_sign_in(ctx: CheckContext) -> Verdict:
+    where = f"entity {ctx.profile.entity_id}" if ctx.profile.entity_id else "the top level"
+    return _sign_in_step(
+        ctx,
+        "user-sign-in",
+        f"The user {ctx.profile.user_id!r} signed in to {where} of "
+        f"{ctx.profile.company_id.strip()!r}.",
+    )
+
+
+def session_entity(ctx: CheckContext) -> Verdict:
+    attempt = ctx.sign_in()
+    if not attempt.ok:
+        return _sign_in_step(ctx, "session-entity", "")
+    assert attempt.session is not None
+    first = attempt.session.session_id
+    # Calls other checks need anyway (cached), made one after another on the one session.
+    _quietly(lambda: ctx.records("LOCATIONENTITY", ["LOCATIONID"]))
+    _quietly(lambda: company_dimensions(ctx))
+    _quietly(lambda: ar_preferences(ctx))
+    _quietly(lambda: module_rights(ctx))
+    if ctx.client.session.session_id != first:
+        return failed(
+            f"Intacct ended the API session after fewer than {_SESSION_PROBE_CALLS + 1} "
+            "calls; a sync would keep having to sign in again.",
+            ctx.fix("session-expired"),
+        )
+    if ctx.profile.entity_id:
+        return passed(f"The session is open in entity {ctx.profile.entity_id} and stays valid.")
+    return _entity_access_from_top(ctx)
+
+
+def _entity_access_from_top(ctx: CheckContext) -> Verdict:
+    entities = ctx.records("LOCATIONENTITY", ["LOCATIONID"])
+    ids = [r.get("LOCATIONID", "") for r in entities if r.get("LOCATIONID")]
+    if not ids:
+        return passed("The session is open at the top level (the company has no entities).")
+    probe = ids[0]
+    result = ctx.call(functions.get_api_session(location_id=probe))
+    for record in result.records:
+        remember_secret(record.get("sessionid"))
+    if not result.ok:
+        error = GatewayError(ErrorLevel.RESULT, f"Opening entity {probe} failed", result.errors)
+        return failed(
+            f"The session is open at the top level, but the user could not open entity "
+            f"{probe}: {redact(str(error))}. Records owned by an entity cannot be read or "
+            "posted there.",
+            ctx.match(error, entity_level=True),
+        )
+    return passed(
+        f"The session is open at the top level and stays valid; the user can also open "
+        f"the entities ({', '.join(ids)})."
+    )
+
+
+CHECKS = (
+    Check("keyring-secrets", "The passwords are kept in the system keyring", keyring_secrets),
+    Check("endpoint-reachable", "This computer can reach the Intacct gateway", endpoint_reachable),
+    Check(
+        "sender-authorized",
+        "Web Services is on and the sender ID is authorised",
+        sender_authorized,
+        ("keyring-secrets", "endpoint-reachable"),
+    ),
+    Check(
+        "web-services-only-user",
+        "The integration user is a Web Services only user",
+        web_services_only_user,
+        ("sender-authorized",),
+    ),
+    Check(
+        "user-sign-in",
+        "The integration user can sign in",
+        user_sign_in,
+        ("web-services-only-user",),
+    ),
+    Check(
+        "session-entity",
+        "The session opens where the sync posts, and stays open",
+        session_entity,
+        ("user-sign-in",),
+    ),
+)
