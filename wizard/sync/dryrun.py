@@ -12,7 +12,7 @@ document dates fall on or after the first open day, when one is known.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,7 +103,7 @@ def dry_run(
         if flow.outbox_kind is not None
     }
     records = store.outbox_pending(kinds, include_blocked=True)
-    records += [r for r in _failed(store, kinds)]
+    records += [r for r in store.outbox_records(OutboxState.FAILED) if r.kind in kinds]
     outbox_customers = {
         document_number(r): r.payload.get("currency")
         for r in records
@@ -255,15 +255,3 @@ def dry_run(
         for problem, fix_id in problems:
             predict(record, problem, fix_id)
     return DryRunReport(len(records), tuple(predictions), missing)
-
-
-def _failed(store: Store, kinds: Iterable[OutboxKind]) -> list[OutboxRecord]:
-    wanted = set(kinds)
-    out = []
-    for error in store.errors("open"):
-        if error.outbox_id is None:
-            continue
-        record = store.outbox_get(error.outbox_id)
-        if record.state is OutboxState.FAILED and record.kind in wanted and record not in out:
-            out.append(record)
-    return out

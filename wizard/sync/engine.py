@@ -106,9 +106,10 @@ class SyncEngine:
         self.store.retry(outbox_id)
 
     def retry_failed(self) -> int:
-        failed = [r for r in self._records_in(OutboxState.FAILED)]
-        for record_id in failed:
-            self.store.retry(record_id)
+        """Send every failed record again on the next run. Returns how many."""
+        failed = self.store.outbox_records(OutboxState.FAILED)
+        for record in failed:
+            self.store.retry(record)
         return len(failed)
 
     def ignore(self, outbox_id: int) -> None:
@@ -117,13 +118,6 @@ class SyncEngine:
 
     def unignore(self, outbox_id: int) -> None:
         self.store.unignore(outbox_id)
-
-    def _records_in(self, state: OutboxState) -> list[int]:
-        return [
-            e.outbox_id
-            for e in self.store.errors()
-            if e.outbox_id is not None and self.store.outbox_get(e.outbox_id).state is state
-        ]
 
     # -- runs ------------------------------------------------------------------------------
 

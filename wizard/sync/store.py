@@ -515,6 +515,15 @@ class Store:
             params.append(limit)
         return [_outbox_record(row) for row in self._conn.execute(sql, params)]
 
+    def outbox_records(self, state: OutboxState | str | None = None) -> list[OutboxRecord]:
+        """Every outbox record (in `state`, if given), oldest first."""
+        sql = f"SELECT {_OUTBOX_COLUMNS} FROM outbox"
+        params: tuple[str, ...] = ()
+        if state is not None:
+            sql += " WHERE state = ?"
+            params = (OutboxState(state).value,)
+        return [_outbox_record(row) for row in self._conn.execute(sql + " ORDER BY id", params)]
+
     def outbox_blocked(self) -> list[OutboxRecord]:
         """Pending records that cannot go because the record they depend on failed or was
         ignored (e.g. a payment whose invoice Intacct refused)."""
