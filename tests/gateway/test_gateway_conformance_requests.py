@@ -565,3 +565,14 @@ def test_every_query_filter_fixture(name: str, conformance_dir: Path) -> None:
     expected = fixture(conformance_dir, name)
     tree = etree.fromstring(expected, etree.XMLParser(remove_blank_text=True))
     assert built(_as_filter(tree).element()) == canonical(expected)
+
+
+def test_query_string_literals_are_quoted_and_escaped() -> None:
+    assert fn.quote("O'Brien") == "'O\\'Brien'"
+    assert fn.quote("a\\b") == "'a\\\\b'"
+    assert fn.quote(dt.date(2026, 3, 4)) == "'03/04/2026'"
+    assert fn.quote(Decimal("12.50")) == "12.50" and fn.quote(7) == "7"
+    assert fn.quote(True) == "'T'"
+    query = f"CUSTOMERID = {fn.quote('C&1')}"
+    body = fn.read_by_query("CUSTOMER", query).element()
+    assert body.findtext("readByQuery/query") == "CUSTOMERID = 'C&1'"

@@ -138,6 +138,19 @@ def get_api_session(location_id: str | None = None, control_id: str | None = Non
 # -- reading ----------------------------------------------------------------------------
 
 
+def quote(value: Scalar) -> str:
+    """A value as a readByQuery query-string literal: 'O\\'Brien', '03/04/2026', 12.50.
+
+    Text and dates are single-quoted with `\\` and `'` escaped as the gateway documents;
+    numbers stay bare. Use it for every value put into a `query` string."""
+    if isinstance(value, bool):
+        return "'T'" if value else "'F'"
+    if isinstance(value, int | Decimal):
+        return format_value(value)
+    text = format_value(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{text}'"
+
+
 def read_by_query(
     object_name: str,
     query: str = "",
