@@ -119,7 +119,8 @@ def _run_demo(args: argparse.Namespace, since: dt.date | None) -> int:
                 endpoint=sandbox.endpoint,
             )
 
-        settings = SyncSettings(flows=load_flows().default, custom_fields=DEMO_CUSTOM_FIELDS)
+        flows = (*load_flows().default, "entities-from-intacct", "dimensions-from-intacct")
+        settings = SyncSettings(flows=flows, custom_fields=DEMO_CUSTOM_FIELDS)
         with Store.open(Path(folder) / "demo.sqlite3") as store:
             add_demo_outbox(store, DEMO_INVOICES)
             if not args.json:
