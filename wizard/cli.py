@@ -10,7 +10,14 @@ from types import ModuleType
 from wizard import APP_NAME, __version__
 
 # Subcommand modules under wizard/commands/, in the order `--help` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("sandbox", "explain", "sync")
+COMMAND_MODULES: tuple[str, ...] = (
+    "sandbox",
+    "explain",
+    "sync",
+    "diagnose",
+    "report",
+    "forget_all",
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

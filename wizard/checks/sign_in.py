@@ -70,7 +70,7 @@ def _sign_in_step(ctx: CheckContext, me: str, success: str) -> Verdict:
         )
     order = list(SIGN_IN_CHAIN)
     if attempt.owner in order and order.index(attempt.owner) > order.index(me):
-        return passed(success + " (the sign-in failed at a later step)")
+        return passed(success.rstrip(".") + " (signing in stopped at a later step).")
     return skipped(
         f"Skipped: signing in stopped before this step could be confirmed (see “{attempt.owner}”)."
     )

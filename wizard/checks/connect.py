@@ -1,0 +1,117 @@
+"""Build a `CheckContext` for a saved profile, for settings typed on the command line, or for
+the built-in demo company — with the passwords from the keyring or the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from wizard.checks.choices import PostingChoices, load_demo_choices
+from wizard.checks.context import CheckContext
+from wizard.connection import (
+    KeyringUnavailable,
+    Profile,
+    ProfileStore,
+    Secrets,
+    SecretsUnreadable,
+)
+from wizard.connection.validation import DEFAULT_ENDPOINT
+from wizard.redaction import remember_secret
+
+SENDER_PASSWORD_VARIABLE = "INTACCT_SENDER_PASSWORD"
+USER_PASSWORD_VARIABLE = "INTACCT_USER_PASSWORD"
+
+
+@dataclass(frozen=True)
+class FoundSecrets:
+    secrets: Secrets | None
+    source: str = ""  # where they came from, in words
+    problem: str = ""  # why there are none
+    fix_id: str = "keyring-unavailable"
+
+
+def secrets_from_environment() -> Secrets | None:
+    sender = os.environ.get(SENDER_PASSWORD_VARIABLE, "")
+    user = os.environ.get(USER_PASSWORD_VARIABLE, "")
+    remember_secret(sender)
+    remember_secret(user)
+    if sender and user:
+        return Secrets(sender, user)
+    return None
+
+
+def secrets_for_profile(store: ProfileStore, name: str) -> FoundSecrets:
+    """The keyring item of the profile; else the environment variables; else why not."""
+    problem = ""
+    try:
+        found = store.secrets.load(name)
+    except KeyringUnavailable as error:
+        found, problem = None, str(error)
+    except SecretsUnreadable as error:
+        found, problem = None, str(error)
+    if found is not None:
+        return FoundSecrets(found, f"the system keyring (“{store.secrets.status(name).where}”)")
+    from_env = secrets_from_environment()
+    if from_env is not None:
+        return FoundSecrets(
+            from_env, f"the environment ({SENDER_PASSWORD_VARIABLE}, {USER_PASSWORD_VARIABLE})"
+        )
+    return FoundSecrets(
+        None,
+        problem=problem
+        or f"No passwords are saved for “{name}” in the system keyring, and "
+        f"{SENDER_PASSWORD_VARIABLE} / {USER_PASSWORD_VARIABLE} are not set. Open the "
+        "wizard and enter them on the Credentials page (or set the two variables).",
+    )
+
+
+def context_for_profile(
+    profile: Profile,
+    found: FoundSecrets,
+    posting: PostingChoices | None = None,
+    max_in_flight: int | None = None,
+) -> CheckContext:
+    return CheckContext(
+        profile,
+        found.secrets,
+        secrets_problem=found.problem,
+        secrets_source=found.source,
+        secrets_fix_id=found.fix_id,
+        posting=posting,
+        max_in_flight=max_in_flight,
+    )
+
+
+def typed_profile(
+    sender_id: str,
+    company_id: str,
+    user_id: str,
+    entity_id: str = "",
+    endpoint: str = DEFAULT_ENDPOINT,
+) -> Profile:
+    """A profile that is never saved, for settings given on the command line."""
+    return Profile(
+        name="command line",
+        company_id=company_id,
+        user_id=user_id,
+        sender_id=sender_id,
+        entity_id=entity_id,
+        endpoint=endpoint,
+    )
+
+
+def demo_profile(
+    endpoint: str, sender_id: str, company_id: str, user_id: str
+) -> tuple[Profile, PostingChoices]:
+    """The demo company's connection with the demo choices (resources/checks/demo.toml)."""
+    choices = load_demo_choices()
+    profile = Profile(
+        name="demo",
+        company_id=company_id,
+        user_id=user_id,
+        sender_id=sender_id,
+        entity_id=choices.entity_id,
+        endpoint=endpoint,
+        mappings=choices.mappings,
+    )
+    return profile, choices.posting

@@ -1,0 +1,208 @@
+"""`intacct-wizard diagnose`: run every check against a saved or typed connection, or the demo.
+
+Exit status: 0 when no check fails (warnings and skips are not failures), 1 when a check
+fails, 2 on bad usage (a clear message, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wizard.checks import CheckContext, Finding
+
+NAME = "diagnose"
+HELP = (
+    "check a connection to Sage Intacct step by step (passwords, network, sender, user, "
+    "permissions, entities, dimensions, accounts, AR settings, custom fields, concurrency) "
+    "and say how to fix what fails. Exit 0: nothing failed; 1: a check failed; 2: bad usage"
+)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """The command line is wrong; the message says what to change."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_target_arguments(parser)
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object: {"findings": [{"check", "status", "fix_id", "title", '
+        '"evidence"}, ...]}',
+    )
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    """--profile, the typed settings, --demo and --scenario (shared with `report`)."""
+    parser.add_argument("--profile", metavar="NAME", help="a saved connection (default: last used)")
+    parser.add_argument("--endpoint", metavar="URL", help="gateway address (default: Intacct's)")
+    parser.add_argument("--sender-id", metavar="ID", help="Web Services sender ID")
+    parser.add_argument("--company-id", metavar="ID", help="Intacct company ID")
+    parser.add_argument("--user-id", metavar="ID", help="Web Services user ID")
+    parser.add_argument("--entity", metavar="ID", help="entity to sign in to (default: top level)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="diagnose the built-in sandbox company (no Intacct account needed)",
+    )
+    parser.add_argument(
+        "--scenario",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="with --demo: switch on sandbox fault scenarios to see how they are diagnosed "
+        "(`intacct-wizard sandbox --list-scenarios` lists them)",
+    )
+
+
+@dataclass
+class Target:
+    context: CheckContext
+    heading: str
+    profile_name: str | None
+
+
+_TYPED = ("endpoint", "sender_id", "company_id", "user_id", "entity")
+
+
+@contextlib.contextmanager
+def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Target | None]:
+    """The connection the arguments name, ready to check (the demo sandbox runs meanwhile)."""
+    from wizard.checks.connect import (
+        SENDER_PASSWORD_VARIABLE,
+        USER_PASSWORD_VARIABLE,
+        FoundSecrets,
+        context_for_profile,
+        demo_profile,
+        secrets_for_profile,
+        secrets_from_environment,
+        typed_profile,
+    )
+    from wizard.connection import (
+        ProfileError,
+        ProfileStore,
+        validate_endpoint,
+        validate_entity_id,
+        validate_profile_name,
+    )
+
+    typed = [name for name in _TYPED if getattr(args, name, None) is not None]
+    if args.scenario and not args.demo:
+        raise UsageError("--scenario only works with --demo (it switches on sandbox faults).")
+    if sum(bool(x) for x in (args.demo, args.profile, typed)) > 1:
+        raise UsageError(
+            "Choose one connection: --profile NAME, or --sender-id/--company-id/--user-id "
+            "(with --endpoint and --entity if needed), or --demo."
+        )
+    if args.demo:
+        from wizard.sandbox import Sandbox
+
+        try:
+            sandbox = Sandbox(scenarios=args.scenario)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        with sandbox:
+            creds = sandbox.credentials
+            profile, posting = demo_profile(
+                sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id
+            )
+            from wizard.connection import Secrets
+
+            found = FoundSecrets(
+                Secrets(creds.sender_password, creds.user_password), "the demo company"
+            )
+            shown = f" with {', '.join(sorted(args.scenario))}" if args.scenario else ""
+            with context_for_profile(profile, found, posting) as context:
+                yield Target(context, f"Diagnosis of the demo company{shown}", None)
+        return
+    if typed:
+        missing = [
+            f"--{name.replace('_', '-')}"
+            for name in ("sender_id", "company_id", "user_id")
+            if not getattr(args, name, None)
+        ]
+        if missing:
+            raise UsageError(f"Also give {', '.join(missing)} (or use --profile NAME).")
+        from wizard.connection.validation import DEFAULT_ENDPOINT
+
+        endpoint = args.endpoint or DEFAULT_ENDPOINT
+        for verdict in (validate_endpoint(endpoint), validate_entity_id(args.entity or "")):
+            if verdict.is_error:
+                raise UsageError(verdict.message)
+        secrets = secrets_from_environment()
+        if secrets is None:
+            raise UsageError(
+                f"Set the passwords in the environment variables {SENDER_PASSWORD_VARIABLE} "
+                f"and {USER_PASSWORD_VARIABLE} (they are never taken on the command line)."
+            )
+        profile = typed_profile(
+            args.sender_id, args.company_id, args.user_id, args.entity or "", endpoint
+        )
+        found = FoundSecrets(secrets, "the environment")
+        with context_for_profile(profile, found) as context:
+            yield Target(context, f"Diagnosis of {args.company_id.strip()} ({endpoint})", None)
+        return
+    store = ProfileStore()
+    name = args.profile
+    if name is None:
+        name = store.last_used()
+        if name is None:
+            if not require:
+                yield None
+                return
+            saved = store.names()
+            hint = f" Saved connections: {', '.join(saved)}." if saved else ""
+            raise UsageError(
+                "Say which connection to check: --profile NAME, the typed settings "
+                f"(--sender-id, --company-id, --user-id), or --demo.{hint}"
+            )
+    verdict = validate_profile_name(name)
+    if verdict.is_error:
+        raise UsageError(verdict.message)
+    try:
+        profile = store.load(name)
+    except ProfileError as error:
+        saved = store.names()
+        hint = f" Saved connections: {', '.join(saved)}." if saved else ""
+        raise UsageError(f"{error}{hint}") from None
+    found = secrets_for_profile(store, name)
+    with context_for_profile(profile, found) as context:
+        yield Target(context, f"Diagnosis of “{name}” ({profile.company_id.strip()})", name)
+
+
+def diagnose(target: Target) -> tuple[Finding, ...]:
+    from wizard.checks import Runner
+
+    return Runner(target.context).run_all()
+
+
+def run(args: argparse.Namespace) -> int:
+    from wizard.checks import CheckStatus
+    from wizard.checks.text import findings_json, findings_text
+    from wizard.logs import setup_logging
+    from wizard.redaction import redact
+
+    setup_logging(console=False)
+    try:
+        with open_target(args) as target:
+            assert target is not None
+            findings = diagnose(target)
+    except UsageError as error:
+        print(redact(str(error)), file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(redact(json.dumps(findings_json(findings), ensure_ascii=False)))
+    else:
+        print(findings_text(findings, target.heading))
+    failed = any(f.status is CheckStatus.FAIL for f in findings)
+    return EXIT_FAILED if failed else EXIT_OK
