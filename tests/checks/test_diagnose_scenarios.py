@@ -1,0 +1,99 @@
+"""Every sandbox fault that a diagnosis can see is named with its fix; the clean company passes.
+
+The scenario -> fix table is the cross-team contract (/work/notes/contracts.md). Faults that
+only a posting reveals (an invoice number taken, a closed period, a smart rule, a restricted
+account...) are the sync's inline fixes, not diagnose's; they are listed apart below and the
+clean-company test shows diagnose does not invent failures.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import MakeContext, diagnose, failures
+
+from wizard.checks import CheckStatus, default_registry
+from wizard.sandbox import SCENARIOS, Sandbox
+
+VISIBLE = {
+    # sign-in
+    "sender-not-authorized": ("sender-authorized", "sender-not-authorized"),
+    "wrong-sender-password": ("sender-authorized", "sender-credentials-invalid"),
+    "web-services-off": ("sender-authorized", "web-services-not-subscribed"),
+    "wrong-user-password": ("user-sign-in", "user-credentials-invalid"),
+    "user-not-web-services-only": ("web-services-only-user", "user-not-web-services-only"),
+    "user-locked": ("user-sign-in", "user-locked"),
+    "company-id-trailing-blank": ("user-sign-in", "company-id-whitespace"),
+    "company-expired": ("user-sign-in", "company-expired"),
+    # entity and session
+    "entity-access-denied": ("session-entity", "entity-access"),
+    "session-expiry": ("session-entity", "session-expired"),
+    # permissions and dimensions
+    "no-permission-ar": ("permissions", "permission-missing"),
+    "no-permission-gl": ("permissions", "permission-missing"),
+    "no-permission-cm": ("permissions", "permission-missing"),
+    "no-permission-oe": ("permissions", "permission-missing"),
+    "udd-values-unreadable": ("dimensions", "udd-values-unavailable"),
+    # accounts and AR settings
+    "account-requires-dimension": ("gl-accounts", "dimension-required"),
+    "payment-summary-user-specified": ("payment-summary-frequency", "payment-batch-key"),
+    "field-not-found": ("custom-fields", "field-not-found"),
+    # concurrency and transport
+    "too-many-operations": ("concurrency", "too-many-operations"),
+    "rate-limited": ("concurrency", "rate-limited"),
+    "server-error": ("endpoint-reachable", "service-unavailable"),
+    "cdn-timeout-524": ("endpoint-reachable", "service-unavailable"),
+    "dropped-connections": ("endpoint-reachable", "service-unavailable"),
+    "html-error-pages": ("endpoint-reachable", "service-unavailable"),
+    "truncated-responses": ("endpoint-reachable", "malformed-response"),
+}
+# Seen only when a record is posted (the sync's per-record fix), or not a fault at all.
+POSTING_ONLY = {
+    "gl-account-restricted",
+    "checking-account-no-location",
+    "invoice-number-exists",
+    "undeposited-funds-foreign-currency",
+    "smart-rule-violated",
+    "liability-account-entity-level",
+    "period-closed",
+    "slow-responses",
+}
+
+
+def test_every_scenario_is_either_diagnosed_or_known_to_need_a_posting() -> None:
+    assert set(VISIBLE) | POSTING_ONLY == set(SCENARIOS)
+    for name, (_check, fix_id) in VISIBLE.items():
+        assert SCENARIOS[name].fix_id == fix_id, name
+
+
+def test_the_clean_demo_company_passes_every_check(make_context: MakeContext) -> None:
+    findings = diagnose(make_context())
+    assert list(findings) == list(default_registry().ids)
+    assert {c: f.status for c, f in findings.items()} == {c: CheckStatus.PASS for c in findings}, {
+        c: f.evidence for c, f in findings.items() if f.status is not CheckStatus.PASS
+    }
+
+
+@pytest.mark.parametrize("scenario", sorted(VISIBLE))
+def test_a_fault_is_named_by_the_check_that_owns_it_with_the_contract_fix(
+    scenario: str, sandbox: Sandbox, make_context: MakeContext
+) -> None:
+    sandbox.set_scenarios([scenario])
+    check, fix_id = VISIBLE[scenario]
+    context = make_context(company_id=sandbox.credentials.company_id)
+    findings = diagnose(context)
+    assert failures(findings) == {check: fix_id}, findings[check].evidence
+    assert findings[check].fix is not None and findings[check].fix.steps
+
+
+def test_checks_after_a_failure_are_skipped_with_the_reason_not_failed(
+    sandbox: Sandbox, make_context: MakeContext
+) -> None:
+    sandbox.set_scenarios(["wrong-user-password"])
+    findings = diagnose(make_context())
+    assert findings["user-sign-in"].status is CheckStatus.FAIL
+    for later in ("session-entity", "permissions", "gl-accounts", "custom-fields"):
+        assert findings[later].status is CheckStatus.SKIPPED
+        assert findings[later].evidence.startswith("Skipped:")
+    assert "The integration user can sign in" in findings["session-entity"].evidence
+    # The steps before the failing one are confirmed: the gateway got past them.
+    assert findings["sender-authorized"].status is CheckStatus.PASS
