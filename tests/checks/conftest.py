@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -11,7 +12,17 @@ import pytest
 from wizard.checks import CheckContext, CheckStatus, Finding, PostingChoices, Runner
 from wizard.checks.connect import FoundSecrets, context_for_profile, demo_profile
 from wizard.connection import Profile, Secrets
+from wizard.logs import close_logging
 from wizard.sandbox import Sandbox
+
+
+@pytest.fixture(autouse=True)
+def _close_wizard_log() -> Iterator[None]:
+    """Commands open the wizard's log in the test's home; close it after each test."""
+    level = logging.getLogger().level
+    yield
+    close_logging()
+    logging.getLogger().setLevel(level)
 
 
 @pytest.fixture(scope="module")
