@@ -33,6 +33,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from wizard.ui.app import make_application
+    from wizard.ui.qt_compat import emit
     from wizard.ui.style import Scheme, apply_style
     from wizard.ui.window import SetupWizard
 
@@ -76,10 +77,10 @@ def main() -> int:
             ("sender_id", ""),
         ):
             page.fields[name].setText(value)
-            page.fields[name].textEdited.emit(value)
-            page.fields[name].editingFinished.emit()
+            emit(page.fields[name].textEdited, value)
+            emit(page.fields[name].editingFinished)
         page.fields["company_id"].setText("ACME-CORP ")
-        page.fields["company_id"].textEdited.emit("ACME-CORP ")
+        emit(page.fields["company_id"].textEdited, "ACME-CORP ")
         page.toggles["user_password"].setChecked(False)
         settle()
         shots["3-credentials"] = window.grab()

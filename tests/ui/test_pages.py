@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import MemoryKeyring
 from wizard.flow import PageId, PermissionModel, Route
+from wizard.ui.qt_compat import emit
 from wizard.ui.window import SetupWizard
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -200,7 +201,7 @@ def test_without_a_keyring_the_page_says_so_and_keeps_the_admin_there(
         ("sender_password", "spw-123456"),
     ):
         page.fields[name].setText(value)
-        page.fields[name].textEdited.emit(value)
+        emit(page.fields[name].textEdited, value)
     window.next()
     qtbot.waitUntil(lambda: page.status.property("severity") == "error")
     assert "GNOME Keyring" in page.status.text()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.redaction import redact
+from wizard.ui.qt_compat import emit
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ class ErrorHook(QObject):
         details = redacted_details(kind, error, trace)
         log.error("unexpected error:\n%s", details)
         summary = redact(f"{kind.__name__}: {error}")
-        self.caught.emit(summary, details)
+        emit(self.caught, summary, details)
 
     def _handle_thread(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:
@@ -122,4 +123,4 @@ class ErrorHook(QObject):
         self.dialog = ErrorDialog(summary, details, self.parent_widget)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.dialog.open()  # window-modal, never a blocking exec()
-        self.shown.emit(self.dialog)
+        emit(self.shown, self.dialog)

@@ -85,19 +85,30 @@ def apply_style(app: QApplication, scheme: Scheme | None = None) -> Scheme:
     """Fusion, the palette of `scheme` (default: the system's) and the wizard style sheet."""
     chosen = scheme or system_scheme()
     colours = load_palettes()[chosen]
-    app.setStyle(QStyleFactory.create("Fusion"))
+    fusion = QStyleFactory.create("Fusion")
+    if fusion is None:
+        raise StyleError("Qt's Fusion style is missing from this installation; reinstall it")
+    app.setStyle(fusion)
+    # The style sheet wraps the style, so app.style() no longer says which one is underneath.
+    app.setProperty("wizardBaseStyle", fusion.name())
     app.setPalette(build_palette(colours))
     app.setStyleSheet(style_sheet(colours))
     app.setProperty("wizardScheme", chosen.value)
     return chosen
 
 
+_following: list[QApplication] = []
+
+
 def follow_system_scheme(app: QApplication) -> None:
     """Re-style when the admin switches the OS between light and dark while the wizard runs."""
+    if _following:
+        return
     hints = QGuiApplication.styleHints()
     changed = getattr(hints, "colorSchemeChanged", None)
     if changed is not None:
         changed.connect(lambda _scheme: apply_style(app))
+        _following.append(app)
 
 
 def current_colours(app: QApplication | None = None) -> dict[str, str]:

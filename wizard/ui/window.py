@@ -16,6 +16,7 @@ from wizard.ui.pages.credentials import CredentialsPage
 from wizard.ui.pages.pending import PendingPage
 from wizard.ui.pages.prepare import PreparePage
 from wizard.ui.pages.welcome import WelcomePage
+from wizard.ui.qt_compat import emit
 from wizard.ui.style import app_icon
 from wizard.ui.worker import Workers
 
@@ -105,7 +106,7 @@ class SetupWizard(QWizard):
         self._shown_id = new_id
         page = self.pages[target]
         page.show_step()
-        page.completeChanged.emit()
+        emit(page.completeChanged)
 
     def mark_work_done(self) -> None:
         """After the real work (the first sync) Cancel would undo nothing: call it Close."""

@@ -21,6 +21,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from wizard.ui.qt_compat import emit
+
 log = logging.getLogger(__name__)
 
 
@@ -64,9 +66,9 @@ class Task(QObject):
         try:
             result = self._op(self.cancel_flag)
         except Exception as exc:
-            self._done.emit(None, exc)
+            emit(self._done, None, exc)
         else:
-            self._done.emit(result, None)
+            emit(self._done, result, None)
 
     @Slot(object, object)
     def _deliver(self, result: object, error: object) -> None:  # on the GUI thread
@@ -75,10 +77,10 @@ class Task(QObject):
             log.info("background task %s: cancelled", self.name)
         elif error is not None:
             log.warning("background task %s failed: %s", self.name, error)
-            self.failed.emit(error)
+            emit(self.failed, error)
         else:
-            self.succeeded.emit(result)
-        self.finished.emit()
+            emit(self.succeeded, result)
+        emit(self.finished)
 
 
 class _Runnable(QRunnable):

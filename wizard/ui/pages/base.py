@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QWidget, QWizardPage
 
 from wizard.flow import PAGES, PageId, WizardData
 from wizard.ui.context import WizardContext
+from wizard.ui.qt_compat import emit
 
 
 class FlowPage(QWizardPage):
@@ -43,7 +44,7 @@ class FlowPage(QWizardPage):
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy
-        self.completeChanged.emit()
+        emit(self.completeChanged)
 
     def show_step(self) -> None:
         """Put "Step X of Y" before the main instruction."""

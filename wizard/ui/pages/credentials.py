@@ -6,6 +6,8 @@ a worker thread when the admin presses "Save connection", and the page says wher
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
@@ -24,6 +26,7 @@ from wizard.ui import connection_adapter
 from wizard.ui.connection_adapter import FIELDS, FieldCheck, SavedConnection, Severity
 from wizard.ui.context import WizardContext
 from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.qt_compat import emit
 
 # Labels with mnemonics (Alt+letter); the wizard's own buttons use B, N and S.
 _MNEMONIC_LABELS = {
@@ -91,8 +94,8 @@ class CredentialsPage(FlowPage):
             grid.setRowMinimumHeight(row + 2, 6)
             self.fields[name] = edit
             self.messages[name] = message
-            edit.textEdited.connect(lambda _t, n=name: self._edited(n))
-            edit.editingFinished.connect(lambda n=name: self._finished(n))
+            edit.textEdited.connect(partial(self._edited, name))
+            edit.editingFinished.connect(partial(self._finished, name))
             row += 3
         layout.addWidget(form_card)
 
@@ -144,13 +147,13 @@ class CredentialsPage(FlowPage):
     def check(self, name: str) -> FieldCheck:
         return connection_adapter.validate(name, self.fields[name].text())
 
-    def _edited(self, name: str) -> None:
+    def _edited(self, name: str, _text: str = "") -> None:
         self._touched.add(name)
         self._dirty = True
         self.saved = None
         self._show(name, self.check(name))
         self.status.hide()
-        self.completeChanged.emit()
+        emit(self.completeChanged)
 
     def _finished(self, name: str) -> None:
         if name not in self._touched:

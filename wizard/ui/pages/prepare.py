@@ -7,10 +7,12 @@ page says what is still missing. The permission-model question shows only the ma
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QCheckBox,
     QFrame,
@@ -27,6 +29,7 @@ from wizard.flow import PageId, PermissionModel, WizardData
 from wizard.flow.checklist import ChecklistStep, CopyValue
 from wizard.ui.context import WizardContext
 from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.qt_compat import emit
 
 
 class _ChecklistScroll(QScrollArea):
@@ -110,7 +113,7 @@ class PreparePage(FlowPage):
         footer.addWidget(self.copied)
         layout.addLayout(footer)
 
-        self.model_group.buttonToggled.connect(lambda _b, on: on and self._rebuild())
+        self.model_group.buttonToggled.connect(self._model_toggled)
         self._rebuild()
 
     # -- flow -----------------------------------------------------------------------------
@@ -175,6 +178,10 @@ class PreparePage(FlowPage):
         self._fit_steps()
         self._update_progress()
 
+    def _model_toggled(self, _button: QAbstractButton, checked: bool) -> None:
+        if checked:
+            self._rebuild()
+
     def _fit_steps(self) -> None:
         # QScrollArea sizes its widget without word-wrap heights; give it the real height.
         width = self.scroll.viewport().width()
@@ -193,7 +200,7 @@ class PreparePage(FlowPage):
         check.setAccessibleName(f"Step {number} done: {step.title}")
         check.setAccessibleDescription(f"In Intacct: {step.menu}. " + " ".join(step.actions))
         check.setChecked(step.id in self._ticked)
-        check.toggled.connect(lambda on, step_id=step.id: self._tick(step_id, on))
+        check.toggled.connect(partial(self._tick, step.id))
         check.setProperty("role", "stepTitle")
         box_layout.addWidget(check)
         self.step_boxes[step.id] = check
@@ -226,11 +233,11 @@ class PreparePage(FlowPage):
         button.setAccessibleName(f"Copy {phrase} {copy.value}")
         button.setToolTip(f"Puts {copy.value} on the clipboard, to paste into Intacct")
         button.setAutoDefault(False)
-        button.clicked.connect(lambda _=False, c=copy: self._copy(c))
+        button.clicked.connect(partial(self._copy, copy))
         self.copy_buttons.setdefault(copy.name, button)
         return button
 
-    def _copy(self, copy: CopyValue) -> None:
+    def _copy(self, copy: CopyValue, _checked: bool = False) -> None:
         QGuiApplication.clipboard().setText(copy.value)
         self.copied.setText(f"Copied {copy.value} to the clipboard.")
 
@@ -245,4 +252,4 @@ class PreparePage(FlowPage):
         shown = [step.id for step in self.visible_steps()]
         done = sum(1 for step_id in shown if step_id in self._ticked)
         self.progress.setText(f"{done} of {len(shown)} steps ticked")
-        self.completeChanged.emit()
+        emit(self.completeChanged)

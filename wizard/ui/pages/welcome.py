@@ -19,6 +19,7 @@ from wizard.sandbox import Sandbox
 from wizard.ui import connection_adapter
 from wizard.ui.context import WizardContext, start_demo_sandbox
 from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.qt_compat import emit
 
 NEEDS = (
     "Admin access to your Sage Intacct company",
@@ -117,8 +118,8 @@ class WelcomePage(FlowPage):
         layout.addStretch(1)
 
         self._set_profiles([])
-        self.group.buttonToggled.connect(lambda *_: self._changed())
-        self.profiles.currentIndexChanged.connect(lambda *_: self._changed())
+        self.group.buttonToggled.connect(self._changed)
+        self.profiles.currentIndexChanged.connect(self._changed)
 
     # -- flow -----------------------------------------------------------------------------
 
@@ -166,14 +167,14 @@ class WelcomePage(FlowPage):
             self.diagnose_hint.setText(
                 "No saved connections on this computer yet. Set up a new one first."
             )
-        self.completeChanged.emit()
+        emit(self.completeChanged)
 
-    def _changed(self) -> None:
+    def _changed(self, *_args: object) -> None:
         diagnosing = self.diagnose_choice.isChecked()
         self.profiles.setEnabled(diagnosing and self.profiles.count() > 0)
         self.profile_label.setEnabled(self.profiles.isEnabled())
         self.status.hide()
-        self.completeChanged.emit()
+        emit(self.completeChanged)
 
     def _say(self, text: str, severity: str) -> None:
         self.status.setText(text)
