@@ -1,0 +1,141 @@
+"""Plant unique secrets, run what an admin runs with DEBUG logging, then hunt for them.
+
+Runs: diagnose (--json) on a saved profile, report, explain of a pasted error holding the
+session id, and a sign-in that fails (with a wrong password that is itself a secret). Then
+every file under the test's home (settings, data, logs, the report zip's members), captured
+output and exception messages are searched for every secret in every spelling.
+
+Other engineers add their runs (a sync, the GUI) by calling their entry point in
+`test_no_secret_leaves_the_program` below, or by writing their own test with
+`secret_hunt.assert_no_secrets`.
+"""
+
+from __future__ import annotations
+
+import html
+import urllib.parse
+import uuid
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from secret_hunt import assert_no_secrets, find_secrets
+
+from wizard.cli import main
+from wizard.connection import Profile, ProfileStore, Secrets
+from wizard.gateway import Client, Credentials, GatewayError
+from wizard.logs import close_logging, log_file
+from wizard.sandbox import Sandbox
+
+
+def _unique(label: str) -> str:
+    # Characters that XML, URLs and JSON each spell differently.
+    return f"{label}-{uuid.uuid4().hex[:12]}&<q>+/%\"'"
+
+
+@pytest.fixture
+def planted() -> Iterator[tuple[Sandbox, dict[str, str]]]:
+    secrets = {
+        "sender": _unique("SenderPw"),
+        "user": _unique("UserPw"),
+        "wrong": _unique("WrongPw"),
+    }
+    with Sandbox() as sandbox:
+        sandbox.company.sender_password = secrets["sender"]
+        sandbox.company.user_password = secrets["user"]
+        yield sandbox, secrets
+    close_logging()
+
+
+def test_no_secret_leaves_the_program(
+    planted: tuple[Sandbox, dict[str, str]],
+    isolated_user_dirs: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sandbox, secrets = planted
+    monkeypatch.setenv("INTACCT_WIZARD_LOG_LEVEL", "DEBUG")
+    creds = sandbox.credentials
+    store = ProfileStore()
+    store.secrets.save("Hunt", Secrets(secrets["sender"], secrets["user"]))
+    store.save(
+        Profile(
+            name="Hunt",
+            company_id=creds.company_id,
+            user_id=creds.user_id,
+            sender_id=creds.sender_id,
+            endpoint=sandbox.endpoint,
+        )
+    )
+    texts: list[str] = []
+
+    assert main(["diagnose", "--profile", "Hunt", "--json"]) == 0
+    session_ids = set(sandbox.gateway.sessions)
+    assert session_ids, "the diagnosis opened no session to hunt for"
+
+    report = tmp_path / "report.zip"
+    assert main(["report", "--profile", "Hunt", "--output", str(report)]) == 0
+    session_ids |= set(sandbox.gateway.sessions)
+
+    some_session = sorted(session_ids)[0]
+    pasted = (
+        f"XL03000006 Invalid session <sessionid>{some_session}</sessionid> (session {some_session})"
+    )
+    main(["explain", "--message", pasted, "--json"])
+
+    monkeypatch.setenv("INTACCT_SENDER_PASSWORD", secrets["sender"])
+    monkeypatch.setenv("INTACCT_USER_PASSWORD", secrets["wrong"])
+    failing = [
+        "diagnose",
+        "--endpoint",
+        sandbox.endpoint,
+        "--sender-id",
+        creds.sender_id,
+        "--company-id",
+        creds.company_id,
+        "--user-id",
+        creds.user_id,
+    ]
+    assert main(failing) == 1
+    with (
+        pytest.raises(GatewayError) as refused,
+        Client(
+            Credentials(
+                creds.sender_id,
+                secrets["sender"],
+                creds.company_id,
+                creds.user_id,
+                secrets["wrong"],
+            ),
+            sandbox.endpoint,
+        ) as client,
+    ):
+        client.login()
+    texts += [str(refused.value), repr(refused.value)]
+
+    captured = capsys.readouterr()
+    texts += [captured.out, captured.err]
+    close_logging()
+
+    # The hunt looked where it matters: the DEBUG log holds the requests and answers.
+    log_text = log_file().read_text(encoding="utf-8")
+    assert "DEBUG" in log_text and "getAPISession" in log_text
+    assert "user-credentials-invalid" in captured.out
+    everything = [isolated_user_dirs, tmp_path]
+    hunted = [*secrets.values(), *session_ids]
+    assert_no_secrets(everything, texts, hunted)
+
+
+def test_the_hunt_finds_a_secret_in_any_spelling(tmp_path: Path) -> None:
+    secret = _unique("Canary")
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as archive:
+        archive.writestr("log.txt", f"<password>{html.escape(secret)}</password>")
+    (tmp_path / "url.txt").write_text("https://x/?p=" + urllib.parse.quote(secret, safe=""))
+    found = find_secrets([tmp_path], ["plain " + secret], [secret])
+    assert any("bundle.zip!log.txt" in f for f in found)
+    assert any("url.txt" in f for f in found)
+    assert any("text #1" in f for f in found)
+    with pytest.raises(AssertionError, match="secrets found"):
+        assert_no_secrets([tmp_path], [], [secret])
