@@ -29,7 +29,7 @@ def main() -> int:
     sys.path.insert(0, str(CHECKOUT))
 
     import keyring
-    from keyring.backends.null import Keyring as NullKeyring
+    import keyring.backend
     from PySide6.QtWidgets import QApplication
 
     from wizard.ui.app import make_application
@@ -37,8 +37,17 @@ def main() -> int:
     from wizard.ui.style import Scheme, apply_style
     from wizard.ui.window import SetupWizard
 
-    class ShotKeyring(NullKeyring):  # looks like a real store on the page, keeps nothing
+    class ShotKeyring(keyring.backend.KeyringBackend):  # named like the Mac's, keeps nothing
         priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> None:
+            return None
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            return None
+
+        def delete_password(self, service: str, username: str) -> None:
+            return None
 
     ShotKeyring.__module__ = "keyring.backends.macOS"
     keyring.set_keyring(ShotKeyring())

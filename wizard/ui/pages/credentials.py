@@ -137,7 +137,7 @@ class CredentialsPage(FlowPage):
             self.where.setProperty("severity", "warning")
         else:
             self.where.setText(
-                f"The two passwords will be kept by {status.backend_name}, never in a file. "
+                f"The two passwords will be kept in {status.backend_name}, never in a file. "
                 "The company, user and sender IDs are saved with the connection's settings on "
                 "this computer."
             )
