@@ -256,3 +256,28 @@ def test_window_size_and_last_connection_are_remembered(
 
     assert settings().value("profile/last") == "ACME"
     second.shutdown()
+
+
+def test_diagnose_lists_saved_connections_with_the_last_used_first(
+    qtbot: QtBot, qapp: object, memory_keyring: MemoryKeyring
+) -> None:
+    from wizard.connection import Profile, ProfileStore
+
+    store = ProfileStore()
+    for name in ("Acme production", "Globex"):
+        store.save(Profile(name=name, company_id=name.split()[0], user_id="ws", sender_id="S"))
+    store.set_last_used("Globex")
+    window = SetupWizard()
+    qtbot.addWidget(window)
+    window.show()
+    page = window.welcome
+    qtbot.waitUntil(lambda: page.profiles.count() == 2)
+    assert page.diagnose_choice.isEnabled()
+    assert page.profiles.itemText(0) == "Globex"
+    page.diagnose_choice.setChecked(True)
+    with qtbot.waitSignal(window.currentIdChanged) as moved:
+        window.next()
+    assert moved.args == [int(PageId.TEST)]
+    assert window.context.flow.data.profile == "Globex"
+    assert window.context.flow.data.route is Route.DIAGNOSE
+    window.shutdown()

@@ -202,4 +202,10 @@ class WelcomePage(FlowPage):
 
 
 def list_saved() -> list[str]:
-    return connection_adapter.list_profiles()
+    """The saved connections, the one used last time first (reads the disk: worker only)."""
+    names = connection_adapter.list_profiles()
+    last = connection_adapter.last_profile()
+    if last in names:
+        names.remove(last)
+        names.insert(0, last)
+    return names
