@@ -13,6 +13,7 @@ import socket
 import ssl
 import urllib.parse
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from wizard.checks.ar_settings import ar_preferences
 from wizard.checks.context import SIGN_IN_CHAIN, CheckContext, SignIn
@@ -160,11 +161,16 @@ def session_entity(ctx: CheckContext) -> Verdict:
         return _sign_in_step(ctx, "session-entity", "")
     assert attempt.session is not None
     first = attempt.session.session_id
-    # Calls other checks need anyway (cached), made one after another on the one session.
-    _quietly(lambda: ctx.records("LOCATIONENTITY", ["LOCATIONID"]))
-    _quietly(lambda: company_dimensions(ctx))
-    _quietly(lambda: ar_preferences(ctx))
-    _quietly(lambda: module_rights(ctx))
+    # Four calls on the one session that other checks need anyway (they are cached): a
+    # session that ends after a handful of calls shows up as a new session id.
+    warm: list[Callable[[], object]] = [
+        lambda: ctx.records("LOCATIONENTITY", ["LOCATIONID"]),
+        lambda: company_dimensions(ctx),
+        lambda: ar_preferences(ctx),
+        lambda: module_rights(ctx),
+    ]
+    with ThreadPoolExecutor(len(warm), thread_name_prefix="session-probe") as pool:
+        list(pool.map(_quietly, warm))
     if ctx.client.session.session_id != first:
         return failed(
             f"Intacct ended the API session after fewer than {_SESSION_PROBE_CALLS + 1} "
