@@ -140,3 +140,14 @@ def test_missing_passwords_fail_the_keyring_check_and_skip_the_sign_in(
     assert findings["endpoint-reachable"].status is CheckStatus.PASS  # no password needed
     assert findings["user-sign-in"].status is CheckStatus.SKIPPED
     assert findings["concurrency"].status is CheckStatus.SKIPPED
+
+
+def test_a_concurrency_above_what_the_company_allows_is_named() -> None:
+    # The company takes 2 requests at once (each answered in 200 ms); the sync wants 3.
+    with Sandbox(latency_ms=200, max_in_flight=2) as sandbox:
+        with _context(sandbox, 3) as context:
+            finding = Runner(context).run_one("concurrency")
+        assert finding.fix_id == "too-many-operations"
+        assert "1 of 3 requests sent at once were refused" in finding.evidence
+        with _context(sandbox, 2) as context:
+            assert Runner(context).run_one("concurrency").status is CheckStatus.PASS

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from wizard.checks.context import CheckContext
 from wizard.checks.model import Verdict, failed, passed, skipped
 from wizard.checks.registry import Check
-from wizard.gateway import GatewayError, functions
+from wizard.gateway import Client, GatewayError, RetryPolicy, functions
 from wizard.redaction import redact
 
 
@@ -19,31 +19,38 @@ def concurrency(ctx: CheckContext) -> Verdict:
         if attempt.owner == "concurrency":
             return failed(f"Intacct refused the sign-in: {redact(str(attempt.error))}", attempt.fix)
         return skipped(f"Skipped: signing in failed first (see “{attempt.owner}”).")
-    wanted = ctx.profile.sync.concurrency
+    wanted = ctx.max_in_flight
+    # A client of its own that does not retry: a refusal must show, not be waited out.
+    client = Client(
+        ctx.credentials(), ctx.profile.endpoint, ctx.timeout, RetryPolicy(max_attempts=1)
+    )
 
     def probe(_: int) -> tuple[GatewayError | None, float]:
         started = time.monotonic()
         try:
-            ctx.call(functions.get_financial_setup()).raise_for_status()
+            client.call(functions.get_financial_setup()).raise_for_status()
         except GatewayError as error:
             return error, time.monotonic() - started
         return None, time.monotonic() - started
 
-    with ThreadPoolExecutor(wanted) as pool:
-        outcomes = list(pool.map(probe, range(wanted)))
+    with client:
+        with ctx.slot():
+            client.login()
+        with ctx.all_slots(), ThreadPoolExecutor(wanted) as pool:
+            outcomes = list(pool.map(probe, range(wanted)))
     errors = [e for e, _ in outcomes if e is not None]
     slowest = max(seconds for _, seconds in outcomes)
     if errors:
         fix = ctx.match(errors[0])
         return failed(
-            f"{len(errors)} of {wanted} requests sent at once were refused: "
-            f"{redact(str(errors[0]))}",
+            f"{len(errors)} of {wanted} requests sent at once were refused "
+            f"({redact(str(errors[0]))}). Another integration may be using the company's "
+            f"slots, or the sync's concurrency ({wanted}) is above what the company allows.",
             fix,
         )
     return passed(
-        f"Intacct answered {wanted} requests sent at once "
-        f"(the sync's limit) in {slowest:.1f} s at most; diagnose used at most "
-        f"{ctx.peak_in_flight} at a time."
+        f"Intacct answered {wanted} requests sent at once (the sync's limit), the slowest "
+        f"in {slowest:.1f} s."
     )
 
 

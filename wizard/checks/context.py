@@ -182,6 +182,10 @@ class CheckContext:
         """Hold one of the company's request slots (`with context.slot(): ...`)."""
         return _Slot(self)
 
+    def all_slots(self) -> _AllSlots:
+        """Hold every request slot at once (waits for other checks' requests to finish)."""
+        return _AllSlots(self)
+
     def _enter(self) -> None:
         self._slots.acquire()
         with self._count_lock:
@@ -269,3 +273,30 @@ class _Slot:
 
     def __exit__(self, *exc_info: object) -> None:
         self._context._leave()
+
+
+class _AllSlots:
+    """Every slot, taken one by one: other checks hold at most one each and always give it
+    back, so this cannot deadlock."""
+
+    def __init__(self, context: CheckContext) -> None:
+        self._context = context
+        self._taken = 0
+
+    def __enter__(self) -> int:
+        for _ in range(self._context.max_in_flight):
+            self._context._slots.acquire()
+            self._taken += 1
+        with self._context._count_lock:
+            self._context.in_flight += self._taken
+            self._context.peak_in_flight = max(
+                self._context.peak_in_flight, self._context.in_flight
+            )
+        return self._taken
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._context._count_lock:
+            self._context.in_flight -= self._taken
+        for _ in range(self._taken):
+            self._context._slots.release()
+        self._taken = 0
