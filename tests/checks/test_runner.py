@@ -151,3 +151,25 @@ def test_a_concurrency_above_what_the_company_allows_is_named() -> None:
         assert "1 of 3 requests sent at once were refused" in finding.evidence
         with _context(sandbox, 2) as context:
             assert Runner(context).run_one("concurrency").status is CheckStatus.PASS
+
+
+def test_check_again_signs_in_afresh_after_the_password_was_fixed(
+    sandbox: Sandbox, make_context: MakeContext
+) -> None:
+    sandbox.set_scenarios(["wrong-user-password"])
+    runner = Runner(make_context())
+    assert runner.run_one("user-sign-in").fix_id == "user-credentials-invalid"
+    sandbox.set_scenarios([])  # the admin reset the password in Intacct to the saved one
+    assert runner.run_one("user-sign-in").status is CheckStatus.PASS
+    assert runner.findings["sender-authorized"].status is CheckStatus.PASS
+
+
+def test_cancel_stops_starting_checks(make_context: MakeContext) -> None:
+    runner: Runner
+
+    def stop_after_first(finding: Finding) -> None:
+        runner.cancel()
+
+    runner = Runner(make_context(), on_finding=stop_after_first, workers=1)
+    findings = runner.run_all()
+    assert 1 <= len(findings) < len(default_registry())
