@@ -25,7 +25,6 @@ from wizard.gateway import ErrorLevel, GatewayError, functions
 from wizard.redaction import redact, remember_secret
 
 _PROBE_TIMEOUT_S = 5.0
-_SESSION_PROBE_CALLS = 4
 
 
 def _quietly(call: Callable[[], object]) -> None:
@@ -173,7 +172,7 @@ def session_entity(ctx: CheckContext) -> Verdict:
         list(pool.map(_quietly, warm))
     if ctx.client.session.session_id != first:
         return failed(
-            f"Intacct ended the API session after fewer than {_SESSION_PROBE_CALLS + 1} "
+            f"Intacct ended the API session after fewer than {len(warm) + 1} "
             "calls; a sync would keep having to sign in again.",
             ctx.fix("session-expired"),
         )
