@@ -25,7 +25,7 @@ from wizard.resources import resource_path
 from wizard.sync.flows import FlowCatalogue
 from wizard.sync.progress import Cancel, Meter, Phase
 from wizard.sync.schema import PULLED_OBJECTS
-from wizard.sync.store import Store, normalize_modified
+from wizard.sync.store import Store
 
 
 class PullPlanError(Exception):
@@ -146,16 +146,10 @@ def pull_object(
         query = ""
         mode = "full"
     reader = client.read_by_query(plan.object, query, plan.fields, page_size)
-    newest: str | None = cursor.last_modified if cursor else None
     page: list[Record] = []
     changed = 0
 
     def store_page(records: list[Record]) -> int:
-        nonlocal newest
-        for record in records:
-            modified = normalize_modified(record.get("WHENMODIFIED"))
-            if modified and (newest is None or modified > newest):
-                newest = modified
         return store.upsert_pulled(plan.object, records)
 
     meter.report(Phase.PULL, plan.object, 0, None)
@@ -170,7 +164,9 @@ def pull_object(
     # The last page and the cursor commit together.
     with store.transaction():
         changed += store_page(page)
-        if set_cursor and newest is not None:
+        # Everything read is stored: the newest change in the store is the newest seen.
+        newest = store.newest_modified(plan.object) if set_cursor else None
+        if newest is not None and (cursor is None or newest >= cursor.last_modified):
             store.set_cursor(plan.object, newest, overlap_s)
     total = reader.total if reader.total is not None else reader.fetched
     meter.report(Phase.PULL, plan.object, reader.fetched, total, len(page))

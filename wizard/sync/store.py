@@ -171,6 +171,8 @@ _ERROR_COLUMNS = (
 )
 _DEFAULT_KEYS = {"DIMENSIONS": "objectName"}
 _PULLED_COLUMNS = "object, record_no, doc_id, when_modified, entity, fields, pulled_at"
+# One encoder for every pulled record (json.dumps with options builds a new one per call).
+_compact_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 class Store:
@@ -324,7 +326,7 @@ class Store:
                     record.get(id_field) or None,
                     normalize_modified(record.get("WHENMODIFIED")),
                     record.get("MEGAENTITYID") or None,
-                    json.dumps(dict(record), separators=(",", ":"), ensure_ascii=False),
+                    _compact_json(record if type(record) is dict else dict(record)),
                     pulled_at,
                 )
 
@@ -347,6 +349,14 @@ class Store:
             f"SELECT count(*) FROM {table} WHERE object = ?", (object_name,)
         ).fetchone()
         return int(row[0])
+
+    def newest_modified(self, object_name: str) -> str | None:
+        """The newest WHENMODIFIED among the stored records of this object (sortable ISO)."""
+        table, _ = self._table_for(object_name)
+        row = self._conn.execute(
+            f"SELECT max(when_modified) FROM {table} WHERE object = ?", (object_name,)
+        ).fetchone()
+        return str(row[0]) if row and row[0] else None
 
     def get_pulled(self, object_name: str, key: str) -> PulledRecord | None:
         table, _ = self._table_for(object_name)

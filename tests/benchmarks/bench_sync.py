@@ -1,0 +1,323 @@
+"""How the sync engine pulls and pushes against the sandbox, and how it compares to a peer.
+
+The sandbox runs in its own process (`intacct-wizard sandbox --records N --json`). Each
+measured job runs in a fresh child process of its own, so its CPU time and peak memory are
+its alone:
+
+- ours-pull: every AR invoice into a real SQLite store (readByQuery + readMore, pages of 1000,
+  each page committed), as the engine's pull does it;
+- ours-read: the same read without the store (HTTP + parse only, the peer's share of work);
+- peer-pull: the same invoices with sageintacctsdk (`ARInvoices.get_all`: `query` pages of
+  2000, parsed with xmltodict), pointed at the sandbox instead of api.intacct.com;
+- ours-push: a demo outbox of 10,000 invoices (with their new customers, credit notes,
+  payments and fees) pushed by the engine's pusher.
+
+    .venv/bin/python tests/benchmarks/bench_sync.py [--records 200000] [--push 10000]
+
+Needs the bench extra (`pip install -e '.[bench]'`). Prints a table, then one JSON line with
+ratio (peer client CPU per record / ours, our pull including the store writes),
+ratio_read_only (the same against our read path alone, the work the peer does), peak_mb
+(our largest child), pull_records_per_s, push_records_per_request and the other figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+# The sandbox's ARINVOICE fields, asked for by both clients so they move the same data.
+FIELDS = [
+    "RECORDNO", "RECORDID", "DOCNUMBER", "STATE", "CUSTOMERID", "CUSTOMERNAME", "WHENCREATED",
+    "WHENPOSTED", "WHENDUE", "TERMNAME", "DESCRIPTION", "CURRENCY", "BASECURR", "TOTALENTERED",
+    "TOTALPAID", "TOTALDUE", "TRX_TOTALENTERED", "EXTERNALID", "MEGAENTITYID", "MEGAENTITYNAME",
+    "MODULEKEY", "SYNC_REF", "WHENMODIFIED",
+]  # fmt: skip
+
+
+def _usage() -> dict[str, float]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    return {"cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / scale}
+
+
+def ours_pull(job: dict[str, Any]) -> dict[str, Any]:
+    from wizard.gateway import Client, Credentials
+    from wizard.sync.progress import Cancel, Meter
+    from wizard.sync.pull import ObjectPlan, pull_object
+    from wizard.sync.store import Store
+
+    creds = job["creds"]
+    started_cpu = _usage()["cpu_s"]
+    started = time.perf_counter()
+    with (
+        Store.open(Path(job["folder"]) / "pull.sqlite3") as store,
+        Client(
+            Credentials(
+                creds["sender_id"],
+                creds["sender_password"],
+                creds["company_id"],
+                creds["user_id"],
+                creds["user_password"],
+            ),
+            endpoint=creds["endpoint"],
+            timeout=300,
+        ) as client,
+    ):
+        plan = ObjectPlan("ARINVOICE", "reference", ",".join(FIELDS), None)  # everything
+        result = pull_object(
+            store,
+            client,
+            plan,
+            since=None,
+            today=time.gmtime() and __import__("datetime").date.today(),
+            max_days=366,
+            page_size=1000,
+            overlap_s=300,
+            meter=Meter(None),
+            cancel=Cancel(),
+        )
+        stored = store.count("ARINVOICE")
+        requests = client.requests_sent
+    seconds = time.perf_counter() - started
+    usage = _usage()
+    return {
+        "records": result.fetched,
+        "stored": stored,
+        "seconds": seconds,
+        "cpu_s": usage["cpu_s"] - started_cpu,
+        "peak_mb": usage["peak_mb"],
+        "requests": requests,
+    }
+
+
+def ours_read(job: dict[str, Any]) -> dict[str, Any]:
+    """Our read path alone (HTTP + parse, records dropped): the same work the peer does."""
+    from wizard.gateway import Client, Credentials
+
+    creds = job["creds"]
+    started_cpu = _usage()["cpu_s"]
+    started = time.perf_counter()
+    with Client(
+        Credentials(
+            creds["sender_id"],
+            creds["sender_password"],
+            creds["company_id"],
+            creds["user_id"],
+            creds["user_password"],
+        ),
+        endpoint=creds["endpoint"],
+        timeout=300,
+    ) as client:
+        records = sum(1 for _ in client.read_by_query("ARINVOICE", "", FIELDS, 1000))
+    seconds = time.perf_counter() - started
+    usage = _usage()
+    return {
+        "records": records,
+        "seconds": seconds,
+        "cpu_s": usage["cpu_s"] - started_cpu,
+        "peak_mb": usage["peak_mb"],
+    }
+
+
+def peer_pull(job: dict[str, Any]) -> dict[str, Any]:
+    from sageintacctsdk import SageIntacctSDK
+    from sageintacctsdk.apis.api_base import ApiBase
+
+    endpoint = job["creds"]["endpoint"]
+    original = ApiBase.__init__
+
+    def at_the_sandbox(self: ApiBase, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self._ApiBase__api_url = endpoint  # type: ignore[attr-defined]
+
+    ApiBase.__init__ = at_the_sandbox  # type: ignore[method-assign]
+    creds = job["creds"]
+    started_cpu = _usage()["cpu_s"]
+    started = time.perf_counter()
+    sdk = SageIntacctSDK(
+        sender_id=creds["sender_id"],
+        sender_password=creds["sender_password"],
+        user_id=creds["user_id"],
+        company_id=creds["company_id"],
+        user_password=creds["user_password"],
+    )
+    # The SDK signs in through api_base, which then uses the session endpoint Intacct gave;
+    # the sandbox (like the service) wants session calls there.
+    sdk.ar_invoices._ApiBase__api_url = sdk.api_base._ApiBase__api_url  # type: ignore[attr-defined]
+    records = 0
+    # get_all keeps every record in a list; count as we go with the generator's pages
+    # instead would send each page twice (the SDK's get_all_generator does).
+    data = sdk.ar_invoices.get_all(fields=FIELDS)
+    records = len(data)
+    del data
+    seconds = time.perf_counter() - started
+    usage = _usage()
+    return {
+        "records": records,
+        "seconds": seconds,
+        "cpu_s": usage["cpu_s"] - started_cpu,
+        "peak_mb": usage["peak_mb"],
+    }
+
+
+def ours_push(job: dict[str, Any]) -> dict[str, Any]:
+    from wizard.gateway import Client, Credentials
+    from wizard.sync.demo import DEMO_CUSTOM_FIELDS, add_demo_outbox
+    from wizard.sync.documents import Builder
+    from wizard.sync.flows import load_flows
+    from wizard.sync.progress import Cancel, Meter
+    from wizard.sync.push import Pusher
+    from wizard.sync.settings import SyncSettings
+    from wizard.sync.store import Store
+
+    creds = job["creds"]
+
+    def client() -> Client:
+        return Client(
+            Credentials(
+                creds["sender_id"],
+                creds["sender_password"],
+                creds["company_id"],
+                creds["user_id"],
+                creds["user_password"],
+            ),
+            endpoint=creds["endpoint"],
+            timeout=300,
+        )
+
+    catalogue = load_flows()
+    settings = SyncSettings(flows=catalogue.default, custom_fields=DEMO_CUSTOM_FIELDS)
+    with Store.open(Path(job["folder"]) / "push.sqlite3") as store:
+        queued = add_demo_outbox(store, job["invoices"], tag="BENCH")
+        started_cpu = _usage()["cpu_s"]
+        started = time.perf_counter()
+        pusher = Pusher(
+            store,
+            client,
+            Builder(catalogue, settings, lambda rid: store.outbox_get(rid).intacct_key),
+            settings,
+            Meter(None),
+            Cancel(),
+        )
+        pusher.push(catalogue.push_kinds(settings.flows))
+        pusher.close()
+        seconds = time.perf_counter() - started
+        counts = store.outbox_counts()
+    usage = _usage()
+    return {
+        "queued": queued,
+        "landed": counts["landed"],  # type: ignore[index]
+        "failed": counts["failed"],  # type: ignore[index]
+        "requests": pusher.counts.requests,
+        "records_per_request": pusher.counts.records_sent / max(pusher.counts.requests, 1),
+        "seconds": seconds,
+        "cpu_s": usage["cpu_s"] - started_cpu,
+        "peak_mb": usage["peak_mb"],
+    }
+
+
+JOBS = {
+    "ours-pull": ours_pull,
+    "ours-read": ours_read,
+    "peer-pull": peer_pull,
+    "ours-push": ours_push,
+}
+
+
+def _child(name: str, job: dict[str, Any]) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", name, json.dumps(job)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{name} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--push", type=int, default=10_000, help="invoices in the push outbox")
+    parser.add_argument("--child", nargs=2, metavar=("JOB", "JSON"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        name, job = args.child
+        print(json.dumps(JOBS[name](json.loads(job))), flush=True)
+        return 0
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "wizard", "sandbox", "--records", str(args.records), "--json"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        creds = json.loads(server.stdout.readline())
+        with tempfile.TemporaryDirectory(prefix="bench-sync-") as folder:
+            job = {"creds": creds, "folder": folder, "invoices": args.push}
+            ours = _child("ours-pull", job)
+            read = _child("ours-read", job)
+            peer = _child("peer-pull", job)
+            push = _child("ours-push", job)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert ours["records"] == ours["stored"] == args.records, ours
+    assert peer["records"] == args.records, peer
+    ours_per = ours["cpu_s"] / ours["records"]
+    peer_per = peer["cpu_s"] / peer["records"]
+    read_per = read["cpu_s"] / read["records"]
+    rows = [
+        ("ours: pull into SQLite", ours["records"], ours["seconds"], ours["cpu_s"],
+         ours["peak_mb"], ours["requests"]),
+        ("ours: read only, no store", read["records"], read["seconds"], read["cpu_s"],
+         read["peak_mb"], None),
+        ("sageintacctsdk: pull", peer["records"], peer["seconds"], peer["cpu_s"],
+         peer["peak_mb"], None),
+        ("ours: push outbox", push["landed"], push["seconds"], push["cpu_s"], push["peak_mb"],
+         push["requests"]),
+    ]  # fmt: skip
+    print(f"{'job':26} {'records':>9} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'requests':>9}")
+    for label, records, wall, cpu, peak, requests in rows:
+        shown = "" if requests is None else str(requests)
+        print(f"{label:26} {records:9} {wall:8.2f} {cpu:8.2f} {peak:8.1f} {shown:>9}")
+    print(
+        f"client CPU per record: ours {ours_per * 1e6:.1f} us, sageintacctsdk "
+        f"{peer_per * 1e6:.1f} us (ratio {peer_per / ours_per:.1f}; our read path alone "
+        f"{read_per * 1e6:.1f} us, ratio {peer_per / read_per:.1f}); push "
+        f"{push['records_per_request']:.1f} records per request, {push['failed']} failed"
+    )
+    figures = {
+        "records": ours["records"],
+        "ratio": round(peer_per / ours_per, 2),
+        "ratio_read_only": round(peer_per / read_per, 2),
+        "peak_mb": round(max(ours["peak_mb"], push["peak_mb"]), 1),
+        "pull_peak_mb": round(ours["peak_mb"], 1),
+        "pull_records_per_s": round(ours["records"] / ours["seconds"]),
+        "pull_cpu_s": round(ours["cpu_s"], 2),
+        "pull_requests": ours["requests"],
+        "peer_cpu_s": round(peer["cpu_s"], 2),
+        "peer_peak_mb": round(peer["peak_mb"], 1),
+        "push_records": push["landed"],
+        "push_failed": push["failed"],
+        "push_records_per_request": round(push["records_per_request"], 1),
+        "push_records_per_s": round(push["landed"] / push["seconds"]),
+        "push_peak_mb": round(push["peak_mb"], 1),
+    }
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
