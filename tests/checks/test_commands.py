@@ -205,3 +205,13 @@ def test_forget_all_lists_first_then_deletes_everything(
     assert store.secrets.load("Books two") is None
     left = [p for p in isolated_user_dirs.rglob("*") if "IntacctSetupWizard" in p.parts]
     assert left == []
+
+
+def test_report_without_any_connection_still_helps_support(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "r.zip"
+    assert main(["report", "--output", str(output)]) == 0
+    with zipfile.ZipFile(output) as bundle:
+        assert set(bundle.namelist()) == {"findings.txt", "versions.json", "wizard.log"}
+        assert "nothing was diagnosed" in bundle.read("findings.txt").decode()
