@@ -73,6 +73,15 @@ def isolated_user_dirs(
     return home
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _qt_application() -> object:
+    """The process's one QApplication, made first: Qt allows one application object per
+    process, and if a test made a plain QGuiApplication (icon rendering) no widget could exist."""
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
 @pytest.fixture(autouse=True)
 def _forget_secrets() -> Iterator[None]:
     yield
