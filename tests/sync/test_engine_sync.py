@@ -215,3 +215,31 @@ def test_ignored_records_are_not_retried_until_unignored(
     engine.run()
     assert store.outbox_get(ignored.id).state.value == "landed"
     assert copies_in_intacct(sandbox, store)[ignored.id] == 1
+
+
+def test_a_refused_sign_in_stops_the_sync_with_its_fix_and_sends_nothing(
+    make_engine: EngineMaker, sandbox: Sandbox, store: Store
+) -> None:
+    queued = add_demo_outbox(store, 6)
+    sandbox.enable("wrong-user-password")
+    summary = make_engine().run()
+    assert summary.status is RunStatus.FAILED
+    assert summary.fix is not None and summary.fix.id == "user-credentials-invalid"
+    assert store.outbox_counts()["pending"] == queued
+    assert sandbox.company.created("ARINVOICE") == []
+
+
+def test_an_entity_connection_creates_records_at_the_entity(
+    make_engine: EngineMaker, sandbox: Sandbox, store: Store
+) -> None:
+    # Smart rules: invoices only at an entity, customers only at the top level.
+    add_demo_outbox(store, 10)
+    sandbox.enable("smart-rule-violated")
+    engine = make_engine(demo_settings(entity_id="US-EAST"))
+    engine.run(since=history_start(sandbox) + dt.timedelta(days=366))
+    failed = {r.kind.value for r in store.outbox_records("failed")}
+    landed = {r.kind.value for r in store.outbox_records("landed")}
+    assert failed == {"customer"}
+    assert "invoice" in landed
+    created = sandbox.company.created("ARINVOICE")
+    assert created and {r["MEGAENTITYID"] for r in created} == {"US-EAST"}
