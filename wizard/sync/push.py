@@ -236,6 +236,7 @@ class Pusher:
 
     def _settle(self, records: Sequence[OutboxRecord], outcomes: Sequence[Outcome]) -> None:
         unknown: list[OutboxRecord] = []
+        landed: list[tuple[OutboxRecord, str]] = []
         with self.store.transaction():
             for record, outcome in zip(records, outcomes, strict=True):
                 spec = self.specs[record.kind]
@@ -245,7 +246,7 @@ class Pusher:
                         result.records[0].get("RECORDNO") if result.records else None
                     )
                     if key:
-                        self.store.mark_landed(record, key)
+                        landed.append((record, key))
                         self.counts.landed += 1
                         self.counts.count(record.kind, "landed")
                     else:  # success without a key: find it like an interrupted record
@@ -276,6 +277,7 @@ class Pusher:
                 self.counts.failed += 1
                 self.counts.count(record.kind, "failed")
                 self.meter.errors += 1
+            self.store.mark_landed_many(landed)
         if unknown:
             self._settle_lookup(unknown, self._lookup(unknown))
 

@@ -504,21 +504,25 @@ class Store:
         if include_blocked:
             ready += " OR dep.state IN ('pending', 'in_flight')"
         # A record sorts after everything it depends on: by the latest kind in its chain
-        # (customers, invoices, ... payments), then by how deep in the chain it sits.
+        # (customers, invoices, ... payments), then by how deep in the chain it sits. The
+        # chain is walked up from the pending records only (landed ones are never ranked).
+        columns = ", ".join("o." + c.strip() for c in _OUTBOX_COLUMNS.split(","))
         sql = f"""
-            WITH RECURSIVE chain (id, level, rank) AS (
-                SELECT id, 0, CASE kind {rank} END FROM outbox WHERE depends_on IS NULL
+            WITH RECURSIVE up (id, ancestor, level, rank) AS (
+                SELECT o.id, o.depends_on, 0, CASE o.kind {rank} END
+                FROM outbox o LEFT JOIN outbox dep ON dep.id = o.depends_on
+                WHERE o.state = 'pending' AND ({ready}) {kind_filter}
                 UNION ALL
-                SELECT o.id, chain.level + 1, max(chain.rank, CASE o.kind {rank} END)
-                FROM outbox o JOIN chain ON o.depends_on = chain.id
-                WHERE chain.level < 64
+                SELECT up.id, a.depends_on, up.level + 1, max(up.rank, CASE a.kind {rank} END)
+                FROM up JOIN outbox a ON a.id = up.ancestor
+                WHERE up.level < 64
+            ),
+            ranked (id, level, rank) AS (
+                SELECT id, max(level), max(rank) FROM up GROUP BY id
             )
-            SELECT {", ".join("o." + c.strip() for c in _OUTBOX_COLUMNS.split(","))}
-            FROM outbox o
-            LEFT JOIN outbox dep ON dep.id = o.depends_on
-            LEFT JOIN chain c ON c.id = o.id
-            WHERE o.state = 'pending' AND ({ready}) {kind_filter}
-            ORDER BY coalesce(c.rank, 0), coalesce(c.level, 0), o.id
+            SELECT {columns}
+            FROM ranked c JOIN outbox o ON o.id = c.id
+            ORDER BY c.rank, c.level, o.id
         """
         if limit is not None:
             sql += " LIMIT ?"
@@ -564,6 +568,17 @@ class Store:
         row = self._conn.execute("SELECT state FROM outbox WHERE id = ?", (record_id,)).fetchone()
         return OutboxState(row[0]) if row else None
 
+    def _states_of(self, ids: Sequence[int]) -> dict[int, OutboxState]:
+        states: dict[int, OutboxState] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._conn.execute(
+                f"SELECT id, state FROM outbox WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            states.update((row[0], OutboxState(row[1])) for row in rows)
+        return states
+
     def _move(
         self,
         records: Sequence[int | OutboxRecord],
@@ -574,8 +589,9 @@ class Store:
         ids = [r.id if isinstance(r, OutboxRecord) else int(r) for r in records]
         now = self._now()
         with self.transaction():
+            states = self._states_of(ids)
             for record_id in ids:
-                current = self._state_of(record_id)
+                current = states.get(record_id)
                 if current is None or (current, to) not in TRANSITIONS:
                     raise IllegalTransition(record_id, current, to)
             self._conn.executemany(
@@ -601,6 +617,28 @@ class Store:
         with self.transaction():
             self._move([record_id], OutboxState.LANDED, ", intacct_key = ?", (intacct_key,))
             self._set_errors(record_id, ErrorState.RESOLVED)
+
+    def mark_landed_many(self, landed: Sequence[tuple[int | OutboxRecord, str]]) -> None:
+        """`mark_landed` for a whole batch in one transaction: all move or none does."""
+        if any(not key for _, key in landed):
+            raise StoreError("A landed record needs the key Intacct gave it.")
+        ids = [r.id if isinstance(r, OutboxRecord) else int(r) for r, _ in landed]
+        now = self._now()
+        with self.transaction():
+            states = self._states_of(ids)
+            for record_id in ids:
+                current = states.get(record_id)
+                if current is None or (current, OutboxState.LANDED) not in TRANSITIONS:
+                    raise IllegalTransition(record_id, current, OutboxState.LANDED)
+            self._conn.executemany(
+                "UPDATE outbox SET state = 'landed', updated_at = ?, intacct_key = ? WHERE id = ?",
+                [(now, key, record_id) for record_id, (_, key) in zip(ids, landed, strict=True)],
+            )
+            self._conn.executemany(
+                "UPDATE sync_errors SET state = 'resolved' WHERE outbox_id = ? "
+                "AND state != 'resolved'",
+                [(record_id,) for record_id in ids],
+            )
 
     def mark_failed(self, record: int | OutboxRecord, message: str) -> None:
         """Intacct refused the record; record the reason with `record_error` as well."""
