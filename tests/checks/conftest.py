@@ -1,17 +1,18 @@
-"""Fixtures: one sandbox per module (scenarios reset after each test) and diagnose helpers."""
+"""Fixtures: one sandbox per module (scenarios reset after each test), demo contexts."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from diagnose_helpers import MakeContext, demo_target
 
-from wizard.checks import CheckContext, CheckStatus, Finding, PostingChoices, Runner
-from wizard.checks.connect import FoundSecrets, context_for_profile, demo_profile
-from wizard.connection import Profile, Secrets
+from wizard.checks import CheckContext
+from wizard.checks.connect import FoundSecrets, context_for_profile
+from wizard.connection import Secrets
 from wizard.logs import close_logging
 from wizard.sandbox import Sandbox
 
@@ -36,17 +37,6 @@ def sandbox(shared_sandbox: Sandbox) -> Iterator[Sandbox]:
     shared_sandbox.set_scenarios([])
     yield shared_sandbox
     shared_sandbox.set_scenarios([])
-
-
-def demo_target(sandbox: Sandbox) -> tuple[Profile, PostingChoices, Secrets]:
-    creds = sandbox.credentials
-    profile, posting = demo_profile(
-        sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id
-    )
-    return profile, posting, Secrets(creds.sender_password, creds.user_password)
-
-
-MakeContext = Callable[..., CheckContext]
 
 
 @pytest.fixture
@@ -74,11 +64,3 @@ def make_context(sandbox: Sandbox) -> Iterator[MakeContext]:
     yield make
     for context in made:
         context.close()
-
-
-def diagnose(context: CheckContext) -> dict[str, Finding]:
-    return {f.check: f for f in Runner(context).run_all()}
-
-
-def failures(findings: dict[str, Finding]) -> dict[str, str | None]:
-    return {c: f.fix_id for c, f in findings.items() if f.status is CheckStatus.FAIL}

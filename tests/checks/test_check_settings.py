@@ -6,7 +6,7 @@ import socket
 from dataclasses import replace
 
 import pytest
-from conftest import MakeContext, diagnose, failures
+from diagnose_helpers import MakeContext, diagnose, failures
 
 from wizard.checks import Access, CheckStatus, Runner
 from wizard.connection import Mappings

@@ -9,7 +9,7 @@ clean-company test shows diagnose does not invent failures.
 from __future__ import annotations
 
 import pytest
-from conftest import MakeContext, diagnose, failures
+from diagnose_helpers import MakeContext, diagnose, failures
 
 from wizard.checks import CheckStatus, default_registry
 from wizard.sandbox import SCENARIOS, Sandbox

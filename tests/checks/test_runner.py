@@ -8,7 +8,7 @@ from dataclasses import replace
 from itertools import combinations
 
 import pytest
-from conftest import MakeContext, demo_target
+from diagnose_helpers import MakeContext, demo_target
 
 from wizard.checks import (
     Check,
