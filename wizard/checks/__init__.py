@@ -9,7 +9,9 @@
 Modules: `model` (Finding, CheckStatus, PermissionGrid), `context` (CheckContext: the shared
 session, request slots, cache), `registry` (ids, titles, dependencies), `runner`, and one
 module per area: `sign_in`, `permissions`, `entity_level`, `dimensions`, `accounts`,
-`ar_settings`, `custom_fields`, `concurrency`. Qt-free.
+`ar_settings`, `custom_fields`, `concurrency`. `connect` builds a context for a saved profile,
+typed settings or the demo company; `text` renders findings for a terminal or a report;
+`choices` holds the posting choices (and the demo's, from resources/checks/demo.toml). Qt-free.
 """
 
 from wizard.checks.choices import DemoChoices, PostingChoices, load_demo_choices

@@ -1,9 +1,10 @@
 """Run the checks: independent ones at the same time, each finding reported as it completes.
 
-    runner = Runner(context, on_finding=show)   # on_finding is called from worker threads
+    runner = Runner(context, on_finding=show)   # called on the thread that runs run_all()
     findings = runner.run_all()
     finding = runner.run_one("permissions")     # the "Check again" button
 
+A GUI runs `run_all()` on a worker thread and forwards each finding to the window by signal.
 A check whose dependency failed or was skipped is skipped with the reason, not failed. The
 company's request limit is kept by the context (`CheckContext.max_in_flight`), so the number
 of worker threads only decides how many checks may be waiting on Intacct at once.
