@@ -243,3 +243,29 @@ def test_an_entity_connection_creates_records_at_the_entity(
     assert "invoice" in landed
     created = sandbox.company.created("ARINVOICE")
     assert created and {r["MEGAENTITYID"] for r in created} == {"US-EAST"}
+
+
+def test_dimensions_and_user_defined_dimension_values_are_pulled(
+    make_engine: EngineMaker, sandbox: Sandbox, store: Store
+) -> None:
+    sandbox.enable("udd-values-unreadable")  # the user may not read the "fund" values
+    engine = make_engine(demo_settings("dimensions-from-intacct"))
+    summary = engine.run(since=history_start(sandbox) + dt.timedelta(days=366))
+
+    names = {r.record_no for r in store.iter_pulled("DIMENSIONS")}
+    assert {"DEPARTMENT", "LOCATION", "PROJECT", "channel", "fund"} <= names
+    assert {r.fields["id"] for r in store.iter_pulled("channel")} == {
+        "DIRECT",
+        "PARTNER",
+        "MARKETPLACE",
+    }
+    assert store.count("LOCATION") == sandbox.company.count("LOCATION")
+    # The one dimension that cannot be read is reported with its fix; the rest went on.
+    assert [(obj, fix.id) for obj, fix in summary.pull_failures] == [
+        ("fund", "udd-values-unavailable")
+    ]
+    assert store.count("ARINVOICE") > 0
+
+    sandbox.disable("udd-values-unreadable")
+    engine.run()
+    assert {r.fields["id"] for r in store.iter_pulled("fund")} == {"GENERAL", "RESTRICTED"}

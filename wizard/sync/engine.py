@@ -24,7 +24,14 @@ from wizard.sync.dryrun import DryRunReport, dry_run
 from wizard.sync.flows import FlowCatalogue, load_flows
 from wizard.sync.outbox import OutboxKind, OutboxState
 from wizard.sync.progress import Cancel, Meter, ProgressListener
-from wizard.sync.pull import Cancelled, ObjectPlan, PullResult, default_pull_plan, pull_object
+from wizard.sync.pull import (
+    Cancelled,
+    ObjectPlan,
+    PullResult,
+    default_pull_plan,
+    pull_dimensions,
+    pull_object,
+)
 from wizard.sync.push import Pusher, PushStopped
 from wizard.sync.settings import SyncSettings
 from wizard.sync.store import ErrorState, RunStatus, Store, SyncError
@@ -155,6 +162,21 @@ class SyncEngine:
         client = self.client_factory()
         try:
             objects = plan.for_flows(self.catalogue, self.settings.flows)
+            if self._wants_dimensions:
+                try:
+                    found, failed = pull_dimensions(
+                        store,
+                        client,
+                        page_size=plan.page_size,
+                        overlap_s=self.settings.overlap_s,
+                        meter=meter,
+                        cancel=self.cancel,
+                    )
+                    pulled.extend(found)
+                    for name, error in failed:  # user-defined dimensions
+                        self._pull_failed(name, error, failures, meter, udd=True)
+                except GatewayError as error:
+                    self._pull_failed("DIMENSIONS", error, failures, meter)
             for obj in objects:
                 try:
                     pulled.append(self._pull(client, obj, since, today, meter))
@@ -271,9 +293,15 @@ class SyncEngine:
         )
 
     def _pull_failed(
-        self, obj: str, error: GatewayError, failures: list[tuple[str, Fix]], meter: Meter
+        self,
+        obj: str,
+        error: GatewayError,
+        failures: list[tuple[str, Fix]],
+        meter: Meter,
+        udd: bool = False,
     ) -> None:
-        fix = match(error, MatchContext(function="readByQuery", object=obj))
+        situation = frozenset({"udd"}) if udd else frozenset()
+        fix = match(error, MatchContext(function="readByQuery", object=obj, situation=situation))
         self.store.record_error(
             obj,
             obj,
@@ -284,6 +312,13 @@ class SyncEngine:
         )
         failures.append((obj, fix))
         meter.errors += 1
+
+    @property
+    def _wants_dimensions(self) -> bool:
+        """A chosen flow reads the dimension list (and so the user-defined dimensions)."""
+        return any(
+            "getDimensions" in self.catalogue[flow_id].functions for flow_id in self.settings.flows
+        )
 
     @property
     def _pusher_objects(self) -> dict[str, str]:

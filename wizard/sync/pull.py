@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.gateway import Client, Record
+from wizard.gateway import Client, GatewayError, Record
+from wizard.gateway import functions as fn
 from wizard.resources import resource_path
 from wizard.sync.flows import FlowCatalogue
 from wizard.sync.progress import Cancel, Meter, Phase
@@ -174,3 +175,59 @@ def pull_object(
 
 
 ClientFactory = Callable[[], Client]
+
+
+def _dimension_entries(records: tuple[Record, ...]) -> list[Record]:
+    """getDimensions answers one <dimensions> block; the parser flattens its <dimension>
+    children to "dimension.objectName", "dimension[2].objectName", ... Split them again."""
+    entries: dict[str, Record] = {}
+    for record in records:
+        for key, value in record.items():
+            head, _, name = key.rpartition(".")
+            if not head:  # already one record per dimension
+                entries.setdefault(str(id(record)), {})[key] = value
+                continue
+            entries.setdefault(head, {})[name] = value
+    return [e for e in entries.values() if e.get("objectName")]
+
+
+def pull_dimensions(
+    store: Store,
+    client: Client,
+    *,
+    page_size: int,
+    overlap_s: int,
+    meter: Meter,
+    cancel: Cancel,
+) -> tuple[list[PullResult], list[tuple[str, GatewayError]]]:
+    """The company's dimensions (getDimensions) and the values of each user-defined one.
+    A dimension whose values cannot be read is reported on its own; the others go on."""
+    result = client.call(fn.get_dimensions()).raise_for_status()
+    dimensions = _dimension_entries(result.records)
+    changed = store.upsert_pulled("DIMENSIONS", dimensions)
+    meter.report(Phase.PULL, "DIMENSIONS", len(dimensions), len(dimensions), len(dimensions))
+    results = [PullResult("DIMENSIONS", len(dimensions), len(dimensions), changed, "full", None)]
+    failures: list[tuple[str, GatewayError]] = []
+    for dimension in dimensions:
+        if dimension.get("userDefinedDimension", "").lower() != "true":
+            continue
+        name = dimension["objectName"]
+        plan = ObjectPlan(name, "reference", "*", None)
+        try:
+            results.append(
+                pull_object(
+                    store,
+                    client,
+                    plan,
+                    since=None,
+                    today=dt.date.today(),
+                    max_days=366,
+                    page_size=page_size,
+                    overlap_s=overlap_s,
+                    meter=meter,
+                    cancel=cancel,
+                )
+            )
+        except GatewayError as error:
+            failures.append((name, error))
+    return results, failures
