@@ -269,3 +269,20 @@ def test_dimensions_and_user_defined_dimension_values_are_pulled(
     sandbox.disable("udd-values-unreadable")
     engine.run()
     assert {r.fields["id"] for r in store.iter_pulled("fund")} == {"GENERAL", "RESTRICTED"}
+
+
+def test_older_history_can_be_fetched_later_without_moving_the_cursor(
+    make_engine: EngineMaker, sandbox: Sandbox, store: Store
+) -> None:
+    engine = make_engine()
+    today = dt.datetime.now(dt.UTC).date()
+    engine.run(since=today - dt.timedelta(days=300))  # reaches today: incremental from now on
+    cursor = store.get_cursor("ARINVOICE")
+    assert cursor is not None
+    assert store.count("ARINVOICE") < sandbox.company.count("ARINVOICE")
+
+    older = engine.run(since=history_start(sandbox))  # the year before, asked for later
+
+    assert store.count("ARINVOICE") == sandbox.company.count("ARINVOICE")
+    assert store.get_cursor("ARINVOICE") == cursor
+    assert next(p for p in older.pulled if p.object == "ARINVOICE").mode == "range"

@@ -3,7 +3,8 @@
 Reference data first, then transactions. The first sync of a transaction object reads one
 date range (at most `max_days_per_run` days, from `since`); once a read reaches today, the
 object gets a cursor and later syncs read only records whose WHENMODIFIED is at or after the
-cursor minus a small overlap. Records are upserted by their Intacct key, so reading one twice
+cursor minus a small overlap. Giving `since` again later reads that year of older history and
+leaves the cursor alone. Records are upserted by their Intacct key, so reading one twice
 changes nothing.
 
 Crash safety: readByQuery pages come in no particular WHENMODIFIED order, so the cursor is
@@ -128,7 +129,8 @@ def pull_object(
     cursor = store.get_cursor(plan.object)
     set_cursor = True
     complete_to: dt.date | None = None
-    if cursor is not None:
+    backfill = since is not None and plan.stage == "transaction" and plan.date_field
+    if cursor is not None and not backfill:
         start = cursor.query_from
         query = f"WHENMODIFIED >= '{start.strftime('%m/%d/%Y %H:%M:%S')}'"
         mode = "incremental"
@@ -140,8 +142,10 @@ def pull_object(
             f"{plan.date_field} < '{_intacct_date(end)}'"
         )
         mode = "range"
-        # Only a read that reaches today may start the incremental cursor.
-        set_cursor = end > today
+        # Only a first read that reaches today may start the incremental cursor; reading
+        # older history later (a cursor exists) leaves it where it is, or changes made to
+        # records outside the range would be skipped.
+        set_cursor = cursor is None and end > today
         complete_to = min(end - dt.timedelta(days=1), today)
     else:
         query = ""
