@@ -34,12 +34,24 @@ def test_demo_sync_prints_progress_lines_and_a_summary_table(
     assert "Pushed" in out and "Landed" in out and "Result: succeeded" in out
 
 
-def test_demo_dry_run_writes_nothing_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["sync", "--demo", "--dry-run"])
+def test_demo_dry_run_lists_predicted_failures_with_their_fixes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status = main(["sync", "--demo", "--dry-run", "--json"])
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert status == 1  # failures are predicted
+    predicted = {p["fix_id"] for p in summary["dry_run"]["predictions"]}
+    # The demo pays some orders into a bank account without a location, at the top level,
+    # and some foreign-currency ones into undeposited funds.
+    assert predicted == {"location-missing", "undeposited-funds-foreign-currency"}
+    assert summary["outbox"]["landed"] == 0  # nothing was sent
+
+
+def test_dry_run_table_says_nothing_was_written(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["sync", "--demo", "--dry-run", "--open-from", "2000-01-01"])
     out = capsys.readouterr().out
-    assert status == 0
     assert "nothing was written" in out
-    assert "Run a sync first" in out  # a fresh demo store has pulled nothing yet
+    assert "location-missing" in out
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="check the outbox against what was pulled and list predicted failures; writes nothing",
     )
+    parser.add_argument(
+        "--open-from",
+        metavar="YYYY-MM-DD",
+        help="dry run: the first day of the open accounting period, to flag documents dated "
+        "in a closed one",
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON line")
     parser.add_argument(
         "--retry-failed", action="store_true", help="send records that failed again (after fixing)"
@@ -71,7 +77,7 @@ def _since(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise SystemExit(
-            f"--since {text!r} is not a date. Write it as YYYY-MM-DD, e.g. --since 2025-01-01."
+            f"{text!r} is not a date. Write it as YYYY-MM-DD, e.g. 2025-01-01."
         ) from None
 
 
@@ -85,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         since = _since(args.since)
+        args.open_from = _since(args.open_from)
     except SystemExit as error:
         print(str(error), file=sys.stderr)
         return 2
@@ -198,7 +205,12 @@ def _sync(args: argparse.Namespace, store: Any, client: Any, settings: Any, sinc
             engine.unignore(record_id)
         if args.retry_failed:
             engine.retry_failed()
-        summary = engine.dry_run() if args.dry_run else engine.run(since=since)
+        if args.dry_run:
+            if args.demo:  # the demo's fresh store: read the company first, then check
+                engine.run(since=since, push=False)
+            summary = engine.dry_run(open_from=args.open_from)
+        else:
+            summary = engine.run(since=since)
     except KeyboardInterrupt:
         cancel.request()
         print("\nStopped. The next sync carries on from here.", file=sys.stderr)

@@ -39,6 +39,10 @@ from wizard.sync.store import ErrorState, RunStatus, Store, SyncError
 ClientFactory = Callable[[], Client]
 
 
+class _PullOnly(Exception):
+    """The run was asked to pull only."""
+
+
 class _Stop(Exception):
     """Intacct refused the connection itself (sign-in, sender, company): nothing can go on."""
 
@@ -145,7 +149,8 @@ class SyncEngine:
             dry_run=report,
         )
 
-    def run(self, since: dt.date | None = None) -> SyncSummary:
+    def run(self, since: dt.date | None = None, *, push: bool = True) -> SyncSummary:
+        """Pull, then push the outbox (`push=False`: pull only)."""
         store = self.store
         store.close_interrupted_runs()
         run = store.start_run(self.catalogue.order(self.settings.flows))
@@ -190,6 +195,8 @@ class SyncEngine:
                 if self.cancel.requested:
                     raise Cancelled(obj.object)
             requests += client.requests_sent
+            if not push:
+                raise _PullOnly
             pusher = Pusher(
                 store,
                 self.client_factory,
@@ -231,6 +238,8 @@ class SyncEngine:
             if self.cancel.requested:
                 status = RunStatus.CANCELLED
                 message = "Stopped at your request; the next sync carries on from here."
+        except _PullOnly:
+            pass
         except _Stop as stopped:
             status = RunStatus.FAILED
             stop_fix = match(stopped.error)
