@@ -44,6 +44,10 @@ class WizardData:
     entities: tuple[str, ...] = ()  # entities the user can reach, found by the test
     entity_choice: str | None = None  # chosen on the Entity page; "" means the top level
     flows: tuple[str, ...] = ()
+    default_location: str = ""
+    default_department: str = ""
+    dimension_map: tuple[tuple[str, str], ...] = ()  # (integration field, Intacct dimension)
+    custom_field_map: tuple[tuple[str, str], ...] = ()  # (integration field, Intacct field)
     sync_finished: bool = False
     retry_requested: bool = False
     extra: tuple[tuple[str, str], ...] = field(default=())  # room for later pages, as pairs

@@ -11,7 +11,9 @@ from wizard.flow.checklist import Checklist, load_checklist
 from wizard.ui.worker import CancelFlag, Workers
 
 if TYPE_CHECKING:
+    from wizard.checks import Finding
     from wizard.sandbox import Sandbox
+    from wizard.ui.session_adapter import CheckSession, Discovery, SyncJob, Target
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +24,25 @@ class WizardContext:
     workers: Workers
     checklist: Checklist
     demo_sandbox: Sandbox | None = field(default=None)
+    # What the Test page found, for the pages after it (set on the GUI thread only).
+    target: Target | None = field(default=None)
+    checks: CheckSession | None = field(default=None)
+    findings: tuple[Finding, ...] = field(default=())
+    discovery: Discovery | None = field(default=None)
+    sync_job: SyncJob | None = field(default=None)
+    sync_summaries: list[object] = field(default_factory=list)
 
     @classmethod
     def create(cls, workers: Workers, flow: Flow | None = None) -> WizardContext:
         return cls(flow=flow or Flow(), workers=workers, checklist=load_checklist())
 
+    def close_checks(self) -> None:
+        if self.checks is not None:
+            self.checks.close()
+            self.checks = None
+
     def stop_demo(self) -> None:
+        self.close_checks()
         if self.demo_sandbox is not None:
             self.demo_sandbox.stop()
             self.demo_sandbox = None

@@ -41,6 +41,33 @@ def _emit_drops_a_reference() -> bool:
 
 _COMPENSATE = _emit_drops_a_reference()
 
+# The same binding also returns None from void methods (setText, processEvents, show, ...)
+# without a reference, so a long session eventually aborts with "none_dealloc". Those calls
+# are everywhere, so instead of compensating each one, `None` (and the two booleans) get a
+# reference count no session can use up: they are never freed anyway (Python 3.12 makes
+# them immortal for the same reason).
+_PIN = 1 << 40
+
+
+def _void_call_drops_none() -> bool:
+    probe = _Probe()
+    before = sys.getrefcount(None)
+    for _ in range(_PROBE_EMITS):
+        probe.setObjectName("probe")
+    dropped = sys.getrefcount(None) - before < 0
+    probe.deleteLater()
+    return dropped
+
+
+def _pin_forever(value: object) -> None:
+    ctypes.c_ssize_t.from_address(id(value)).value += _PIN
+
+
+if sys.version_info < (3, 12) and _void_call_drops_none():
+    for _value in (None, True, False):
+        if sys.getrefcount(_value) < _PIN:
+            _pin_forever(_value)
+
 
 def emit(signal: SignalInstance, *args: Any) -> None:
     """`signal.emit(*args)`, without the reference-count damage of PySide6 6.12.0."""

@@ -6,15 +6,20 @@ import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from wizard import APP_ID
 from wizard.flow import PageId, WizardData, next_page
 from wizard.ui.context import WizardContext
 from wizard.ui.pages.base import FlowPage
 from wizard.ui.pages.credentials import CredentialsPage
-from wizard.ui.pages.pending import PendingPage
+from wizard.ui.pages.done import DonePage
+from wizard.ui.pages.entity import EntityPage
+from wizard.ui.pages.findings import FindingsPage, RetryPage
+from wizard.ui.pages.first_sync import FirstSyncPage
+from wizard.ui.pages.mappings import MappingsPage
 from wizard.ui.pages.prepare import PreparePage
+from wizard.ui.pages.test_connection import TestPage
 from wizard.ui.pages.welcome import WelcomePage
 from wizard.ui.qt_compat import emit
 from wizard.ui.style import app_icon
@@ -52,11 +57,28 @@ class SetupWizard(QWizard):
         self.welcome = WelcomePage(self.context)
         self.prepare = PreparePage(self.context)
         self.credentials = CredentialsPage(self.context)
-        for page in (self.welcome, self.prepare, self.credentials):
+        self.test = TestPage(self.context)
+        self.entity = EntityPage(self.context)
+        self.mappings = MappingsPage(self.context)
+        self.first_sync = FirstSyncPage(self.context)
+        self.done_page = DonePage(self.context)
+        self.findings = FindingsPage(self.context)
+        self.retry = RetryPage(self.context)
+        for page in (
+            self.welcome,
+            self.prepare,
+            self.credentials,
+            self.test,
+            self.entity,
+            self.mappings,
+            self.first_sync,
+            self.done_page,
+            self.findings,
+            self.retry,
+        ):
             self._add(page)
-        for page_id in PageId:
-            if page_id not in self.pages:
-                self._add(PendingPage(page_id, self.context))
+        # Asked before closing while a sync runs; tests replace it to answer without a dialog.
+        self.confirm_stop = self._ask_stop
         self.setStartId(int(PageId.WELCOME))
 
         self._leaving: WizardData | None = None
@@ -106,6 +128,7 @@ class SetupWizard(QWizard):
         self._shown_id = new_id
         page = self.pages[target]
         page.show_step()
+        page.entered()
         emit(page.completeChanged)
 
     def mark_work_done(self) -> None:
@@ -134,11 +157,31 @@ class SetupWizard(QWizard):
             log.warning("some background work did not stop within 10 s")
         self.context.stop_demo()
 
+    def work_under_way(self) -> bool:
+        page = self.currentPage()
+        return isinstance(page, FlowPage) and not page.leaving()
+
+    def _ask_stop(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Stop the sync?",
+            "A sync is running. Stop it and close the wizard?\n\nIt stops at a safe point: "
+            "nothing is left half-written, and the next sync carries on from there.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def done(self, result: int) -> None:
+        if self.work_under_way() and not self.confirm_stop():
+            return
         self.shutdown()
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.work_under_way() and not self.confirm_stop():
+            event.ignore()
+            return
         self.shutdown()
         super().closeEvent(event)
 

@@ -46,6 +46,13 @@ class FlowPage(QWizardPage):
         self.busy = busy
         emit(self.completeChanged)
 
+    def entered(self) -> None:
+        """Called every time the page is shown (initializePage runs only the first time)."""
+
+    def leaving(self) -> bool:
+        """Whether the wizard may close now (a page with work under way asks first)."""
+        return True
+
     def show_step(self) -> None:
         """Put "Step X of Y" before the main instruction."""
         number, total = self.context.flow.position()

@@ -1,0 +1,160 @@
+"""Page 8: what was set up and synced, where settings and secrets live, how to run the wizard
+again, and "Save diagnostic report" (a redacted zip for support)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from wizard.flow import PageId, Route
+from wizard.redaction import redact
+from wizard.ui import session_adapter
+from wizard.ui.context import WizardContext
+from wizard.ui.pages.base import FlowPage, wrapped_label
+
+
+def default_report_name() -> str:
+    return f"intacct-wizard-report-{dt.datetime.now():%Y%m%d-%H%M}.zip"
+
+
+class ReportButton(QPushButton):
+    """Save diagnostic report: asks where (unless `path` is preset), writes on a worker."""
+
+    def __init__(self, page: FlowPage, status_say: object) -> None:
+        super().__init__("Save diagnostic &report…")
+        self.page = page
+        self.say = status_say
+        self.path: Path | None = None  # preset by tests and the self-test
+        self.setObjectName("saveReport")
+        self.setAccessibleName("Save a diagnostic report for support (no passwords in it)")
+        self.clicked.connect(self.save)
+
+    def save(self) -> None:
+        path = self.path
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self,
+                "Save diagnostic report",
+                str(Path.home() / default_report_name()),
+                "Zip files (*.zip)",
+            )
+            if not chosen:
+                return
+            path = Path(chosen)
+        context = self.page.context
+        findings = context.findings
+        summary = context.flow.data.describe()
+        self.setEnabled(False)
+        task = context.workers.run(
+            "save report", lambda _c: session_adapter.write_report(path, findings, summary)
+        )
+        task.succeeded.connect(self._saved)
+        task.failed.connect(self._failed)
+
+    def _saved(self, path: Path) -> None:
+        self.setEnabled(True)
+        self.say(  # type: ignore[operator]
+            f"Report saved to {path}. It holds no passwords; send it to your integration's "
+            "support team.",
+            "ok",
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.setEnabled(True)
+        self.say(  # type: ignore[operator]
+            f"The report could not be saved: {redact(str(error))}. Choose another folder.",
+            "error",
+        )
+
+
+class DonePage(FlowPage):
+    page_id = PageId.DONE
+    instruction = "The connection is set up. Here is what was done and where it is kept."
+
+    def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        card = QFrame()
+        card.setProperty("role", "card")
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(16, 12, 16, 12)
+        self.summary = wrapped_label("", "doneSummary")
+        self.summary.setAccessibleName("What was set up and synced")
+        inner.addWidget(self.summary)
+        layout.addWidget(card)
+        self.places = wrapped_label("", "donePlaces")
+        self.places.setAccessibleName("Where settings, passwords, data and logs are kept")
+        layout.addWidget(self.places)
+        self.rerun = wrapped_label(
+            "To check this connection later, open the wizard again and choose “Diagnose an "
+            "existing connection”, or run `intacct-wizard diagnose` on a server.",
+            "doneRerun",
+            "hint",
+        )
+        layout.addWidget(self.rerun)
+        row = QHBoxLayout()
+        self.status = wrapped_label("", "doneStatus")
+        self.report = ReportButton(self, self._say)
+        row.addWidget(self.report)
+        row.addWidget(self.status, 1)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        data = self.context.flow.data
+        target = self.context.target
+        lines = []
+        company = target.profile.company_id if target else data.company_id
+        where = f"entity {data.entity_choice}" if data.entity_choice else "the top level"
+        lines.append(f"Connected to {company} at {where}.")
+        catalogue = session_adapter.flow_catalogue()
+        titles = [catalogue[f].title for f in data.flows if f in catalogue]
+        if titles:
+            lines.append(f"Syncing: {', '.join(titles)}.")
+        if data.default_location or data.default_department:
+            lines.append(
+                "Defaults: "
+                + ", ".join(
+                    x
+                    for x in (
+                        f"location {data.default_location}" if data.default_location else "",
+                        f"department {data.default_department}" if data.default_department else "",
+                    )
+                    if x
+                )
+                + "."
+            )
+        if data.dimension_map:
+            lines.append(
+                "Dimensions: " + ", ".join(f"{a} → {b}" for a, b in data.dimension_map) + "."
+            )
+        for summary in self.context.sync_summaries[-1:]:
+            pulled = sum(p.fetched for p in summary.pulled)  # type: ignore[attr-defined]
+            landed = summary.push.landed if summary.push else 0  # type: ignore[attr-defined]
+            failed = len(summary.open_errors)  # type: ignore[attr-defined]
+            lines.append(
+                f"First sync: {pulled:,} records read, {landed:,} sent"
+                + (f", {failed:,} waiting for a fix." if failed else ", nothing left failing.")
+            )
+        self.summary.setText("\n".join(lines))
+        if data.route is Route.DEMO:
+            self.places.setText(
+                "This was the demo company: nothing was saved, and its data disappears when "
+                "you close the wizard."
+            )
+        else:
+            profile = data.profile
+            task = self.context.workers.run(
+                "storage locations", lambda _c: session_adapter.storage_lines(profile)
+            )
+            task.succeeded.connect(lambda lines: self.places.setText("\n".join(lines)))
+        self.report.setFocus()
+
+    def _say(self, text: str, severity: str) -> None:
+        self.status.setText(text)
+        self.status.setProperty("severity", severity)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)

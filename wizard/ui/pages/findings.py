@@ -1,0 +1,181 @@
+"""Diagnose: the Findings page (what changed since the last good run, each failing check with
+its fix) and the Retry page (send the records that failed again, now the cause is fixed)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QFrame, QScrollArea, QVBoxLayout, QWidget
+
+from wizard.checks import CheckStatus
+from wizard.flow import PageId, WizardData
+from wizard.redaction import redact
+from wizard.ui import session_adapter
+from wizard.ui.context import WizardContext
+from wizard.ui.fix_panel import FixPanel
+from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.pages.done import ReportButton
+from wizard.ui.qt_compat import emit
+from wizard.ui.sync_view import ErrorList, ProgressBridge, ProgressPanel
+from wizard.ui.worker import Task
+
+
+def _say(label: object, text: str, severity: str) -> None:
+    label.setText(text)  # type: ignore[attr-defined]
+    label.setProperty("severity", severity)  # type: ignore[attr-defined]
+    label.style().unpolish(label)  # type: ignore[attr-defined]
+    label.style().polish(label)  # type: ignore[attr-defined]
+
+
+class FindingsPage(FlowPage):
+    page_id = PageId.FINDINGS
+    instruction = "What is different since the sync last worked, and how to fix it."
+
+    def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.history: session_adapter.History | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("findingsBody")
+        self.body = QVBoxLayout(body)
+        self.body.setContentsMargins(0, 0, 8, 0)
+        card = QFrame()
+        card.setProperty("role", "card")
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(16, 12, 16, 12)
+        self.changes = wrapped_label("Reading the sync history…", "findingsChanges")
+        self.changes.setAccessibleName("What changed since the last good run")
+        inner.addWidget(self.changes)
+        self.body.addWidget(card)
+        self.panels = QVBoxLayout()
+        self.body.addLayout(self.panels)
+        self.retry_box = QCheckBox("&Retry the records that failed, on the next page")
+        self.retry_box.setObjectName("retryFailed")
+        self.retry_box.setAccessibleName("Retry the records that failed on the next page")
+        self.retry_box.hide()
+        self.retry_box.toggled.connect(lambda _on: emit(self.completeChanged))
+        self.body.addWidget(self.retry_box)
+        self.status = wrapped_label("", "findingsStatus")
+        self.report = ReportButton(self, lambda text, severity: _say(self.status, text, severity))
+        self.body.addWidget(self.report)
+        self.body.addWidget(self.status)
+        self.body.addStretch(1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+
+    def initializePage(self) -> None:
+        self.entered()
+
+    def entered(self) -> None:
+        while self.panels.count():
+            item = self.panels.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for finding in self.context.findings:
+            if finding.status is CheckStatus.FAIL and finding.fix is not None:
+                self.panels.addWidget(wrapped_label(f"✖  {finding.title}", "findingTitle"))
+                self.panels.addWidget(wrapped_label(redact(finding.evidence), "", "hint"))
+                self.panels.addWidget(FixPanel(finding.fix))
+        target = self.context.target
+        if target is None:
+            self.changes.setText("The saved connection could not be opened; see the test page.")
+            return
+        findings = self.context.findings
+        task = self.context.workers.run("sync history", lambda _c: session_adapter.history(target))
+        task.succeeded.connect(lambda past: self._show_history(past, findings))
+        task.failed.connect(
+            lambda error: self.changes.setText(
+                f"The sync history could not be read: {redact(str(error))}."
+            )
+        )
+        self.report.setFocus()
+
+    def _show_history(self, past: session_adapter.History, findings: tuple[object, ...]) -> None:
+        self.history = past
+        self.changes.setText("\n".join(session_adapter.changes(findings, past)))  # type: ignore[arg-type]
+        can_retry = bool(past.failed_records) and bool(self.context.flow.data.connection_ok)
+        self.retry_box.setVisible(can_retry)
+        emit(self.completeChanged)
+
+    def apply(self, data: WizardData) -> WizardData:
+        return data.replace(
+            retry_requested=self.retry_box.isVisible() and self.retry_box.isChecked()
+        )
+
+
+class RetryPage(FlowPage):
+    page_id = PageId.RETRY
+    instruction = "Send the records that failed again, now that their cause is fixed."
+
+    def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.task: Task | None = None
+        self.bridge = ProgressBridge(self)
+        layout = QVBoxLayout(self)
+        self.status = wrapped_label("", "retryStatus")
+        layout.addWidget(self.status)
+        self.progress = ProgressPanel()
+        layout.addWidget(self.progress)
+        self.errors = ErrorList()
+        self.errors.hide()
+        layout.addWidget(self.errors)
+        layout.addStretch(1)
+        self.bridge.progressed.connect(self.progress.update_progress)
+        self.summary: object | None = None
+
+    def initializePage(self) -> None:
+        target = self.context.target
+        if target is None:
+            return
+        mappings = target.profile.mappings
+        choices = session_adapter.SyncChoices(
+            flows=mappings.flows or session_adapter.flow_catalogue().default,
+            entity_id=target.profile.entity_id,
+            default_location=mappings.default_location,
+            default_department=mappings.default_department,
+            dimensions=mappings.dimensions,
+            custom_fields=mappings.custom_fields,
+        )
+        job = session_adapter.SyncJob.for_target(target, choices)
+        self.context.sync_job = job
+        self.progress.reset()
+        _say(self.status, "Sending the failed records again…", "")
+        self.task = self.context.workers.run(
+            "retry failed", lambda cancel: job.retry_all(self.bridge, lambda: cancel.is_set)
+        )
+        self.task.succeeded.connect(self._done)
+        self.task.failed.connect(
+            lambda error: _say(
+                self.status, f"The retry could not run: {redact(str(error))}", "error"
+            )
+        )
+        self.task.finished.connect(self._ended)
+        emit(self.completeChanged)
+
+    def _ended(self) -> None:
+        self.task = None
+        self.progress.finish()
+        emit(self.completeChanged)
+
+    def _done(self, summary: object) -> None:
+        self.summary = summary
+        groups = session_adapter.group_errors(summary.open_errors)  # type: ignore[attr-defined]
+        self.errors.show_groups(groups)
+        landed = summary.push.landed if summary.push else 0  # type: ignore[attr-defined]
+        if groups:
+            _say(
+                self.status,
+                f"{landed:,} records landed; {sum(len(g.errors) for g in groups):,} still "
+                "refused. Their fixes are below.",
+                "warning",
+            )
+        else:
+            _say(self.status, f"All {landed:,} records landed. You can close the wizard.", "ok")
+
+    def isComplete(self) -> bool:
+        return self.task is None and super().isComplete()
+
+    def leaving(self) -> bool:
+        return self.task is None

@@ -1,0 +1,339 @@
+"""Page 7: the first sync. A date range (at most a year back), an optional dry run, then the
+sync with a bar per object, the rate and time left, and Stop. Records Intacct refuses are
+listed as they are found, grouped by fix, each group with its fix panel, Retry and Ignore.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.flow import PageId, WizardData
+from wizard.redaction import redact
+from wizard.ui import session_adapter
+from wizard.ui.context import WizardContext
+from wizard.ui.fix_panel import FixPanel
+from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.qt_compat import emit
+from wizard.ui.sync_view import ErrorList, ProgressBridge, ProgressPanel
+from wizard.ui.worker import CancelFlag, Task
+
+log = logging.getLogger(__name__)
+
+MAX_DAYS_BACK = 365
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+class FirstSyncPage(FlowPage):
+    page_id = PageId.FIRST_SYNC
+    instruction = "Run the first sync. Anything Intacct refuses is listed with its fix."
+
+    def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.task: Task | None = None
+        self.summary: object | None = None
+        self.finished_ok = False
+        self.bridge = ProgressBridge(self)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        options = QFrame()
+        options.setProperty("role", "card")
+        row = QHBoxLayout(options)
+        row.setContentsMargins(14, 8, 14, 8)
+        self.since = QDateEdit()
+        self.since.setObjectName("syncSince")
+        self.since.setAccessibleName("Read history from this day")
+        self.since.setCalendarPopup(True)
+        self.since.setDisplayFormat("d MMM yyyy")
+        label = QLabel("Read history &from:")
+        label.setBuddy(self.since)
+        row.addWidget(label)
+        row.addWidget(self.since)
+        row.addSpacing(12)
+        self.dry_run = QCheckBox("&Dry run first (predict problems, write nothing)")
+        self.dry_run.setObjectName("dryRun")
+        self.dry_run.setAccessibleName("Dry run first: predict problems and write nothing")
+        row.addWidget(self.dry_run)
+        row.addStretch(1)
+        outer.addWidget(options)
+
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton("Start the s&ync")
+        self.start_button.setObjectName("startSync")
+        self.start_button.setAccessibleName("Start the sync")
+        self.start_button.clicked.connect(self.start)
+        self.stop_button = QPushButton("S&top")
+        self.stop_button.setObjectName("stopSync")
+        self.stop_button.setAccessibleName("Stop the sync at the next safe point")
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop)
+        self.status = wrapped_label("", "syncStatus")
+        self.status.setAccessibleName("Sync status")
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.status, 1)
+        outer.addLayout(buttons)
+
+        scroll = QScrollArea()
+        scroll.setObjectName("syncScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("syncBody")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 8, 0)
+        self.progress = ProgressPanel()
+        layout.addWidget(self.progress)
+        self.stop_panel_holder = QVBoxLayout()
+        layout.addLayout(self.stop_panel_holder)
+        self.stop_panel: FixPanel | None = None
+        self.predictions = wrapped_label("", "dryRunResult")
+        self.predictions.hide()
+        layout.addWidget(self.predictions)
+        self.errors = ErrorList()
+        self.errors.hide()
+        self.errors.retry.connect(self.retry)
+        self.errors.ignore.connect(self.ignore)
+        layout.addWidget(self.errors)
+        layout.addStretch(1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        self.bridge.progressed.connect(self.progress.update_progress)
+
+    # -- flow -----------------------------------------------------------------------------
+
+    def initializePage(self) -> None:
+        now = today()
+        earliest = now - dt.timedelta(days=MAX_DAYS_BACK)
+        self.since.setDateRange(
+            QDate(earliest.year, earliest.month, earliest.day), QDate(now.year, now.month, now.day)
+        )
+        start = now - dt.timedelta(days=90)
+        self.since.setDate(QDate(start.year, start.month, start.day))
+        self.start_button.setDefault(False)
+        self.start_button.setFocus()
+        self._say("Choose how far back to read, then start the sync.", "")
+
+    def apply(self, data: WizardData) -> WizardData:
+        return data.replace(sync_finished=self.finished_ok)
+
+    def isComplete(self) -> bool:
+        return self.task is None and super().isComplete()
+
+    def leaving(self) -> bool:
+        return self.task is None
+
+    def since_date(self) -> dt.date:
+        chosen = self.since.date()
+        return dt.date(chosen.year(), chosen.month(), chosen.day())
+
+    def _job(self) -> session_adapter.SyncJob:
+        if self.context.sync_job is None:
+            target = self.context.target
+            if target is None:
+                raise RuntimeError("Test the connection first (go Back to the test).")
+            data = self.context.flow.data
+            entity = (
+                data.entity_choice if data.entity_choice is not None else (target.profile.entity_id)
+            )
+            choices = session_adapter.SyncChoices(
+                flows=data.flows,
+                entity_id=entity or "",
+                default_location=data.default_location,
+                default_department=data.default_department,
+                dimensions=data.dimension_map,
+                custom_fields=data.custom_field_map,
+            )
+            self.context.sync_job = session_adapter.SyncJob.for_target(target, choices)
+        return self.context.sync_job
+
+    # -- running ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.task is not None:
+            return
+        try:
+            job = self._job()
+        except RuntimeError as error:
+            self._say(str(error), "error")
+            return
+        dry = self.dry_run.isChecked()
+        since = self.since_date()
+        self._begin("Predicting problems (nothing is written)…" if dry else "Syncing…")
+
+        def run(cancel: CancelFlag) -> object:
+            if dry:
+                return job.run(since, self.bridge, lambda: cancel.is_set, dry_run=True)
+            return job.run(since, self.bridge, lambda: cancel.is_set)
+
+        self._launch("first sync", run)
+
+    def retry(self, outbox_ids: tuple[int, ...]) -> None:
+        if self.task is not None:
+            return
+        job = self._job()
+        self._begin(f"Sending {len(outbox_ids):,} records again…")
+        self._launch(
+            "retry failed records",
+            lambda cancel: job.retry(outbox_ids, self.bridge, lambda: cancel.is_set),
+        )
+
+    def ignore(self, outbox_ids: tuple[int, ...]) -> None:
+        if self.task is not None:
+            return
+        job = self._job()
+        self.errors.set_enabled_buttons(False)
+        task = self.context.workers.run("ignore records", lambda _c: job.ignore(outbox_ids))
+        task.succeeded.connect(self._ignored)
+        task.failed.connect(self._failed_task)
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel_flag.set()
+            self.stop_button.setEnabled(False)
+            self._say("Stopping at the next safe point…", "")
+
+    def _begin(self, text: str) -> None:
+        self.progress.reset()
+        self.predictions.hide()
+        self._clear_stop_panel()
+        self.errors.set_enabled_buttons(False)
+        self.start_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self.dry_run.setEnabled(False)
+        self.since.setEnabled(False)
+        self._say(text, "")
+
+    def _launch(self, name: str, op: object) -> None:
+        # A cancelled task delivers nothing, so "finished" (always sent) ends the run here.
+        self.task = self.context.workers.run(name, op)  # type: ignore[arg-type]
+        self.task.succeeded.connect(self._done)
+        self.task.failed.connect(self._failed_task)
+        self.task.finished.connect(self._task_ended)
+        emit(self.completeChanged)
+        self.stop_button.setFocus()
+
+    def _task_ended(self) -> None:
+        cancelled = self.task is not None and self.task.cancelled
+        self.task = None
+        self.start_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+        self.dry_run.setEnabled(True)
+        self.since.setEnabled(True)
+        self.errors.set_enabled_buttons(True)
+        self.progress.finish()
+        if cancelled:
+            self._say("Stopped. Nothing was left half-written; start again to carry on.", "")
+        self.context.flow.update(self.apply(self.context.flow.data))
+        emit(self.completeChanged)
+
+    def _done(self, summary: object) -> None:
+        from wizard.sync.store import RunStatus
+
+        self.summary = summary
+        s = summary
+        groups = session_adapter.group_errors(s.open_errors)  # type: ignore[attr-defined]
+        if s.dry_run is not None:  # type: ignore[attr-defined]
+            self._show_dry_run(s)
+            self.dry_run.setChecked(False)
+            self.start_button.setText("Start the s&ync")
+            return
+        self.context.sync_summaries.append(summary)
+        self.errors.show_groups(groups)
+        status = s.status  # type: ignore[attr-defined]
+        pulled = sum(p.fetched for p in s.pulled)  # type: ignore[attr-defined]
+        landed = s.push.landed if s.push else 0  # type: ignore[attr-defined]
+        failed = sum(len(g.errors) for g in groups)
+        if status is RunStatus.FAILED:
+            self.finished_ok = False
+            self._say(redact(s.message) or "The sync stopped.", "error")  # type: ignore[attr-defined]
+            if s.fix is not None:  # type: ignore[attr-defined]
+                self._show_stop_panel(s.fix)  # type: ignore[attr-defined]
+            return
+        if status is RunStatus.CANCELLED:
+            return
+        self.finished_ok = True
+        head = f"Done: {pulled:,} records read, {landed:,} sent to Intacct"
+        if failed:
+            self._say(
+                f"{head}; {failed:,} not accepted. Fix each group below, then press Retry "
+                "these (or Ignore these). You can also go on and retry later.",
+                "warning",
+            )
+            first = next(iter(self.errors.groups.values()), None)
+            if first is not None and "retry" in first.panel.buttons:
+                first.panel.buttons["retry"].setFocus()
+        else:
+            self._say(f"{head}. Everything landed. Press Next.", "ok")
+            self.start_button.setText("Sync a&gain")
+        if self.wizard() is not None:
+            self.wizard().mark_work_done()  # type: ignore[attr-defined]
+
+    def _show_dry_run(self, summary: object) -> None:
+        report = summary.dry_run  # type: ignore[attr-defined]
+        lines = [f"Dry run: {report.checked:,} records checked; nothing was written."]
+        if report.missing_reference:
+            lines.append(
+                "Not checked yet (nothing read from Intacct so far): "
+                + ", ".join(noun for noun in report.missing_reference)
+                + ". The sync itself checks them."
+            )
+        by_fix: dict[str, int] = {}
+        for guess in report.predictions:
+            by_fix[guess.fix.title] = by_fix.get(guess.fix.title, 0) + 1
+        if by_fix:
+            lines.extend(f"⚠  {n:,} likely to be refused: {title}" for title, n in by_fix.items())
+        else:
+            lines.append("No problems predicted. Press Start the sync.")
+        self.predictions.setText("\n".join(lines))
+        self.predictions.show()
+        self._say("Dry run finished.", "ok" if not by_fix else "warning")
+
+    def _ignored(self, open_errors: object) -> None:
+        groups = session_adapter.group_errors(open_errors)  # type: ignore[arg-type]
+        self.errors.show_groups(groups)
+        if not groups:
+            self._say("The remaining records are ignored. Press Next.", "ok")
+
+    def _failed_task(self, error: BaseException) -> None:
+        self._say(
+            f"The sync could not run: {redact(str(error))}. Check the connection (Back) and "
+            "start again.",
+            "error",
+        )
+        if self.task is None:
+            self.errors.set_enabled_buttons(True)
+
+    def _show_stop_panel(self, fix: object) -> None:
+        self._clear_stop_panel()
+        self.stop_panel = FixPanel(fix)  # type: ignore[arg-type]
+        self.stop_panel_holder.addWidget(self.stop_panel)
+
+    def _clear_stop_panel(self) -> None:
+        if self.stop_panel is not None:
+            self.stop_panel_holder.removeWidget(self.stop_panel)
+            self.stop_panel.deleteLater()
+            self.stop_panel = None
+
+    def _say(self, text: str, severity: str) -> None:
+        self.status.setText(text)
+        self.status.setProperty("severity", severity)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)

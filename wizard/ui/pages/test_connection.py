@@ -1,0 +1,399 @@
+"""Page 4: the connection test. Every check runs in the background and lands in a live list;
+a failed check shows its fix panel with "Check again"; the permission grid appears once the
+permission check has run. On the demo company a "Demo faults" menu switches sandbox faults on.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.checks import CheckStatus, Finding
+from wizard.flow import PageId, Route, WizardData
+from wizard.redaction import redact
+from wizard.ui import session_adapter
+from wizard.ui.context import WizardContext
+from wizard.ui.fix_panel import FixPanel
+from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.permission_grid import PermissionGridView
+from wizard.ui.qt_compat import emit
+from wizard.ui.session_adapter import CheckSession, Discovery, Target
+from wizard.ui.worker import CancelFlag
+
+log = logging.getLogger(__name__)
+
+_ICON = {
+    None: ("…", "Checking"),
+    CheckStatus.PASS: ("✔", "Passed"),
+    CheckStatus.WARN: ("⚠", "Warning"),
+    CheckStatus.FAIL: ("✖", "Failed"),
+    CheckStatus.SKIPPED: ("–", "Skipped"),
+}
+_SEVERITY = {
+    CheckStatus.PASS: "ok",
+    CheckStatus.WARN: "warning",
+    CheckStatus.FAIL: "error",
+    CheckStatus.SKIPPED: "",
+}
+
+
+class FindingBridge(QObject):
+    """Carries findings from the runner's threads to the GUI thread (a queued signal)."""
+
+    found = Signal(object)
+
+    def __call__(self, finding: Finding) -> None:
+        emit(self.found, finding)
+
+
+class CheckRow(QFrame):
+    """One check in the live list: status, title, what was found, and the fix when it failed."""
+
+    check_again = Signal(str)
+
+    def __init__(self, check_id: str, title: str) -> None:
+        super().__init__()
+        self.check_id = check_id
+        self.title_text = title
+        self.finding: Finding | None = None
+        self.fix_panel: FixPanel | None = None
+        self.setObjectName(f"check_{check_id}")
+        self.setProperty("role", "checkRow")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(2)
+        top = QHBoxLayout()
+        self.icon = QLabel()
+        self.icon.setObjectName("checkIcon")
+        self.icon.setFixedWidth(22)
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        top.addWidget(self.icon)
+        self.title = wrapped_label(title, "checkTitle")
+        self.title.setProperty("role", "checkTitle")
+        top.addWidget(self.title, 1)
+        layout.addLayout(top)
+        self.evidence = wrapped_label("", "checkEvidence", "hint")
+        self.evidence.setContentsMargins(26, 0, 0, 0)
+        self.evidence.hide()
+        layout.addWidget(self.evidence)
+        self.set_running()
+
+    @property
+    def status(self) -> CheckStatus | None:
+        return self.finding.status if self.finding is not None else None
+
+    def set_running(self, text: str = "Checking…") -> None:
+        self.finding = None
+        self._icon(None)
+        self.evidence.setText(text)
+        self.evidence.setVisible(bool(text))
+        self.setAccessibleName(f"{self.title_text}: checking")
+        if self.fix_panel is not None:
+            self.fix_panel.set_enabled_buttons(False)
+
+    def _icon(self, status: CheckStatus | None) -> None:
+        symbol, word = _ICON[status]
+        self.icon.setText(symbol)
+        self.icon.setToolTip(word)
+        self.icon.setProperty("severity", _SEVERITY.get(status, "") if status else "")
+        self.icon.style().unpolish(self.icon)
+        self.icon.style().polish(self.icon)
+
+    def show_finding(self, finding: Finding) -> None:
+        self.finding = finding
+        self._icon(finding.status)
+        self.evidence.setText(redact(finding.evidence))
+        self.evidence.show()
+        word = _ICON[finding.status][1]
+        self.setAccessibleName(f"{self.title_text}: {word}. {redact(finding.evidence)}")
+        if self.fix_panel is not None:
+            self.layout().removeWidget(self.fix_panel)
+            self.fix_panel.deleteLater()
+            self.fix_panel = None
+        if finding.fix is not None and finding.status in (CheckStatus.FAIL, CheckStatus.WARN):
+            self.fix_panel = FixPanel(finding.fix, check_id=finding.check)
+            self.fix_panel.check_again.connect(lambda check: emit(self.check_again, check))
+            self.layout().addWidget(self.fix_panel)
+
+
+class TestPage(FlowPage):
+    page_id = PageId.TEST
+    instruction = "Every setting Intacct needs is checked now, with the fix for anything missing."
+
+    def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.rows: dict[str, CheckRow] = {}
+        self.ok = False
+        self.running = False
+        self._tested_for: tuple[object, ...] | None = None
+        self.bridge = FindingBridge(self)
+        self.bridge.found.connect(self._show_finding)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        header = QHBoxLayout()
+        self.status = wrapped_label("", "testStatus")
+        self.status.setAccessibleName("Connection test status")
+        header.addWidget(self.status, 1)
+        self.faults = QToolButton()
+        self.faults.setObjectName("demoFaults")
+        self.faults.setText("Demo &faults")
+        self.faults.setProperty("role", "inline")
+        self.faults.setAccessibleName("Demo faults: switch a problem on in the demo company")
+        self.faults.setToolTip("Switch a problem on in the demo company, then see how to fix it")
+        self.faults.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.faults.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.fault_menu = QMenu(self.faults)
+        self.fault_actions: dict[str, QAction] = {}
+        self.faults.setMenu(self.fault_menu)
+        self.faults.hide()
+        header.addWidget(self.faults)
+        self.again = QPushButton("&Test again")
+        self.again.setObjectName("testAgain")
+        self.again.setAccessibleName("Test the whole connection again")
+        self.again.clicked.connect(self.start)
+        header.addWidget(self.again)
+        layout.addLayout(header)
+
+        scroll = QScrollArea()
+        scroll.setObjectName("checkScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("checkBody")
+        self.list_layout = QVBoxLayout(body)
+        self.list_layout.setContentsMargins(0, 0, 6, 0)
+        self.list_layout.setSpacing(2)
+        card = QFrame()
+        card.setProperty("role", "card")
+        self.card_layout = QVBoxLayout(card)
+        self.card_layout.setContentsMargins(6, 6, 6, 6)
+        self.card_layout.setSpacing(0)
+        for check_id, title in session_adapter.check_titles():
+            row = CheckRow(check_id, title)
+            row.check_again.connect(self.check_again)
+            self.rows[check_id] = row
+            self.card_layout.addWidget(row)
+        self.list_layout.addWidget(card)
+        self.grid_heading = QLabel("<b>Permissions of the Web Services user</b>")
+        self.grid_heading.setObjectName("gridHeading")
+        self.grid_heading.hide()
+        self.list_layout.addWidget(self.grid_heading)
+        self.grid = PermissionGridView()
+        self.grid.hide()
+        self.list_layout.addWidget(self.grid)
+        self.list_layout.addStretch(1)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
+
+    # -- flow -----------------------------------------------------------------------------
+
+    def apply(self, data: WizardData) -> WizardData:
+        if self.running or self._tested_for is None:
+            return data.replace(connection_ok=None)
+        discovery = self.context.discovery
+        entities = tuple(e.id for e in discovery.entities) if discovery else ()
+        return data.replace(connection_ok=self.ok, entities=entities if self.ok else ())
+
+    def isComplete(self) -> bool:
+        if self.running or self.busy:
+            return False
+        return super().isComplete()
+
+    def _key(self) -> tuple[object, ...]:
+        data = self.context.flow.data
+        return (
+            data.route,
+            data.profile,
+            data.company_id,
+            data.user_id,
+            data.sender_id,
+            data.entity_id,
+            id(self.context.demo_sandbox),
+        )
+
+    def entered(self) -> None:
+        demo = self.context.flow.data.route is Route.DEMO and self.context.demo_sandbox
+        self.faults.setVisible(bool(demo))
+        if demo and not self.fault_actions:
+            self._fill_fault_menu()
+        if self._tested_for != self._key():
+            self.start()
+
+    def leaving(self) -> bool:
+        return True
+
+    # -- running the checks ---------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self.running = True
+        self._tested_for = self._key()
+        self.context.close_checks()
+        self.context.discovery = None
+        self.again.setEnabled(False)
+        for row in self.rows.values():
+            row.set_running()
+        self.grid.hide()
+        self.grid_heading.hide()
+        self._say(f"Checking {len(self.rows)} things in your company…", "")
+        emit(self.completeChanged)
+        data = self.context.flow.data
+        sandbox = self.context.demo_sandbox
+
+        def run(cancel: CancelFlag) -> tuple[CheckSession, tuple[Finding, ...], Discovery | None]:
+            if data.route is Route.DEMO:
+                if sandbox is None:
+                    raise RuntimeError("The demo company is not running; go back and start it.")
+                target: Target = session_adapter.demo_target(sandbox)
+            else:
+                target = session_adapter.profile_target(data.profile or "")
+            session = CheckSession(target)
+            findings = session.run_all(self.bridge, lambda: cancel.is_set)
+            discovery = None
+            if session_adapter.connection_ok(findings) and not cancel.is_set:
+                discovery = session.discover()
+            return session, findings, discovery
+
+        task = self.context.workers.run("connection test", run)
+        task.succeeded.connect(self._finished)
+        task.failed.connect(self._failed)
+
+    def check_again(self, check_id: str) -> None:
+        session = self.context.checks
+        if session is None or self.running:
+            return
+        self.running = True
+        self.again.setEnabled(False)
+        row = self.rows[check_id]
+        row.set_running("Checking again…")
+        self._say(f"Checking “{row.title_text}” again…", "")
+        emit(self.completeChanged)
+        discovered = self.context.discovery
+
+        def run(cancel: CancelFlag) -> tuple[CheckSession, tuple[Finding, ...], Discovery | None]:
+            session.run_one(check_id, self.bridge)
+            findings = session.findings()
+            discovery = discovered
+            if discovery is None and session_adapter.connection_ok(findings):
+                discovery = session.discover()
+            return session, findings, discovery
+
+        task = self.context.workers.run(f"check again: {check_id}", run)
+        task.succeeded.connect(self._finished)
+        task.failed.connect(self._failed)
+
+    def _show_finding(self, finding: Finding) -> None:
+        row = self.rows.get(finding.check)
+        if row is not None:
+            row.show_finding(finding)
+        if finding.grid is not None:
+            self.grid.show_grid(finding.grid)
+            self.grid_heading.show()
+            self.grid.show()
+
+    def _finished(self, result: tuple[CheckSession, tuple[Finding, ...], Discovery | None]) -> None:
+        session, findings, discovery = result
+        self.running = False
+        self.again.setEnabled(True)
+        self.context.checks = session
+        self.context.target = session.target
+        self.context.discovery = discovery
+        latest = {f.check: f for f in (*findings, *session.findings())}
+        for check_id, row in self.rows.items():
+            if check_id in latest:
+                row.show_finding(latest[check_id])
+        all_findings = tuple(latest.values())
+        self.context.findings = all_findings
+        self.ok = session_adapter.connection_ok(all_findings)
+        failed = [f for f in all_findings if f.status is CheckStatus.FAIL]
+        if self.ok:
+            warned = sum(1 for f in all_findings if f.status is CheckStatus.WARN)
+            extra = f" ({warned} with a warning to read)" if warned else ""
+            self._say(f"All checks passed{extra}. Press Next to go on.", "ok")
+        elif self.context.flow.data.route is Route.DIAGNOSE:
+            self._say(
+                f"{len(failed)} check{'s' if len(failed) != 1 else ''} failed. Press Next for the "
+                "findings, or fix them here and press Check again.",
+                "error",
+            )
+        else:
+            self._say(
+                f"{len(failed)} check{'s' if len(failed) != 1 else ''} failed. Follow the steps "
+                "under each one, then press Check again.",
+                "error",
+            )
+            first = self.rows[failed[0].check] if failed else None
+            if first is not None and first.fix_panel is not None:
+                button = first.fix_panel.buttons.get("check_again")
+                if button is not None:
+                    button.setFocus()
+        self.context.flow.update(self.apply(self.context.flow.data))
+        emit(self.completeChanged)
+
+    def _failed(self, error: BaseException) -> None:
+        self.running = False
+        self.again.setEnabled(True)
+        self.ok = False
+        for row in self.rows.values():
+            if row.finding is None:
+                row.set_running("Not checked.")
+        self._say(
+            f"The test could not run: {redact(str(error))}. Go back to check the details, or "
+            "press Test again.",
+            "error",
+        )
+        emit(self.completeChanged)
+
+    def _say(self, text: str, severity: str) -> None:
+        self.status.setText(text)
+        self.status.setProperty("severity", severity)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+    # -- demo faults ----------------------------------------------------------------------
+
+    def _fill_fault_menu(self) -> None:
+        from wizard.sandbox import SCENARIOS
+
+        sandbox = self.context.demo_sandbox
+        for name, scenario in SCENARIOS.items():
+            action = QAction(name, self.fault_menu)
+            action.setCheckable(True)
+            action.setChecked(sandbox is not None and name in sandbox.scenarios)
+            action.setToolTip(scenario.description)
+            action.setStatusTip(scenario.description)
+            action.toggled.connect(lambda on, n=name: self.set_fault(n, on))
+            self.fault_menu.addAction(action)
+            self.fault_actions[name] = action
+        self.fault_menu.setToolTipsVisible(True)
+
+    def set_fault(self, name: str, on: bool) -> None:
+        """Switch a demo fault on or off (the sandbox's in-memory switch: instant)."""
+        sandbox = self.context.demo_sandbox
+        if sandbox is None:
+            return
+        if on:
+            sandbox.enable(name)
+        else:
+            sandbox.disable(name)
+        action = self.fault_actions.get(name)
+        if action is not None and action.isChecked() != on:
+            action.setChecked(on)
+        active = sorted(sandbox.scenarios)
+        self.faults.setText(f"Demo &faults ({len(active)})" if active else "Demo &faults")
+        log.info("demo faults now: %s", ", ".join(active) or "none")
