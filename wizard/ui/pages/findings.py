@@ -3,6 +3,7 @@ its fix) and the Retry page (send the records that failed again, now the cause i
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from wizard.checks import CheckStatus
@@ -26,6 +27,8 @@ def _say(label: object, text: str, severity: str) -> None:
 
 
 class FindingsPage(FlowPage):
+    history_shown = Signal()
+
     page_id = PageId.FINDINGS
     instruction = "What is different since the sync last worked, and how to fix it."
 
@@ -51,11 +54,11 @@ class FindingsPage(FlowPage):
         self.body.addWidget(card)
         self.panels = QVBoxLayout()
         self.body.addLayout(self.panels)
-        self.retry_box = QCheckBox("&Retry the records that failed, on the next page")
+        self.retry_box = QCheckBox("Retr&y the records that failed, on the next page")
         self.retry_box.setObjectName("retryFailed")
         self.retry_box.setAccessibleName("Retry the records that failed on the next page")
         self.retry_box.hide()
-        self.retry_box.toggled.connect(lambda _on: emit(self.completeChanged))
+        self.retry_box.toggled.connect(self._retry_toggled)
         self.body.addWidget(self.retry_box)
         self.status = wrapped_label("", "findingsStatus")
         self.report = ReportButton(self, lambda text, severity: _say(self.status, text, severity))
@@ -67,6 +70,12 @@ class FindingsPage(FlowPage):
 
     def initializePage(self) -> None:
         self.entered()
+
+    def _retry_toggled(self, on: bool) -> None:
+        # setFinalPage makes QWizard lay its buttons out again: Next when retrying, else Finish.
+        self.setFinalPage(False)
+        self.context.flow.update(self.apply(self.context.flow.data))
+        emit(self.completeChanged)
 
     def entered(self) -> None:
         while self.panels.count():
@@ -98,6 +107,7 @@ class FindingsPage(FlowPage):
         can_retry = bool(past.failed_records) and bool(self.context.flow.data.connection_ok)
         self.retry_box.setVisible(can_retry)
         emit(self.completeChanged)
+        emit(self.history_shown)
 
     def apply(self, data: WizardData) -> WizardData:
         return data.replace(
@@ -106,6 +116,8 @@ class FindingsPage(FlowPage):
 
 
 class RetryPage(FlowPage):
+    run_ended = Signal()
+
     page_id = PageId.RETRY
     instruction = "Send the records that failed again, now that their cause is fixed."
 
@@ -158,6 +170,7 @@ class RetryPage(FlowPage):
         self.task = None
         self.progress.finish()
         emit(self.completeChanged)
+        emit(self.run_ended)
 
     def _done(self, summary: object) -> None:
         self.summary = summary

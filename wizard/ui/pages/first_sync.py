@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -41,6 +41,8 @@ def today() -> dt.date:
 
 
 class FirstSyncPage(FlowPage):
+    run_ended = Signal()  # a sync, dry run or retry ended (finished, failed or stopped)
+
     page_id = PageId.FIRST_SYNC
     instruction = "Run the first sync. Anything Intacct refuses is listed with its fix."
 
@@ -130,6 +132,10 @@ class FirstSyncPage(FlowPage):
         self.start_button.setDefault(False)
         self.start_button.setFocus()
         self._say("Choose how far back to read, then start the sync.", "")
+
+    def entered(self) -> None:
+        if self.task is None:
+            self.start_button.setFocus()
 
     def apply(self, data: WizardData) -> WizardData:
         return data.replace(sync_finished=self.finished_ok)
@@ -243,6 +249,7 @@ class FirstSyncPage(FlowPage):
             self._say("Stopped. Nothing was left half-written; start again to carry on.", "")
         self.context.flow.update(self.apply(self.context.flow.data))
         emit(self.completeChanged)
+        emit(self.run_ended)
 
     def _done(self, summary: object) -> None:
         from wizard.sync.store import RunStatus

@@ -130,6 +130,8 @@ class CheckRow(QFrame):
 
 
 class TestPage(FlowPage):
+    tested = Signal(bool)  # after every run and every "Check again": whether all passed
+
     page_id = PageId.TEST
     instruction = "Every setting Intacct needs is checked now, with the fix for anything missing."
 
@@ -344,6 +346,7 @@ class TestPage(FlowPage):
                     button.setFocus()
         self.context.flow.update(self.apply(self.context.flow.data))
         emit(self.completeChanged)
+        emit(self.tested, self.ok)
 
     def _failed(self, error: BaseException) -> None:
         self.running = False
@@ -358,6 +361,7 @@ class TestPage(FlowPage):
             "error",
         )
         emit(self.completeChanged)
+        emit(self.tested, False)
 
     def _say(self, text: str, severity: str) -> None:
         self.status.setText(text)
