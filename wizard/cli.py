@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="check that this installation works (starts the sandbox, runs the demo "
         "connection test offscreen) and exit",
     )
+    parser.add_argument(
+        "--expect-keyring",
+        metavar="CLASS",
+        help="with --self-test: fail unless the active keyring backend is this class "
+        "(e.g. keyring.backends.Windows.WinVaultKeyring)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _command_modules():
         sub = commands.add_parser(module.NAME, help=module.HELP, description=module.HELP)
@@ -57,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command:
         return int(args.run(args))
+    if args.expect_keyring and not args.self_test:
+        print("--expect-keyring only works with --self-test.", file=sys.stderr)
+        return EXIT_USAGE
     try:
         from wizard.ui.app import run_gui  # type: ignore[import-not-found]
     except ImportError:
@@ -66,4 +75,6 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    return int(run_gui(demo=args.demo, self_test=args.self_test))
+    if args.self_test:
+        return int(run_gui(self_test=True, expect_keyring=args.expect_keyring))
+    return int(run_gui(demo=args.demo))

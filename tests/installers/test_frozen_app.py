@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 # The frozen app's own end-to-end check. TODO: becomes ("--self-test",) once wizard/ui ships it
 # (starts the sandbox, opens the wizard offscreen, runs the demo connection test).
-SMOKE_ARGS: tuple[str, ...] = ("--help",)
+SMOKE_ARGS: tuple[str, ...] = ("--self-test",)
 BUNDLE_LIMIT_BYTES = 150_000_000
 
 

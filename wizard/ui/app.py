@@ -41,10 +41,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_gui(demo: bool = False, self_test: bool = False) -> int:
+def run_gui(demo: bool = False, self_test: bool = False, expect_keyring: str | None = None) -> int:
     """Open the wizard (or, with `self_test`, check this installation offscreen); exit code."""
     if self_test:
-        return run_self_test()
+        return run_self_test(expect_keyring)
     log_file = setup_logging()
     app = make_application()
     if ask_running_instance():
@@ -69,41 +69,77 @@ def run_gui(demo: bool = False, self_test: bool = False) -> int:
         hook.uninstall()
 
 
-def run_self_test() -> int:
-    """Start the wizard offscreen, start and stop the demo company, report, exit 0 or 1."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+def keyring_backend_name() -> str:
+    """The active keyring backend's class path, e.g. keyring.backends.macOS.Keyring."""
     import keyring
 
+    backend = type(keyring.get_keyring())
+    return f"{backend.__module__}.{backend.__name__}"
+
+
+SELF_TEST_TIMEOUT_MS = 45_000
+
+
+def run_self_test(expect_keyring: str | None = None) -> int:
+    """Open the wizard offscreen, start the demo company, run its connection test; 0 or 1.
+
+    Needs no usable keyring (the demo's passwords come from the sandbox and stay in this
+    session); prints which backend it found, and fails when `expect_keyring` names another.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from wizard.checks import CheckStatus
+    from wizard.flow import PageId
+    from wizard.ui.connection_adapter import keyring_status
     from wizard.ui.window import SetupWizard
 
     app = make_application()
     window = SetupWizard()
     window.welcome.prefer_demo = True
     window.show()
-    outcome: dict[str, str] = {}
+    outcome: dict[str, object] = {}
 
-    def started(_sandbox: object) -> None:
-        outcome["demo"] = "ok"
+    def tested(ok: bool) -> None:
+        outcome["tested"] = ok
+        outcome["page"] = window.currentId()
         app.quit()
 
-    def failed(error: BaseException) -> None:
-        outcome["demo"] = f"failed: {error}"
-        app.quit()
+    def start() -> None:
+        window.welcome.demo_choice.setChecked(True)
+        window.next()  # starts the demo company off the GUI thread, then opens the test
 
-    from wizard.ui.context import start_demo_sandbox
-
-    task = window.workers.run("self-test demo company", start_demo_sandbox)
-    task.succeeded.connect(
-        lambda sandbox: (setattr(window.context, "demo_sandbox", sandbox), started(sandbox))
-    )
-    task.failed.connect(failed)
-    QTimer.singleShot(20_000, app.quit)
+    window.test.tested.connect(tested)
+    QTimer.singleShot(0, start)
+    QTimer.singleShot(SELF_TEST_TIMEOUT_MS, app.quit)
     app.exec()
+    findings = window.context.findings
+    on_test_page = outcome.get("page") == int(PageId.TEST)
+    status_text = window.test.status.text()
     window.shutdown()
-    backend = type(keyring.get_keyring())
+    backend = keyring_backend_name()
+    status = keyring_status()
+    failed = [f for f in findings if f.status is CheckStatus.FAIL]
     print(f"{APP_NAME} {__version__} self-test")
-    print(f"  Qt platform:     {QGuiApplication.platformName()}")
-    print(f"  keyring backend: {backend.__module__}.{backend.__name__}")
-    print(f"  pages:           {len(window.pages)}")
-    print(f"  demo company:    {outcome.get('demo', 'did not start within 20 s')}")
-    return 0 if outcome.get("demo") == "ok" else 1
+    print(f"  Qt platform:      {QGuiApplication.platformName()}")
+    print(f"  keyring backend:  {backend} ({'usable' if status.usable else 'not usable'})")
+    if not status.usable:
+        print("                    the demo keeps its passwords for this session only")
+    print(f"  pages:            {len(window.pages)}")
+    print(f"  demo company:     {'started' if window.context.target else 'did not start'}")
+    print(
+        f"  connection test:  {len(findings) - len(failed)} of {len(findings)} checks passed"
+        + ("" if on_test_page else " (the test page did not open)")
+    )
+    for finding in failed:
+        print(f"    failed: {finding.check}: {finding.fix_id or ''}")
+    if "tested" not in outcome:
+        print(f"  the test did not finish within {SELF_TEST_TIMEOUT_MS // 1000} s: {status_text}")
+    ok = outcome.get("tested") is True and bool(findings) and not failed
+    if expect_keyring and backend != expect_keyring:
+        print(
+            f"  keyring mismatch: expected {expect_keyring}, but this installation uses "
+            f"{backend}. The packaged app is missing its platform keyring backend; rebuild "
+            "it with the backend included."
+        )
+        ok = False
+    print(f"  result:           {'PASS' if ok else 'FAIL'}")
+    return 0 if ok else 1
