@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -17,6 +18,20 @@ def _join_workers() -> Iterator[None]:
     """A thread left running when Qt objects die aborts the whole test run: join them all."""
     yield
     assert join_all_workers(timeout_ms=10_000), "a background task did not stop within 10 s"
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages that reach the connection test with a typed company would call Intacct itself:
+    in tests every name but the loopback fails at once, as on a machine without network."""
+    real = socket.getaddrinfo
+
+    def loopback_only(host: object, *args: object, **kwargs: object) -> object:
+        if host not in ("127.0.0.1", "localhost", "::1", None):
+            raise socket.gaierror(socket.EAI_NONAME, f"tests reach only 127.0.0.1, not {host}")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
 
 
 @pytest.fixture

@@ -12,7 +12,66 @@ import sys
 import tempfile
 from pathlib import Path
 
+from PySide6.QtWidgets import QScrollArea
+
 CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def demo_shots(app: object, settle: object) -> dict[str, object]:
+    """Pages 4 to 8 on the demo company, with a fault switched on where a fix panel shows."""
+    from PySide6.QtCore import QEventLoop, QPoint, QTimer, SignalInstance
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.ui.window import SetupWizard
+
+    def wait_for(signal: SignalInstance, start: object, timeout_s: float = 60) -> None:
+        loop = QEventLoop()
+        signal.connect(loop.quit)
+        QTimer.singleShot(0, start)  # type: ignore[arg-type]
+        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+        loop.exec()
+        settle()  # type: ignore[operator]
+
+    shots: dict[str, object] = {}
+    window = SetupWizard()
+    window.resize(800, 600)
+    window.show()
+    window.welcome.demo_choice.setChecked(True)
+    wait_for(window.test.tested, window.next)
+    test = window.test
+    test.set_fault("no-permission-ar", True)
+    wait_for(test.tested, test.start)
+    # Show the failed check with its fix panel and the grid below it.
+    scroll = test.findChild(QScrollArea, "checkScroll")
+    row = test.rows["permissions"]
+    scroll.verticalScrollBar().setValue(row.mapTo(scroll.widget(), QPoint(0, 0)).y() - 4)
+    settle()  # type: ignore[operator]
+    shots["4-test-connection"] = window.grab()
+    test.set_fault("no-permission-ar", False)
+    wait_for(test.tested, lambda: test.check_again("permissions"))
+    wait_for(window.currentIdChanged, window.next)
+    window.entity.choices["UK"].setChecked(True)
+    settle()  # type: ignore[operator]
+    shots["5-entity"] = window.grab()
+    window.entity.choices[""].setChecked(True)
+    wait_for(window.currentIdChanged, window.next)
+    shots["6-mappings"] = window.grab()
+    window.context.demo_sandbox.enable("period-closed")  # type: ignore[union-attr]
+    wait_for(window.currentIdChanged, window.next)
+    sync = window.first_sync
+    sync.since.setDate(sync.since.minimumDate())
+    wait_for(sync.run_ended, sync.start)
+    shots["7-first-sync"] = window.grab()
+    window.context.demo_sandbox.disable("period-closed")  # type: ignore[union-attr]
+    group = next(iter(sync.errors.groups.values()), None)
+    if group is not None:
+        wait_for(sync.run_ended, lambda: sync.retry(group.group.outbox_ids))
+    wait_for(window.currentIdChanged, window.next)
+    shots["8-done"] = window.grab()
+    window.shutdown()
+    window.deleteLater()
+    QApplication.processEvents()
+    return shots
 
 
 def main() -> int:
@@ -64,7 +123,7 @@ def main() -> int:
     for scheme in Scheme:
         apply_style(app, scheme)
         window = SetupWizard()
-        window.resize(860, 680)
+        window.resize(800, 600)
         window.show()
         settle()
         shots = {"1-welcome": None, "2-prepare": None, "3-credentials": None}
@@ -93,13 +152,14 @@ def main() -> int:
         page.toggles["user_password"].setChecked(False)
         settle()
         shots["3-credentials"] = window.grab()
-        for name, image in shots.items():
-            path = args.out / f"{name}-{scheme.value}{suffix}.png"
-            image.save(str(path))
-            written.append(path)
         window.shutdown()
         window.deleteLater()
         QApplication.processEvents()
+        shots.update(demo_shots(app, settle))
+        for name, image in shots.items():
+            path = args.out / f"{name}-{scheme.value}{suffix}.png"
+            image.save(str(path), "PNG", 0)  # 0: the strongest PNG compression
+            written.append(path)
     for path in written:
         print(path.relative_to(CHECKOUT) if path.is_relative_to(CHECKOUT) else path)
     return 0

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import MemoryKeyring
+from wizard.connection import SecretStore
 from wizard.flow import PageId, PermissionModel, Route
 from wizard.ui.qt_compat import emit
 from wizard.ui.window import SetupWizard
@@ -206,6 +207,32 @@ def test_without_a_keyring_the_page_says_so_and_keeps_the_admin_there(
     qtbot.waitUntil(lambda: page.status.property("severity") == "error")
     assert "GNOME Keyring" in page.status.text()
     assert window.currentId() == int(PageId.CREDENTIALS)
+
+
+def test_without_a_keyring_the_admin_may_keep_the_passwords_for_this_session_only(
+    qtbot: QtBot, wizard_window: SetupWizard
+) -> None:
+    keyring.set_keyring(fail.Keyring())
+    window = wizard_window
+    _to_credentials(qtbot, window)
+    page = window.credentials
+    assert page.session_only.isVisible() and not page.session_only.isChecked()
+    for name, value in (
+        ("company_id", "ACME"),
+        ("user_password", "pw-123456"),
+        ("sender_id", "S"),
+        ("sender_password", "spw-123456"),
+    ):
+        page.fields[name].setText(value)
+        emit(page.fields[name].textEdited, value)
+    _alt(qtbot, window, Qt.Key.Key_K, page.session_only)  # "&Keep ... for this session only"
+    assert "for this session only" in page.where.text()
+    with qtbot.waitSignal(window.currentIdChanged, timeout=10_000):
+        _press(qtbot, window, Qt.Key.Key_S, ALT)  # "&Save connection"
+    assert "this session" in page.status.text() or window.currentId() == int(PageId.TEST)
+    kept = SecretStore().load("ACME")
+    assert kept is not None and kept.user_password == "pw-123456"
+    assert SecretStore().session_only
 
 
 def test_demo_company_starts_in_the_background_and_skips_the_setup_pages(

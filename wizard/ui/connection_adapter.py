@@ -95,6 +95,12 @@ def keyring_status(profile: str | None = None) -> KeyringStatus:
     return SecretStore().status(profile)
 
 
+def keep_for_session_only() -> None:
+    """The admin chose to keep the passwords in memory until the wizard closes (no keyring)."""
+    SecretStore().use_session_only()
+    log.info("passwords are kept for this session only (no usable keyring)")
+
+
 def list_profiles() -> list[str]:
     """Names of the saved connections, for Diagnose. Off the GUI thread."""
     return list(ProfileStore().names())

@@ -105,11 +105,13 @@ class ProgressPanel(QFrame):
 
     def update_progress(self, progress: object) -> None:
         p = progress
-        key = (p.phase.value, p.object)  # type: ignore[attr-defined]
+        phase = p.phase.value  # type: ignore[attr-defined]
+        # Pushes count every outbox record together (done/total span all kinds): one bar.
+        key = (phase, "records" if phase == "push" else p.object)  # type: ignore[attr-defined]
         bar = self.bars.get(key)
         if bar is None:
             row = len(self.bars) + 1
-            title = QLabel(("Sending " if key[0] == "push" else "Reading ") + noun(key[1]))
+            title = QLabel("Sending to Intacct" if phase == "push" else f"Reading {noun(key[1])}")
             bar = QProgressBar()
             bar.setObjectName(f"progress_{key[0]}_{key[1]}")
             bar.setAccessibleName(title.text())

@@ -10,6 +10,7 @@ from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QGridLayout,
     QLabel,
@@ -85,7 +86,9 @@ class CredentialsPage(FlowPage):
                 edit.setInputMethodHints(
                     Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhNoPredictiveText
                 )
-                grid.addWidget(self._show_toggle(name, label_text, edit), row, 2)
+                toggle = self._show_toggle(name, label_text, edit)
+                toggle.setFixedHeight(edit.sizeHint().height())  # level with the field
+                grid.addWidget(toggle, row, 2)
             message = QLabel()
             message.setObjectName(f"{name}_message")
             message.setWordWrap(True)
@@ -101,6 +104,16 @@ class CredentialsPage(FlowPage):
 
         self.where = wrapped_label("", "secretsWhere", "hint")
         layout.addWidget(self.where)
+        self.session_only = QCheckBox(
+            "&Keep the passwords for this session only (forgotten when the wizard closes)"
+        )
+        self.session_only.setObjectName("sessionOnly")
+        self.session_only.setAccessibleName(
+            "Keep the passwords for this session only; they are forgotten when the wizard closes"
+        )
+        self.session_only.hide()
+        self.session_only.toggled.connect(self._session_only_toggled)
+        layout.addWidget(self.session_only)
         self.status = wrapped_label("", "saveStatus")
         self.status.hide()
         layout.addWidget(self.status)
@@ -129,18 +142,35 @@ class CredentialsPage(FlowPage):
 
     def _describe_storage(self) -> None:
         status = connection_adapter.keyring_status()
+        self.session_only.setVisible(not status.usable or self.session_only.isChecked())
         if not status.usable:
             self.where.setText(
                 "This computer has no usable password store, so the passwords cannot be saved "
-                f"yet. {status.help}"
+                f"yet. {status.help} Or keep them for this session only: the test and the "
+                "first sync work, and you enter them again next time."
             )
             self.where.setProperty("severity", "warning")
+        elif self.session_only.isChecked():
+            self.where.setText(
+                "The passwords are kept in memory for this session only and never written "
+                "anywhere. You will enter them again the next time you open the wizard."
+            )
+            self.where.setProperty("severity", "")
         else:
             self.where.setText(
                 f"The two passwords will be kept in {status.backend_name}, never in a file. "
                 "The company, user and sender IDs are saved with the connection's settings on "
                 "this computer."
             )
+
+    def _session_only_toggled(self, on: bool) -> None:
+        if on:  # in memory from now on, for this run (cannot be undone until the wizard closes)
+            connection_adapter.keep_for_session_only()
+            self.session_only.setEnabled(False)
+            self._dirty = True
+        self._describe_storage()
+        self.where.style().unpolish(self.where)
+        self.where.style().polish(self.where)
 
     # -- checking as the admin types ------------------------------------------------------
 

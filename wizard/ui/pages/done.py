@@ -81,6 +81,10 @@ class DonePage(FlowPage):
         card.setProperty("role", "card")
         inner = QVBoxLayout(card)
         inner.setContentsMargins(16, 12, 16, 12)
+        self.headline = wrapped_label("✔  The connection is set up.", "doneHeadline")
+        self.headline.setProperty("severity", "ok")
+        self.headline.setProperty("role", "sectionHeading")
+        inner.addWidget(self.headline)
         self.summary = wrapped_label("", "doneSummary")
         self.summary.setAccessibleName("What was set up and synced")
         inner.addWidget(self.summary)
@@ -131,13 +135,19 @@ class DonePage(FlowPage):
             lines.append(
                 "Dimensions: " + ", ".join(f"{a} → {b}" for a, b in data.dimension_map) + "."
             )
-        for summary in self.context.sync_summaries[-1:]:
-            pulled = sum(p.fetched for p in summary.pulled)  # type: ignore[attr-defined]
-            landed = summary.push.landed if summary.push else 0  # type: ignore[attr-defined]
-            failed = len(summary.open_errors)  # type: ignore[attr-defined]
+        runs = self.context.sync_summaries
+        if runs:  # the first sync and any retries after it
+            pulled = sum(sum(p.fetched for p in run.pulled) for run in runs)  # type: ignore[attr-defined]
+            landed = sum(run.push.landed for run in runs if run.push)  # type: ignore[attr-defined]
+            failed = len(runs[-1].open_errors)  # type: ignore[attr-defined]
             lines.append(
-                f"First sync: {pulled:,} records read, {landed:,} sent"
+                f"First sync: {pulled:,} records read, {landed:,} sent to Intacct"
                 + (f", {failed:,} waiting for a fix." if failed else ", nothing left failing.")
+            )
+            self.headline.setText(
+                "✔  The connection works and the first sync ran."
+                if not failed
+                else "✔  The connection works. Some records still wait for a fix."
             )
         self.summary.setText("\n".join(lines))
         if data.route is Route.DEMO:

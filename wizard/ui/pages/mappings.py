@@ -5,7 +5,7 @@ custom-field map, and the permission grid for exactly the objects these choices 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -161,7 +161,7 @@ class MappingsPage(FlowPage):
                 Qt.CheckState.Checked if flow_id in chosen else Qt.CheckState.Unchecked
             )
         self.flows.blockSignals(False)
-        self.flows.setCurrentRow(0)
+        self.flows.setCurrentRow(0, QItemSelectionModel.SelectionFlag.NoUpdate)
         discovery = self.context.discovery
         for combo, name, current in (
             (self.location, "LOCATION", mappings.default_location if mappings else ""),
@@ -277,7 +277,7 @@ class MappingsPage(FlowPage):
         if not flows:
             notes.append("Tick at least one kind of data to sync.")
         if missing:
-            notes.append(f"Also needed, and read automatically: {', '.join(missing)}.")
+            notes.append(f"Your choices also rely on: {', '.join(missing)}.")
         data = self.context.flow.data
         at_top = not (data.entity_choice or "")
         entity_flows = [self.catalogue[f].title for f in flows if self.catalogue[f].entity_level]
