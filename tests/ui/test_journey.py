@@ -9,7 +9,18 @@ import zipfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QHeaderView,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QWizard,
+)
 from pytestqt.qtbot import QtBot
 
 from wizard.checks import Access, CheckStatus
@@ -129,6 +140,21 @@ def test_demo_company_end_to_end_from_the_keyboard(
         for name in bundle.namelist():
             assert demo_password not in bundle.read(name).decode()
     assert window.button(QWizard.WizardButton.FinishButton).isVisible()
+    unnamed = [
+        f"{page.objectName()}/{widget.objectName() or type(widget).__name__}"
+        for page in window.pages.values()
+        for widget in page.findChildren(QAbstractButton)
+        + page.findChildren(QLineEdit)
+        + page.findChildren(QComboBox)
+        + page.findChildren(QAbstractItemView)
+        + page.findChildren(QProgressBar)
+        + page.findChildren(QDateEdit)
+        if not widget.accessibleName().strip()
+        and widget.objectName() not in ("qt_scrollarea_hcontainer", "qt_scrollarea_vcontainer")
+        and not widget.objectName().startswith("qt_")
+        and type(widget) not in (QHeaderView, QListView)  # table headers, combo pop-ups
+    ]
+    assert not unnamed, unnamed
 
 
 def test_wrong_password_shows_the_fix_and_check_again_passes_once_corrected(

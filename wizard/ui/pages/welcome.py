@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard import APP_NAME, __version__
 from wizard.flow import PageId, Route, WizardData
 from wizard.redaction import redact
 from wizard.sandbox import Sandbox
@@ -116,6 +117,14 @@ class WelcomePage(FlowPage):
         self.status.hide()
         layout.addWidget(self.status)
         layout.addStretch(1)
+        self.footer = wrapped_label(
+            "Your passwords stay in this computer's password store, and the wizard talks only "
+            "to Sage Intacct. To diagnose from a server instead, run `intacct-wizard diagnose`. "
+            f"{APP_NAME} {__version__}.",
+            "welcomeFooter",
+            "hint",
+        )
+        layout.addWidget(self.footer)
 
         self._set_profiles([])
         self.group.buttonToggled.connect(self._changed)
