@@ -310,3 +310,30 @@ def test_diagnose_a_saved_connection_shows_what_changed_and_retries_failed_recor
         assert "landed" in window.retry.status.text()
         assert window.retry.summary.open_errors == (), window.retry.status.text()
         window.shutdown()
+
+
+def test_dry_run_predicts_refusals_without_sending_anything(
+    qtbot: QtBot, wizard_window: SetupWizard
+) -> None:
+    window = wizard_window
+    _open_demo_test(qtbot, window)
+    window.context.demo_sandbox.enable("account-requires-dimension")
+    _next(qtbot, window, PageId.ENTITY)
+    _next(qtbot, window, PageId.MAPPINGS)
+    _next(qtbot, window, PageId.FIRST_SYNC)
+    page = window.first_sync
+    _key(qtbot, window, Qt.Key.Key_D, ALT)  # "&Dry run first"
+    qtbot.waitUntil(page.dry_run.isChecked)
+    page.start_button.setFocus()
+    _sync(qtbot, window)
+    text = page.predictions.text()
+    assert "nothing was sent to Intacct" in text
+    assert "likely to be refused" in text and "dimension" in text.lower(), text
+    assert window.context.sync_summaries == [], "a dry run is not a sync"
+    assert not window.button(QWizard.WizardButton.NextButton).isEnabled()
+    outbox = window.context.sync_job.store_path
+    from wizard.sync.store import Store
+
+    with Store.open(outbox) as store:
+        assert not store.outbox_records("landed"), "nothing was sent to Intacct"
+    assert not page.dry_run.isChecked(), "the next press runs the sync itself"

@@ -403,7 +403,11 @@ class SyncJob:
         watcher = _CancelWatcher(cancelled, cancel.request)
         store, engine = self._open(on_progress, cancel)
         try:
-            return engine.dry_run() if dry_run else engine.run(since=since)
+            if dry_run:
+                # Read Intacct first (nothing is sent), so every record can be checked.
+                engine.run(since=since, push=False)
+                return engine.dry_run()
+            return engine.run(since=since)
         finally:
             watcher.stop()
             store.close()

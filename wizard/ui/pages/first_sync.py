@@ -69,9 +69,9 @@ class FirstSyncPage(FlowPage):
         row.addWidget(label)
         row.addWidget(self.since)
         row.addSpacing(12)
-        self.dry_run = QCheckBox("&Dry run first (predict problems, write nothing)")
+        self.dry_run = QCheckBox("&Dry run first (predict problems, send nothing)")
         self.dry_run.setObjectName("dryRun")
-        self.dry_run.setAccessibleName("Dry run first: predict problems and write nothing")
+        self.dry_run.setAccessibleName("Dry run first: predict problems and send nothing")
         row.addWidget(self.dry_run)
         row.addStretch(1)
         outer.addWidget(options)
@@ -182,7 +182,9 @@ class FirstSyncPage(FlowPage):
             return
         dry = self.dry_run.isChecked()
         since = self.since_date()
-        self._begin("Predicting problems (nothing is written)…" if dry else "Syncing…")
+        self._begin(
+            "Reading Intacct and predicting problems (nothing is sent)…" if dry else "Syncing…"
+        )
 
         def run(cancel: CancelFlag) -> object:
             if dry:
@@ -295,7 +297,7 @@ class FirstSyncPage(FlowPage):
 
     def _show_dry_run(self, summary: object) -> None:
         report = summary.dry_run  # type: ignore[attr-defined]
-        lines = [f"Dry run: {report.checked:,} records checked; nothing was written."]
+        lines = [f"Dry run: {report.checked:,} records checked; nothing was sent to Intacct."]
         if report.missing_reference:
             lines.append(
                 "Not checked yet (nothing read from Intacct so far): "
