@@ -337,3 +337,37 @@ def test_dry_run_predicts_refusals_without_sending_anything(
     with Store.open(outbox) as store:
         assert not store.outbox_records("landed"), "nothing was sent to Intacct"
     assert not page.dry_run.isChecked(), "the next press runs the sync itself"
+
+
+def test_closing_during_the_sync_asks_first_then_stops_cleanly(
+    qtbot: QtBot, wizard_window: SetupWizard
+) -> None:
+    window = wizard_window
+    sandbox = Sandbox(records=30_000).start()
+    window.context.demo_sandbox = sandbox  # a company big enough to still be syncing
+    _open_demo_test(qtbot, window)
+    _next(qtbot, window, PageId.ENTITY)
+    _next(qtbot, window, PageId.MAPPINGS)
+    _next(qtbot, window, PageId.FIRST_SYNC)
+    page = window.first_sync
+    page.since.setDate(page.since.minimumDate())
+    asked: list[bool] = []
+    answer = {"stop": False}
+
+    def confirm() -> bool:
+        asked.append(True)
+        return answer["stop"]
+
+    window.confirm_stop = confirm
+    with qtbot.waitSignal(page.bridge.progressed, timeout=WAIT_MS):
+        qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    assert page.task is not None
+    window.close()
+    assert asked == [True] and window.isVisible(), "'No' keeps the wizard open"
+    assert page.task is not None and not page.task.cancelled, "and the sync running"
+
+    answer["stop"] = True
+    window.close()
+    assert len(asked) == 2 and not window.isVisible()
+    assert window.workers.active == 0, "closing waited for the sync to stop at a safe point"
+    assert window.context.demo_sandbox is None

@@ -79,6 +79,7 @@ class SetupWizard(QWizard):
             self._add(page)
         # Asked before closing while a sync runs; tests replace it to answer without a dialog.
         self.confirm_stop = self._ask_stop
+        self._stop_confirmed = False
         self.setStartId(int(PageId.WELCOME))
 
         self._leaving: WizardData | None = None
@@ -158,8 +159,17 @@ class SetupWizard(QWizard):
         self.context.stop_demo()
 
     def work_under_way(self) -> bool:
+        if self._stop_confirmed:
+            return False
         page = self.currentPage()
         return isinstance(page, FlowPage) and not page.leaving()
+
+    def _may_close(self) -> bool:
+        """Ask once when a sync runs; after a yes, closing goes on without asking again."""
+        if not self.work_under_way():
+            return True
+        self._stop_confirmed = self.confirm_stop()
+        return self._stop_confirmed
 
     def _ask_stop(self) -> bool:
         answer = QMessageBox.question(
@@ -173,13 +183,13 @@ class SetupWizard(QWizard):
         return answer == QMessageBox.StandardButton.Yes
 
     def done(self, result: int) -> None:
-        if self.work_under_way() and not self.confirm_stop():
+        if not self._may_close():
             return
         self.shutdown()
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.work_under_way() and not self.confirm_stop():
+        if not self._may_close():
             event.ignore()
             return
         self.shutdown()
