@@ -116,6 +116,11 @@ def test_demo_company_end_to_end_from_the_keyboard(
     assert "Accounts Receivable: All" in mappings.needs.text()
     assert mappings.grid.rowCount() > 0
     assert ("sync_reference", "SYNC_REF") in mappings.custom_field_map()
+    mappings.set_flow("card-accounts-to-intacct", True)  # risky at the top level
+    assert "must post in an entity" in mappings.flow_note.text()
+    assert mappings.flow_note.property("severity") == "warning"
+    mappings.set_flow("card-accounts-to-intacct", False)
+    assert "must post in an entity" not in mappings.flow_note.text()
 
     _next(qtbot, window, PageId.FIRST_SYNC)
     _sync(qtbot, window)
