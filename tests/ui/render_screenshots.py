@@ -74,6 +74,86 @@ def demo_shots(app: object, settle: object) -> dict[str, object]:
     return shots
 
 
+def diagnose_shots(settle: object) -> dict[str, object]:
+    """Findings and Retry: a saved connection whose sync failed, diagnosed after a change."""
+    import dataclasses
+
+    from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.checks.connect import demo_profile
+    from wizard.connection import Profile, ProfileStore, Secrets, SecretStore
+    from wizard.sandbox import Sandbox
+    from wizard.sync.demo import add_demo_outbox
+    from wizard.sync.store import Store
+    from wizard.ui import session_adapter
+    from wizard.ui.window import SetupWizard
+
+    def wait_for(signal: SignalInstance, start: object, timeout_s: float = 60) -> None:
+        loop = QEventLoop()
+        signal.connect(loop.quit)
+        QTimer.singleShot(0, start)  # type: ignore[arg-type]
+        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+        loop.exec()
+        settle()  # type: ignore[operator]
+
+    SecretStore().use_session_only()  # the shot keyring keeps nothing
+    shots: dict[str, object] = {}
+    with Sandbox(scenarios=["period-closed"]) as sandbox:
+        creds = sandbox.credentials
+        demo, _ = demo_profile(sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id)
+        store = ProfileStore()
+        name = "ACME Outdoor"
+        store.secrets.save(name, Secrets(creds.sender_password, creds.user_password))
+        mappings = dataclasses.replace(demo.mappings, custom_fields=(("sync_ref", "SYNC_REF"),))
+        store.save(
+            Profile(
+                name=name,
+                company_id=creds.company_id,
+                user_id=creds.user_id,
+                sender_id=creds.sender_id,
+                endpoint=sandbox.endpoint,
+                mappings=mappings,
+            )
+        )
+        target = session_adapter.profile_target(name)
+        job = session_adapter.SyncJob.for_target(
+            target,
+            session_adapter.SyncChoices(
+                flows=session_adapter.flow_catalogue().default,
+                default_location=mappings.default_location,
+                custom_fields=mappings.custom_fields,
+            ),
+        )
+        for suffix in ("", "-wal", "-shm"):  # start from the same history in both schemes
+            Path(f"{job.store_path}{suffix}").unlink(missing_ok=True)
+        with Store.open(job.store_path) as sync_store:
+            add_demo_outbox(sync_store, 20)
+        job.run(None, lambda _p: None, lambda: False)
+        sandbox.set_scenarios(["payment-summary-user-specified"])  # what changed since
+        for shot, fault in (("9-findings", True), ("10-retry", False)):
+            if not fault:
+                sandbox.set_scenarios([])
+            window = SetupWizard()
+            window.resize(800, 600)
+            window.show()
+            settle()  # type: ignore[operator]
+            wait_for(window.welcome.profiles.currentIndexChanged, lambda: None, 2)
+            window.welcome.diagnose_choice.setChecked(True)
+            wait_for(window.test.tested, window.next)
+            wait_for(window.findings.history_shown, window.next)
+            if fault:
+                shots[shot] = window.grab()
+            else:
+                window.findings.retry_box.setChecked(True)
+                wait_for(window.retry.run_ended, window.next)
+                shots[shot] = window.grab()
+            window.shutdown()
+            window.deleteLater()
+            QApplication.processEvents()
+    return shots
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=CHECKOUT / "resources" / "screenshots")
@@ -156,6 +236,7 @@ def main() -> int:
         window.deleteLater()
         QApplication.processEvents()
         shots.update(demo_shots(app, settle))
+        shots.update(diagnose_shots(settle))
         for name, image in shots.items():
             path = args.out / f"{name}-{scheme.value}{suffix}.png"
             image.save(str(path), "PNG", 0)  # 0: the strongest PNG compression

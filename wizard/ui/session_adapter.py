@@ -480,13 +480,25 @@ def history(target: Target) -> History:
         )
 
 
+def _when(stamp: str | None) -> str:
+    """ "23 Nov 2026 10:06" from the store's ISO time stamp (UTC)."""
+    if not stamp:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return f"{moment:%d %b %Y %H:%M} UTC"
+
+
 def changes(findings: Sequence[Finding], past: History) -> tuple[str, ...]:
     """What is different now from when the sync last ran clean, one sentence each."""
     lines: list[str] = []
-    when = f"{past.last_good.finished_at}" if past.last_good is not None else past.last_good_saved
+    when = _when(past.last_good.finished_at) if past.last_good is not None else ""
+    when = when or past.last_good_saved
     failing = [f for f in findings if f.status is CheckStatus.FAIL]
     if when:
-        lines.append(f"The last sync without errors finished {when}.")
+        lines.append(f"The last sync without errors finished on {when}.")
     else:
         lines.append("No sync has finished without errors on this computer yet.")
     for finding in failing:

@@ -4,7 +4,7 @@ its fix) and the Retry page (send the records that failed again, now the cause i
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from wizard.checks import CheckStatus
 from wizard.flow import PageId, WizardData
@@ -62,8 +62,10 @@ class FindingsPage(FlowPage):
         self.body.addWidget(self.retry_box)
         self.status = wrapped_label("", "findingsStatus")
         self.report = ReportButton(self, lambda text, severity: _say(self.status, text, severity))
-        self.body.addWidget(self.report)
-        self.body.addWidget(self.status)
+        row = QHBoxLayout()
+        row.addWidget(self.report)
+        row.addWidget(self.status, 1)
+        self.body.addLayout(row)
         self.body.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll)
@@ -84,7 +86,10 @@ class FindingsPage(FlowPage):
                 item.widget().deleteLater()
         for finding in self.context.findings:
             if finding.status is CheckStatus.FAIL and finding.fix is not None:
-                self.panels.addWidget(wrapped_label(f"✖  {finding.title}", "findingTitle"))
+                title = wrapped_label(f"✖  {finding.title}", "findingTitle")
+                title.setProperty("severity", "error")
+                title.setProperty("role", "checkTitle")
+                self.panels.addWidget(title)
                 self.panels.addWidget(wrapped_label(redact(finding.evidence), "", "hint"))
                 self.panels.addWidget(FixPanel(finding.fix))
         target = self.context.target
@@ -186,6 +191,9 @@ class RetryPage(FlowPage):
             )
         else:
             _say(self.status, f"All {landed:,} records landed. You can close the wizard.", "ok")
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.mark_work_done()  # type: ignore[attr-defined]
 
     def isComplete(self) -> bool:
         return self.task is None and super().isComplete()
