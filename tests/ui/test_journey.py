@@ -376,3 +376,24 @@ def test_closing_during_the_sync_asks_first_then_stops_cleanly(
     assert len(asked) == 2 and not window.isVisible()
     assert window.workers.active == 0, "closing waited for the sync to stop at a safe point"
     assert window.context.demo_sandbox is None
+
+
+def test_going_back_during_the_sync_stops_it_at_a_safe_point(
+    qtbot: QtBot, wizard_window: SetupWizard
+) -> None:
+    window = wizard_window
+    sandbox = Sandbox(records=30_000).start()
+    window.context.demo_sandbox = sandbox
+    _open_demo_test(qtbot, window)
+    _next(qtbot, window, PageId.ENTITY)
+    _next(qtbot, window, PageId.MAPPINGS)
+    _next(qtbot, window, PageId.FIRST_SYNC)
+    page = window.first_sync
+    page.since.setDate(page.since.minimumDate())
+    with qtbot.waitSignal(page.bridge.progressed, timeout=WAIT_MS):
+        qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.run_ended, timeout=WAIT_MS):
+        qtbot.mouseClick(window.button(QWizard.WizardButton.BackButton), Qt.MouseButton.LeftButton)
+    assert window.currentId() == int(PageId.MAPPINGS)
+    assert page.task is None and window.context.sync_summaries == []
+    assert "Stopped" in page.status.text()

@@ -126,6 +126,9 @@ class SetupWizard(QWizard):
         elif flow.history and flow.history[-1].page is target:
             flow.back()
         self._leaving = None
+        previous = self.pages.get(PageId(self._shown_id)) if self._shown_id >= 0 else None
+        if previous is not None and previous.page_id is not target:
+            previous.left()
         self._shown_id = new_id
         page = self.pages[target]
         page.show_step()

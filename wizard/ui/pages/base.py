@@ -49,6 +49,9 @@ class FlowPage(QWizardPage):
     def entered(self) -> None:
         """Called every time the page is shown (initializePage runs only the first time)."""
 
+    def left(self) -> None:
+        """Called when the admin moved to another page (Back included)."""
+
     def leaving(self) -> bool:
         """Whether the wizard may close now (a page with work under way asks first)."""
         return True

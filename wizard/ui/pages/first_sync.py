@@ -146,6 +146,9 @@ class FirstSyncPage(FlowPage):
     def leaving(self) -> bool:
         return self.task is None
 
+    def left(self) -> None:
+        self.stop()  # Back during a sync stops it at the next safe point
+
     def since_date(self) -> dt.date:
         chosen = self.since.date()
         return dt.date(chosen.year(), chosen.month(), chosen.day())
