@@ -221,8 +221,13 @@ def test_first_sync_push_errors_are_grouped_by_fix_and_land_after_retry(
     _next(qtbot, window, PageId.ENTITY)
     _next(qtbot, window, PageId.MAPPINGS)
     _next(qtbot, window, PageId.FIRST_SYNC)
-    _sync(qtbot, window)
     page = window.first_sync
+    shown_during_the_run: list[bool] = []
+    page.bridge.progressed.connect(
+        lambda _p: shown_during_the_run.append(page.task is not None and bool(page.errors.groups))
+    )
+    _sync(qtbot, window)
+    assert any(shown_during_the_run), "refused records are listed while the sync still runs"
     assert list(page.errors.groups) == ["period-closed"], page.status.text()
     group = page.errors.groups["period-closed"]
     failed = len(group.group.errors)

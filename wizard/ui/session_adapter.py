@@ -437,6 +437,15 @@ class SyncJob:
             store.close()
         return self.run(None, on_progress, cancelled)
 
+    def open_errors(self) -> tuple[SyncError, ...]:
+        """The failed records so far (read while a sync runs, from a connection of its own)."""
+        from wizard.sync.store import ErrorState, Store
+
+        if not self.store_path.exists():
+            return ()
+        with Store.open(self.store_path) as store:
+            return tuple(store.errors(ErrorState.OPEN))
+
     def ignore(self, outbox_ids: Sequence[int]) -> tuple[SyncError, ...]:
         """Stop sending these records; returns the errors still open."""
         from wizard.sync.store import ErrorState

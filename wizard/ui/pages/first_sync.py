@@ -118,6 +118,9 @@ class FirstSyncPage(FlowPage):
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         self.bridge.progressed.connect(self.progress.update_progress)
+        self.bridge.progressed.connect(self._watch_errors)
+        self._errors_seen = 0
+        self._reading_errors = False
 
     # -- flow -----------------------------------------------------------------------------
 
@@ -221,7 +224,28 @@ class FirstSyncPage(FlowPage):
             self.stop_button.setEnabled(False)
             self._say("Stopping at the next safe point…", "")
 
+    def _watch_errors(self, progress: object) -> None:
+        """List refused records while the sync still runs (read off the GUI thread)."""
+        errors = progress.errors  # type: ignore[attr-defined]
+        if errors <= self._errors_seen or self._reading_errors or self.task is None:
+            return
+        job = self.context.sync_job
+        if job is None:
+            return
+        self._errors_seen = errors
+        self._reading_errors = True
+        task = self.context.workers.run("read failed records", lambda _c: job.open_errors())
+        task.succeeded.connect(self._errors_so_far)
+        task.finished.connect(lambda: setattr(self, "_reading_errors", False))
+
+    def _errors_so_far(self, errors: object) -> None:
+        if self.task is None:
+            return  # the run's own summary is newer
+        self.errors.show_groups(session_adapter.group_errors(errors))  # type: ignore[arg-type]
+        self.errors.set_enabled_buttons(False)  # retry and ignore once the run has ended
+
     def _begin(self, text: str) -> None:
+        self._errors_seen = 0
         self.progress.reset()
         self.predictions.hide()
         self._clear_stop_panel()
