@@ -243,9 +243,13 @@ class MappingsPage(FlowPage):
 
     def choices(self) -> session_adapter.SyncChoices:
         data = self.context.flow.data
+        target = self.context.target
+        entity = data.entity_choice
+        if entity is None:  # no Entity page (no entities found): keep what was typed
+            entity = target.profile.entity_id if target is not None else data.entity_id
         return session_adapter.SyncChoices(
             flows=self.chosen_flows(),
-            entity_id=data.entity_choice or "",
+            entity_id=entity,
             default_location=str(self.location.currentData() or ""),
             default_department=str(self.department.currentData() or ""),
             dimensions=self.dimension_map(),
