@@ -1,61 +1,19 @@
-"""Fixtures for the sync engine tests: a sandbox company on 127.0.0.1, gateway clients that
-retry quickly, and a real SQLite store per test."""
+"""Fixtures for the sync engine tests: a sandbox company on 127.0.0.1 and a real SQLite store
+per test (helpers in sync_helpers.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from wizard.gateway import Client, Credentials, RetryPolicy
+from tests.sync.sync_helpers import EngineMaker, client_factory, demo_settings
 from wizard.sandbox import Sandbox
-from wizard.sync.demo import DEMO_CUSTOM_FIELDS
 from wizard.sync.engine import SyncEngine
-from wizard.sync.flows import load_flows
 from wizard.sync.progress import Cancel, ProgressListener
 from wizard.sync.settings import SyncSettings
 from wizard.sync.store import Store
-
-# Retries as the product does them, only with millisecond delays.
-FAST_RETRY = RetryPolicy(max_attempts=3, base_delay_s=0.001, max_delay_s=0.005)
-
-
-def client_factory(sandbox: Sandbox, entity_id: str | None = None) -> Callable[[], Client]:
-    creds = sandbox.credentials
-
-    def make() -> Client:
-        return Client(
-            Credentials(
-                creds.sender_id,
-                creds.sender_password,
-                creds.company_id,
-                creds.user_id,
-                creds.user_password,
-                entity_id,
-            ),
-            endpoint=sandbox.endpoint,
-            timeout=10,
-            retry=FAST_RETRY,
-        )
-
-    return make
-
-
-def demo_settings(*extra_flows: str, entity_id: str = "", **changes: object) -> SyncSettings:
-    flows = load_flows().default + tuple(extra_flows)
-    return SyncSettings(
-        flows=flows,
-        entity_id=entity_id,
-        custom_fields=DEMO_CUSTOM_FIELDS,
-        **changes,  # type: ignore[arg-type]
-    )
-
-
-def history_start(sandbox: Sandbox) -> dt.date:
-    """The first day of the sandbox's generated history (about 18 months back)."""
-    return sandbox.company.as_of.date() - dt.timedelta(days=560)
 
 
 @pytest.fixture
@@ -68,9 +26,6 @@ def sandbox() -> Iterator[Sandbox]:
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store.open(tmp_path / "sync.sqlite3") as opened:
         yield opened
-
-
-EngineMaker = Callable[..., SyncEngine]
 
 
 @pytest.fixture
@@ -91,25 +46,3 @@ def make_engine(sandbox: Sandbox, store: Store) -> EngineMaker:
         )
 
     return make
-
-
-def copies_in_intacct(sandbox: Sandbox, store: Store) -> dict[int, int]:
-    """Outbox id -> how many records the sandbox holds with that record's document number."""
-    from collections import Counter
-
-    from wizard.sync.documents import default_kinds, document_number
-
-    specs = default_kinds()
-    counters: dict[str, Counter[str]] = {}
-    for spec in specs.values():
-        if spec.object in counters or spec.object not in sandbox.company.tables:
-            continue
-        counters[spec.object] = Counter(
-            r.get(spec.lookup_field, "") for r in sandbox.company.records(spec.object)
-        )
-    out: dict[int, int] = {}
-    for record in store.outbox_records():
-        spec = specs[record.kind]
-        counter = counters.get(spec.object)
-        out[record.id] = counter[document_number(record)] if counter is not None else 0
-    return out

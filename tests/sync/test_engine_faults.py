@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from tests.sync.conftest import EngineMaker, copies_in_intacct, demo_settings, history_start
+from tests.sync.sync_helpers import EngineMaker, copies_in_intacct, demo_settings, history_start
 from wizard.sandbox import Sandbox
 from wizard.sync.demo import add_card_accounts, add_demo_outbox
 from wizard.sync.store import RunStatus, Store

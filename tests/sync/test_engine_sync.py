@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.sync.conftest import EngineMaker, copies_in_intacct, demo_settings, history_start
+from tests.sync.sync_helpers import EngineMaker, copies_in_intacct, demo_settings, history_start
 from wizard.sandbox import Sandbox
 from wizard.sync.demo import add_demo_outbox
 from wizard.sync.engine import SyncSummary
@@ -167,7 +167,7 @@ def test_a_read_that_comes_up_short_is_an_error_and_sets_no_cursor(
     make_engine: EngineMaker, store: Store
 ) -> None:
     with Sandbox(records=5000) as big:
-        from tests.sync.conftest import client_factory
+        from tests.sync.sync_helpers import client_factory
         from wizard.sync.engine import SyncEngine
 
         removed = False

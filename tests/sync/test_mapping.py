@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from tests.sync.conftest import EngineMaker, demo_settings, history_start
+from tests.sync.sync_helpers import EngineMaker, demo_settings, history_start
 from wizard.sandbox import Sandbox
 from wizard.sync.demo import add_demo_outbox
 from wizard.sync.documents import RecordDataError, mapped_line

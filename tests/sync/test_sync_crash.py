@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sync.conftest import copies_in_intacct
+from tests.sync.sync_helpers import copies_in_intacct
 from wizard.sandbox import Sandbox
 from wizard.sync.pull import default_pull_plan
 from wizard.sync.store import Store
