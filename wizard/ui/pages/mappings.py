@@ -282,8 +282,7 @@ class MappingsPage(FlowPage):
             notes.append("Tick at least one kind of data to sync.")
         if missing:
             notes.append(f"Your choices also rely on: {', '.join(missing)}.")
-        data = self.context.flow.data
-        at_top = not (data.entity_choice or "")
+        at_top = not self.choices().entity_id
         entity_flows = [self.catalogue[f].title for f in flows if self.catalogue[f].entity_level]
         if entity_flows and at_top:
             notes.append(
