@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
-from wizard import APP_ID
+from wizard import paths
 from wizard.connection.profile_store import ProfileStore
 from wizard.connection.secrets import SecretStore, service_name
 
@@ -46,8 +44,8 @@ def storage_locations(
     return StorageLocations(
         config_dir=profiles.config_dir,
         profiles_dir=profiles.profiles_dir,
-        data_dir=Path(platformdirs.user_data_dir(APP_ID, appauthor=False)),
-        log_dir=Path(platformdirs.user_log_dir(APP_ID, appauthor=False)),
+        data_dir=paths.data_dir(),
+        log_dir=paths.log_dir(),
         keyring_service=service_name(profile_name or "<connection name>"),
         passwords_where=passwords,
     )

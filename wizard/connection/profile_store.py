@@ -18,9 +18,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from wizard import APP_ID
+from wizard import paths
 from wizard.connection.migrations import SCHEMA_VERSION, VERSION_KEY, MigrationError, migrate
 from wizard.connection.private_file import PRIVATE_FILE_MODE, ensure_private_dir, write_private
 from wizard.connection.profile import Profile, ProfileDataError
@@ -67,7 +65,7 @@ class ProfileWriteError(ProfileError):
 
 def default_config_dir() -> Path:
     """The per-user settings folder (AppData\\Roaming, ~/Library/Application Support, ~/.config)."""
-    return Path(platformdirs.user_config_dir(APP_ID, appauthor=False))
+    return paths.config_dir()
 
 
 def _check_name(name: str) -> str:
