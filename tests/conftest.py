@@ -79,6 +79,8 @@ def _qt_application() -> object:
     process, and if a test made a plain QGuiApplication (icon rendering) no widget could exist."""
     from PySide6.QtWidgets import QApplication
 
+    import wizard.ui.qt_compat  # noqa: F401  (the binding's reference-count work-arounds)
+
     return QApplication.instance() or QApplication([])
 
 
