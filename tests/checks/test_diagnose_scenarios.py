@@ -97,3 +97,7 @@ def test_checks_after_a_failure_are_skipped_with_the_reason_not_failed(
     assert "The integration user can sign in" in findings["session-entity"].evidence
     # The steps before the failing one are confirmed: the gateway got past them.
     assert findings["sender-authorized"].status is CheckStatus.PASS
+    # ...but a failed sign-in does not prove the user is a Web Services-only user: Intacct
+    # answers a wrong password and a user who may not use Web Services with the same words.
+    assert findings["web-services-only-user"].status is CheckStatus.SKIPPED
+    assert "once signing in works" in findings["web-services-only-user"].evidence

@@ -26,6 +26,12 @@ from wizard.redaction import redact, remember_secret
 
 _PROBE_TIMEOUT_S = 5.0
 
+# Steps that Intacct's answer proves even when signing in fails later on: the gateway answered,
+# and it got past the control block (sender). Whether the user is a Web Services-only user is
+# not proved by a failed sign-in: Intacct answers a wrong password and a user who may not use
+# Web Services with the same words.
+_PROVED_BY_A_LATER_FAILURE = frozenset({"endpoint-reachable", "sender-authorized"})
+
 
 def _quietly(call: Callable[[], object]) -> None:
     """Make a call whose own failure another check reports; only the session matters here."""
@@ -69,8 +75,13 @@ def _sign_in_step(ctx: CheckContext, me: str, success: str) -> Verdict:
             "(see “concurrency”)."
         )
     order = list(SIGN_IN_CHAIN)
-    if attempt.owner in order and order.index(attempt.owner) > order.index(me):
+    failed_later = attempt.owner in order and order.index(attempt.owner) > order.index(me)
+    if failed_later and me in _PROVED_BY_A_LATER_FAILURE:
         return passed(success.rstrip(".") + " (signing in stopped at a later step).")
+    if failed_later:
+        return skipped(
+            f"Skipped: this can be confirmed only once signing in works (see “{attempt.owner}”)."
+        )
     return skipped(
         f"Skipped: signing in stopped before this step could be confirmed (see “{attempt.owner}”)."
     )
@@ -223,7 +234,9 @@ CHECKS = (
         "user-sign-in",
         "The integration user can sign in",
         user_sign_in,
-        ("web-services-only-user",),
+        # Not after "web-services-only-user": that one cannot be confirmed when the password
+        # is wrong, and the wrong password must still be named here.
+        ("sender-authorized",),
     ),
     Check(
         "session-entity",
