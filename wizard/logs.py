@@ -16,9 +16,7 @@ import logging.handlers
 import os
 from pathlib import Path
 
-from platformdirs import user_log_dir
-
-from wizard import APP_ID
+from wizard import paths
 from wizard.redaction import RedactingFilter, redact
 
 LOG_FILE_NAME = "wizard.log"
@@ -29,7 +27,7 @@ _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def log_dir() -> Path:
-    return Path(user_log_dir(APP_ID, appauthor=False))
+    return paths.log_dir()
 
 
 def log_file() -> Path:

@@ -26,19 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _folders() -> list[Path]:
-    import platformdirs
+    from wizard import paths
 
-    from wizard import APP_ID
-    from wizard.connection.profile_store import default_config_dir
-    from wizard.logs import log_dir
-
-    found = [
-        default_config_dir(),
-        Path(platformdirs.user_data_dir(APP_ID, appauthor=False)),
-        Path(platformdirs.user_state_dir(APP_ID, appauthor=False)),
-        Path(platformdirs.user_cache_dir(APP_ID, appauthor=False)),
-        log_dir(),
-    ]
+    found = list(paths.all_dirs())
     # One entry per folder; a folder inside another (Linux keeps logs in the state folder)
     # goes with its parent.
     return [
