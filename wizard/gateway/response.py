@@ -179,13 +179,13 @@ def errors_from(errormessage: etree._Element | None) -> tuple[ErrorDetail, ...]:
     return tuple(found)
 
 
-_HAS_NESTED = etree.XPath("boolean(*/*)")
-
-
 def _record(element: etree._Element) -> Record:
-    # Fast path: flat records with unique field names (nearly all of them).
-    flat = {child.tag: child.text or "" for child in element}
-    if len(flat) == len(element) and not _HAS_NESTED(element) and not len(element.attrib):
+    # Fast path: flat records with unique field names (nearly all of them). A record is flat
+    # when it has as many descendants as children; one walk gives both, cheaper than asking
+    # XPath for grandchildren.
+    fields = list(element.iterdescendants())
+    flat = {child.tag: child.text or "" for child in fields}
+    if len(flat) == len(fields) == len(element) and not len(element.attrib):
         return flat
     record: Record = {f"@{name!s}": str(value) for name, value in element.attrib.items()}
     if not len(element):

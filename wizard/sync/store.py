@@ -172,7 +172,10 @@ _ERROR_COLUMNS = (
 _DEFAULT_KEYS = {"DIMENSIONS": "objectName"}
 _PULLED_COLUMNS = "object, record_no, doc_id, when_modified, entity, fields, pulled_at"
 # One encoder for every pulled record (json.dumps with options builds a new one per call).
-_compact_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+# Records are flat dicts of strings, so the circular-reference bookkeeping is wasted work.
+_compact_json = json.JSONEncoder(
+    separators=(",", ":"), ensure_ascii=False, check_circular=False
+).encode
 
 
 class Store:
