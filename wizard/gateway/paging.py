@@ -37,8 +37,10 @@ class PagedReader(Iterator[Record]):
         self.pages = 0
         self._records = self._read()
 
-    def __iter__(self) -> PagedReader:
-        return self
+    def __iter__(self) -> Iterator[Record]:
+        # A for loop takes the records straight from the generator (`fetched`, `total` and
+        # `pages` are kept up to date either way); next(reader) still works too.
+        return self._records
 
     def __next__(self) -> Record:
         return next(self._records)

@@ -284,15 +284,18 @@ def iter_response(
         children = list(data_element)
         if keep_last and children:
             children.pop()
+        tags = state.tags
+        kept = state.records if keep_records else None
         for child in children:
             record = _record(child)
             tag = child.tag
-            if tag not in state.tags:
-                state.tags.append(str(tag))
-            if keep_records:
-                state.records.append(record)
-            data_element.remove(child)
+            if tag not in tags:
+                tags.append(str(tag))
+            if kept is not None:
+                kept.append(record)
             yield index, record
+        if children:
+            del data_element[: len(children)]  # the harvested records, in one step
 
     for kind, element in events(chunks, http_status, max_bytes):
         if kind == "chunk" or kind == "close":

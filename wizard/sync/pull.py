@@ -19,6 +19,7 @@ import functools
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from wizard.gateway import Client, GatewayError, Record
@@ -151,21 +152,22 @@ def pull_object(
         query = ""
         mode = "full"
     reader = client.read_by_query(plan.object, query, plan.fields, page_size)
-    page: list[Record] = []
     changed = 0
 
     def store_page(records: list[Record]) -> int:
         return store.upsert_pulled(plan.object, records)
 
     meter.report(Phase.PULL, plan.object, 0, None)
-    for record in reader:
-        if len(page) == page_size:
-            changed += store_page(page)
-            meter.report(Phase.PULL, plan.object, reader.fetched - 1, reader.total, len(page))
-            page = []
-            if cancel.requested:
-                raise Cancelled(plan.object)
-        page.append(record)
+    incoming = iter(reader)
+    page: list[Record] = list(islice(incoming, page_size))
+    # A full page is stored once the first record after it arrives (so it is not the last).
+    while len(page) == page_size and (following := next(incoming, None)) is not None:
+        changed += store_page(page)
+        meter.report(Phase.PULL, plan.object, reader.fetched - 1, reader.total, len(page))
+        if cancel.requested:
+            raise Cancelled(plan.object)
+        page = [following]
+        page.extend(islice(incoming, page_size - 1))
     # The last page and the cursor commit together.
     with store.transaction():
         changed += store_page(page)

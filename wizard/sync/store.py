@@ -315,7 +315,9 @@ class Store:
             )
         pulled_at = self._now()
 
+        # A generator, not a list: a caller may stream any number of records through here.
         def rows() -> Iterator[tuple[str, str, str | None, str | None, str | None, str, str]]:
+            encode = _compact_json
             for number, record in enumerate(records, start=1):
                 key = record.get(key_field)
                 if not key:
@@ -329,7 +331,7 @@ class Store:
                     record.get(id_field) or None,
                     normalize_modified(record.get("WHENMODIFIED")),
                     record.get("MEGAENTITYID") or None,
-                    _compact_json(record if type(record) is dict else dict(record)),
+                    encode(record if type(record) is dict else dict(record)),
                     pulled_at,
                 )
 
