@@ -111,6 +111,29 @@ def test_v1_database_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None:
         assert error.count == 1
 
 
+def test_v2_database_is_upgraded_without_the_entity_index(tmp_path: Path) -> None:
+    # v3 drops the per-entity index (nothing reads by entity; each pulled record paid for it).
+    path = tmp_path / "v2.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, target=2) == 2
+    conn.execute(
+        "INSERT INTO ar_invoices VALUES ('ARINVOICE', '7', 'INV-7', '2025-12-01T08:00:00', "
+        "'E1', '{\"RECORDNO\":\"7\"}', '2025-12-01T09:00:00')"
+    )
+    conn.close()
+
+    with Store.open(path) as store:
+        assert store.schema_version == LATEST_VERSION
+        stored = store.get_pulled("ARINVOICE", "7")
+        assert stored is not None and stored.entity == "E1"
+        assert store.find_pulled("ARINVOICE", "INV-7")[0].record_no == "7"
+    conn = sqlite3.connect(path)
+    indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    conn.close()
+    assert "ar_invoices_doc_id" in indexes and "ar_invoices_modified" in indexes
+    assert not any(name.endswith("_entity") for name in indexes)
+
+
 def test_database_from_a_newer_wizard_is_refused_clearly(tmp_path: Path) -> None:
     path = tmp_path / "future.sqlite3"
     conn = sqlite3.connect(path)

@@ -129,7 +129,11 @@ _V2 = """
     CREATE INDEX sync_errors_outbox ON sync_errors (outbox_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# v3: no index on `entity`. Nothing looks records up by entity, and every pulled record paid
+# for writing it.
+_V3 = "".join(f"DROP INDEX IF EXISTS {name}_entity;\n" for name in PULLED_TABLES)
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 LATEST_VERSION = len(MIGRATIONS)
 
 
