@@ -31,8 +31,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from wizard import paths
 from wizard.redaction import redact
 from wizard.sync.outbox import (
     TRANSITIONS,
@@ -43,7 +42,6 @@ from wizard.sync.outbox import (
 )
 from wizard.sync.schema import PULLED_OBJECTS, UDD_ID_FIELD, SchemaTooNew, migrate
 
-APP_NAME = "IntacctSetupWizard"
 BUSY_TIMEOUT_MS = 10_000
 DEFAULT_OVERLAP_S = 300  # re-read five minutes before the cursor: Intacct's clock and ours drift
 
@@ -140,8 +138,7 @@ def store_path(profile: str) -> Path:
     if safe != profile:
         # Two names that clean up the same ("a b", "a_b") must not share a database.
         safe += "-" + hashlib.sha256(profile.encode()).hexdigest()[:8]
-    base = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    return base / "sync" / f"{safe}.sqlite3"
+    return paths.data_dir() / "sync" / f"{safe}.sqlite3"
 
 
 def normalize_modified(value: str | None) -> str | None:
