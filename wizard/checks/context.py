@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from wizard.checks.choices import PostingChoices
 from wizard.connection import Profile, Secrets
+from wizard.connection.credentials import gateway_credentials
 from wizard.fixes import Catalogue, Fix, MatchContext, load_catalogue
 from wizard.gateway import (
     Client,
@@ -145,15 +146,7 @@ class CheckContext:
     def credentials(self, entity_id: str | None = None) -> Credentials:
         if self.secrets is None:
             raise MissingSecrets(self.secrets_problem or "The passwords are not available.")
-        profile = self.profile
-        return Credentials(
-            sender_id=profile.sender_id,
-            sender_password=self.secrets.sender_password,
-            company_id=profile.company_id,
-            user_id=profile.user_id,
-            user_password=self.secrets.user_password,
-            entity_id=(profile.entity_id if entity_id is None else entity_id) or None,
-        )
+        return gateway_credentials(self.profile, self.secrets, entity_id)
 
     def new_client(self, entity_id: str | None = None) -> Client:
         """A client of its own (the caller closes it), e.g. to try another entity."""

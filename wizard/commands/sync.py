@@ -141,9 +141,10 @@ def _run_demo(args: argparse.Namespace, since: dt.date | None) -> int:
 
 def _run_profile(args: argparse.Namespace, since: dt.date | None) -> int:
     from wizard.connection import ProfileError, SecretStore
+    from wizard.connection.credentials import gateway_credentials
     from wizard.connection.profile_store import ProfileStore
     from wizard.connection.secrets import KeyringUnavailable, SecretsUnreadable
-    from wizard.gateway import Client, Credentials
+    from wizard.gateway import Client
     from wizard.sync.flows import load_flows
     from wizard.sync.settings import SyncSettings
     from wizard.sync.store import Store, StoreError
@@ -167,17 +168,7 @@ def _run_profile(args: argparse.Namespace, since: dt.date | None) -> int:
         return 1
 
     def client() -> Client:
-        return Client(
-            Credentials(
-                profile.sender_id,
-                secrets.sender_password,
-                profile.company_id,
-                profile.user_id,
-                secrets.user_password,
-                profile.entity_id or None,
-            ),
-            endpoint=profile.endpoint,
-        )
+        return Client(gateway_credentials(profile, secrets), endpoint=profile.endpoint)
 
     try:
         settings = SyncSettings.from_profile(profile, load_flows().default)

@@ -331,7 +331,8 @@ class SyncJob:
         return cls(target, choices, store_path(target.profile.name))
 
     def _client_factory(self) -> Callable[[], object]:
-        from wizard.gateway import Client, Credentials
+        from wizard.connection.credentials import gateway_credentials
+        from wizard.gateway import Client
 
         profile = self.target.profile
         secrets = self.target.found.secrets
@@ -339,17 +340,8 @@ class SyncJob:
             raise RuntimeError(self.target.found.problem or "The passwords are not available.")
 
         def client() -> Client:
-            return Client(
-                Credentials(
-                    profile.sender_id,
-                    secrets.sender_password,
-                    profile.company_id,
-                    profile.user_id,
-                    secrets.user_password,
-                    self.choices.entity_id or None,
-                ),
-                endpoint=profile.endpoint,
-            )
+            credentials = gateway_credentials(profile, secrets, self.choices.entity_id)
+            return Client(credentials, endpoint=profile.endpoint)
 
         return client
 
