@@ -28,14 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _folders() -> list[Path]:
     from wizard import paths
 
-    found = list(paths.all_dirs())
-    # One entry per folder; a folder inside another (Linux keeps logs in the state folder)
-    # goes with its parent.
+    found = paths.all_dirs()  # each folder once
+    # A folder inside another (Linux keeps logs in the state folder) goes with its parent.
     return [
         folder
-        for index, folder in enumerate(found)
-        if folder not in found[:index]
-        and not any(folder != other and folder.is_relative_to(other) for other in found)
+        for folder in found
+        if not any(folder != other and folder.is_relative_to(other) for other in found)
     ]
 
 
