@@ -19,18 +19,20 @@ def _only(make_context: MakeContext, check: str, **changes: object):  # type: ig
 
 
 def test_a_top_level_deposit_account_without_a_location_is_named(
-    make_context: MakeContext,
+    sandbox: Sandbox, make_context: MakeContext
 ) -> None:
-    finding = _only(
-        make_context, "checking-account-locations", posting={"deposit_accounts": ("BOA-OPS",)}
-    )
+    posting = {"deposit_accounts": ("BOA-OPS",)}
+    assert _only(make_context, "checking-account-locations", posting=posting).status is CheckStatus.PASS
+    sandbox.enable("checking-account-no-location")  # someone empties BOA-OPS's location
+    finding = _only(make_context, "checking-account-locations", posting=posting)
     assert finding.fix_id == "location-missing"
     assert "BOA-OPS" in finding.evidence
 
 
 def test_in_an_entity_the_entity_gives_payments_their_location(
-    make_context: MakeContext,
+    sandbox: Sandbox, make_context: MakeContext
 ) -> None:
+    sandbox.enable("checking-account-no-location")
     finding = _only(
         make_context,
         "checking-account-locations",

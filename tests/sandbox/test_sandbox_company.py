@@ -26,6 +26,8 @@ def test_demo_company_has_what_the_brief_promises() -> None:
     assert any(a["STATUS"] == "inactive" for a in accounts)
     assert any(a.restricted for a in company.gl_accounts.values())
     assert any(a.requires_dimension for a in company.gl_accounts.values())
+    assert all(r["LOCATIONID"] for r in company.records("CHECKINGACCOUNT"))
+    company.show_checking_locations(removed=True)
     assert any(r["LOCATIONID"] == "" for r in company.records("CHECKINGACCOUNT"))
     assert all(p["CUSTOMERID"] for p in company.records("PROJECT"))
     assert len(company.udds) == 2 and sum(u.restricted for u in company.udds) == 1

@@ -41,6 +41,8 @@ def test_comparisons_and_logic(company: Company) -> None:
         company, "GLACCOUNT", "NOT (STATUS = 'T') AND ACCOUNTNO <> '4300'", "ACCOUNTNO"
     ) == ["6900"]
     assert _ids(company, "CUSTOMER", "NAME = 'Lakeside Camp <Summer>'", "CUSTOMERID") == ["C-1012"]
+    assert _ids(company, "CHECKINGACCOUNT", "LOCATIONID IS NULL", "BANKACCOUNTID") == []
+    company.show_checking_locations(removed=True)
     assert _ids(company, "CHECKINGACCOUNT", "LOCATIONID IS NULL", "BANKACCOUNTID") == ["BOA-OPS"]
 
 

@@ -223,6 +223,10 @@ class Company:
         self.checking_location = {
             b["id"]: b.get("location", "") for b in data.get("checking_accounts", [])
         }
+        self._own_checking_location = dict(self.checking_location)
+        self._losing_location = tuple(
+            b["id"] for b in data.get("checking_accounts", []) if b.get("loses_location")
+        )
         self._fill(
             "CREDITCARD",
             [
@@ -358,6 +362,18 @@ class Company:
                 index = table.find("ACCOUNTNO", account.no) if flag else None
                 if flag and index is not None:
                     table.update(index, {flag: "true" if enforced else "false"})
+
+    def show_checking_locations(self, removed: bool) -> None:
+        """Empty the location of each checking account with `loses_location` while it is
+        removed (scenario checking-account-no-location), in reads and for postings alike."""
+        table = self.tables["CHECKINGACCOUNT"]
+        with self.lock:
+            for account in self._losing_location:
+                location = "" if removed else self._own_checking_location[account]
+                self.checking_location[account] = location
+                index = table.find("BANKACCOUNTID", account)
+                if index is not None:
+                    table.update(index, {"LOCATIONID": location})
 
     # -- journal: undo for failed functions and transaction="true" ---------------------------
 

@@ -320,7 +320,7 @@ def post_payment(ctx: Context, payment: Payment) -> int:
         location = ctx.company.checking_location.get(payment.bank)
         if location is None:
             raise messages.fail("invalid_reference", what="bank account", value=payment.bank)
-        if not location and not ctx.entity and ctx.on("checking-account-no-location"):
+        if not location and not ctx.entity:
             raise ResultFailure(
                 ctx.scenario("checking-account-no-location").error(account=payment.bank)
             )

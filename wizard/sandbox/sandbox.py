@@ -170,6 +170,7 @@ class Sandbox:
     def _show_settings(self) -> None:
         """Company settings a scenario stands for are visible in reads while it is on."""
         self.company.show_required_dimensions("account-requires-dimension" in self._scenarios)
+        self.company.show_checking_locations("checking-account-no-location" in self._scenarios)
 
     def expire_sessions(self) -> None:
         """End every open session now, as a session timeout in Intacct would."""
