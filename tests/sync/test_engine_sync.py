@@ -82,6 +82,12 @@ def test_incremental_sync_picks_up_exactly_the_changes_made_in_intacct(
     make_engine: EngineMaker, sandbox: Sandbox, store: Store
 ) -> None:
     first_sync(make_engine, sandbox)
+    # Each cursor starts from the newest change pulled, so the next read is short.
+    for obj in PULLED:
+        cursor = store.get_cursor(obj)
+        assert cursor is not None, obj
+        newest = max(r.when_modified or "" for r in store.iter_pulled(obj))
+        assert cursor.last_modified == newest, obj
     company = sandbox.company
     customers = company.tables["CUSTOMER"]
     index = customers.find("CUSTOMERID", "C-1002")

@@ -130,8 +130,41 @@ def test_v2_database_is_upgraded_without_the_entity_index(tmp_path: Path) -> Non
     conn = sqlite3.connect(path)
     indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     conn.close()
-    assert "ar_invoices_doc_id" in indexes and "ar_invoices_modified" in indexes
+    assert "ar_invoices_doc_id" in indexes
     assert not any(name.endswith("_entity") for name in indexes)
+
+
+def test_v3_database_is_upgraded_keeping_records_cursor_and_lookups(tmp_path: Path) -> None:
+    # v4 drops the WHENMODIFIED index (the pull keeps the newest change it read itself).
+    path = tmp_path / "v3.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, target=3) == 3
+    conn.execute(
+        "INSERT INTO ar_invoices VALUES ('ARINVOICE', '7', 'INV-7', '2025-12-01T08:00:00', "
+        '\'E1\', \'{"RECORDNO":"7","TOTALDUE":"5.00"}\', \'2025-12-01T09:00:00\')'
+    )
+    conn.execute(
+        "INSERT INTO cursors VALUES ('ARINVOICE', '2025-12-01T08:00:00', 300, "
+        "'2025-12-01T09:00:00')"
+    )
+    conn.close()
+
+    with Store.open(path) as store:
+        assert store.schema_version == LATEST_VERSION
+        stored = store.get_pulled("ARINVOICE", "7")
+        assert stored is not None and stored.fields["TOTALDUE"] == "5.00"
+        assert store.find_pulled("ARINVOICE", "INV-7")[0].record_no == "7"
+        cursor = store.get_cursor("ARINVOICE")
+        assert cursor is not None and cursor.last_modified == "2025-12-01T08:00:00"
+        # An older copy of the record still does not overwrite the stored one.
+        stale = invoices(7, 1, modified="11/30/2025 08:00:00")
+        assert store.upsert_pulled("ARINVOICE", stale) == 0
+        assert store.upsert_pulled("ARINVOICE", invoices(8, 1)) == 1
+    conn = sqlite3.connect(path)
+    indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    conn.close()
+    assert "ar_invoices_doc_id" in indexes
+    assert not any(name.endswith(("_entity", "_modified")) for name in indexes)
 
 
 def test_database_from_a_newer_wizard_is_refused_clearly(tmp_path: Path) -> None:

@@ -153,9 +153,14 @@ def pull_object(
         mode = "full"
     reader = client.read_by_query(plan.object, query, plan.fields, page_size)
     changed = 0
+    newest = ""  # the newest WHENMODIFIED read so far (sortable ISO)
 
     def store_page(records: list[Record]) -> int:
-        return store.upsert_pulled(plan.object, records)
+        nonlocal newest
+        written = store.write_pulled(plan.object, records)
+        if written.newest_modified is not None and written.newest_modified > newest:
+            newest = written.newest_modified
+        return written.changed
 
     meter.report(Phase.PULL, plan.object, 0, None)
     incoming = iter(reader)
@@ -171,9 +176,11 @@ def pull_object(
     # The last page and the cursor commit together.
     with store.transaction():
         changed += store_page(page)
-        # Everything read is stored: the newest change in the store is the newest seen.
-        newest = store.newest_modified(plan.object) if set_cursor else None
-        if newest is not None and (cursor is None or newest >= cursor.last_modified):
+        # Every record of the read is stored now, so the newest change read is safe to start
+        # from next time. (Records stored by earlier reads and not read again cannot be newer
+        # than the cursor they left, or they would match an incremental read; a history read
+        # that sets the first cursor may start it a little early, which only reads more.)
+        if set_cursor and newest and (cursor is None or newest >= cursor.last_modified):
             store.set_cursor(plan.object, newest, overlap_s)
     total = reader.total if reader.total is not None else reader.fetched
     meter.report(Phase.PULL, plan.object, reader.fetched, total, len(page))

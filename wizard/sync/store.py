@@ -89,6 +89,12 @@ class PulledRecord:
 
 
 @dataclass(frozen=True)
+class PageWritten:
+    changed: int  # rows inserted or changed
+    newest_modified: str | None  # newest WHENMODIFIED among the records given (sortable ISO)
+
+
+@dataclass(frozen=True)
 class Cursor:
     object: str
     last_modified: str  # yyyy-mm-ddTHH:MM:SS
@@ -305,15 +311,27 @@ class Store:
         A record whose fields are unchanged, or that is older (WHENMODIFIED) than the stored
         one, is left alone. Returns how many rows were inserted or changed. `key_field`
         defaults to RECORDNO (objectName for DIMENSIONS, id for user-defined dimensions)."""
+        return self.write_pulled(object_name, records, key_field).changed
+
+    def write_pulled(
+        self,
+        object_name: str,
+        records: Iterable[Mapping[str, str]],
+        key_field: str | None = None,
+    ) -> PageWritten:
+        """`upsert_pulled`, also telling the newest WHENMODIFIED among the records given (the
+        pull moves its cursor from that, so the store needs no index to find it)."""
         table, id_field = self._table_for(object_name)
         if key_field is None:
             key_field = _DEFAULT_KEYS.get(
                 object_name, "RECORDNO" if object_name in PULLED_OBJECTS else "id"
             )
         pulled_at = self._now()
+        newest = ""
 
         # A generator, not a list: a caller may stream any number of records through here.
         def rows() -> Iterator[tuple[str, str, str | None, str | None, str | None, str, str]]:
+            nonlocal newest
             encode = _compact_json
             for number, record in enumerate(records, start=1):
                 key = record.get(key_field)
@@ -322,11 +340,14 @@ class Store:
                         f"Record {number} of this {object_name} page has no {key_field}, so it "
                         "cannot be stored. Ask for that field in the query."
                     )
+                modified = normalize_modified(record.get("WHENMODIFIED"))
+                if modified is not None and modified > newest:
+                    newest = modified
                 yield (
                     object_name,
                     str(key),
                     record.get(id_field) or None,
-                    normalize_modified(record.get("WHENMODIFIED")),
+                    modified,
                     record.get("MEGAENTITYID") or None,
                     encode(record if type(record) is dict else dict(record)),
                     pulled_at,
@@ -343,7 +364,8 @@ class Store:
         with self.transaction():
             before = self._conn.total_changes
             self._conn.executemany(sql, rows())
-            return self._conn.total_changes - before
+            changed = self._conn.total_changes - before
+        return PageWritten(changed, newest or None)
 
     def count(self, object_name: str) -> int:
         table, _ = self._table_for(object_name)
@@ -351,14 +373,6 @@ class Store:
             f"SELECT count(*) FROM {table} WHERE object = ?", (object_name,)
         ).fetchone()
         return int(row[0])
-
-    def newest_modified(self, object_name: str) -> str | None:
-        """The newest WHENMODIFIED among the stored records of this object (sortable ISO)."""
-        table, _ = self._table_for(object_name)
-        row = self._conn.execute(
-            f"SELECT max(when_modified) FROM {table} WHERE object = ?", (object_name,)
-        ).fetchone()
-        return str(row[0]) if row and row[0] else None
 
     def get_pulled(self, object_name: str, key: str) -> PulledRecord | None:
         table, _ = self._table_for(object_name)
