@@ -22,7 +22,10 @@ def test_a_top_level_deposit_account_without_a_location_is_named(
     sandbox: Sandbox, make_context: MakeContext
 ) -> None:
     posting = {"deposit_accounts": ("BOA-OPS",)}
-    assert _only(make_context, "checking-account-locations", posting=posting).status is CheckStatus.PASS
+    assert (
+        _only(make_context, "checking-account-locations", posting=posting).status
+        is CheckStatus.PASS
+    )
     sandbox.enable("checking-account-no-location")  # someone empties BOA-OPS's location
     finding = _only(make_context, "checking-account-locations", posting=posting)
     assert finding.fix_id == "location-missing"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from wizard.checks import default_registry
 from wizard.cli import main
 from wizard.connection import Profile, ProfileStore, Secrets
 from wizard.sandbox import Sandbox
@@ -39,7 +40,8 @@ def test_demo_diagnosis_prints_json_findings_and_exits_0(
 ) -> None:
     assert main(["diagnose", "--demo", "--json"]) == 0
     findings = _json(capsys)["findings"]
-    assert isinstance(findings, list) and len(findings) == 15
+    assert isinstance(findings, list)
+    assert [f["check"] for f in findings] == list(default_registry().ids)
     for finding in findings:
         assert {"check", "status", "fix_id", "title", "evidence"} <= set(finding)
         assert finding["status"] == "pass" and finding["fix_id"] is None
@@ -215,3 +217,13 @@ def test_report_without_any_connection_still_helps_support(
     with zipfile.ZipFile(output) as bundle:
         assert set(bundle.namelist()) == {"findings.txt", "versions.json", "wizard.log"}
         assert "nothing was diagnosed" in bundle.read("findings.txt").decode()
+
+
+def test_test_postings_can_be_switched_off(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diagnose", "--demo", "--scenario", "period-closed", "--json"]) == 1
+    failing = [f for f in _json(capsys)["findings"] if f["status"] == "fail"]  # type: ignore[union-attr]
+    assert [(f["check"], f["fix_id"]) for f in failing] == [("test-posting", "period-closed")]
+    assert main(["diagnose", "--demo", "--no-test-posting", "--json"]) == 0
+    by_check = {f["check"]: f for f in _json(capsys)["findings"]}  # type: ignore[union-attr]
+    assert by_check["test-posting"]["status"] == "skipped"
+    assert "--no-test-posting" in by_check["test-posting"]["evidence"]

@@ -1,17 +1,21 @@
-"""Every sandbox fault that a diagnosis can see is named with its fix; the clean company passes.
+"""Every sandbox fault is named by diagnose with its fix; the clean company passes.
 
 The scenario -> fix table is the cross-team contract (/work/notes/contracts.md). Faults that
-only a posting reveals (an invoice number taken, a closed period, a smart rule, a restricted
-account...) are the sync's inline fixes, not diagnose's; they are listed apart below and the
-clean-company test shows diagnose does not invent failures.
+Intacct reveals only when a document is posted (a closed period, a smart rule, a restricted
+account...) are found by the test posting, which is undone at once. A few faults need the
+setting they punish (an invoice prefix like Intacct's own, the card-account flow at the top
+level): those scenarios name the choices to diagnose with.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from diagnose_helpers import MakeContext, diagnose, failures
 
 from wizard.checks import CheckStatus, default_registry
+from wizard.connection import Mappings
 from wizard.sandbox import SCENARIOS, Sandbox
 
 VISIBLE = {
@@ -27,6 +31,7 @@ VISIBLE = {
     # entity and session
     "entity-access-denied": ("session-entity", "entity-access"),
     "session-expiry": ("session-entity", "session-expired"),
+    "liability-account-entity-level": ("entity-level", "liability-account-entity-level"),
     # permissions and dimensions
     "no-permission-ar": ("permissions", "permission-missing"),
     "no-permission-gl": ("permissions", "permission-missing"),
@@ -35,7 +40,9 @@ VISIBLE = {
     "udd-values-unreadable": ("dimensions", "udd-values-unavailable"),
     # accounts and AR settings
     "account-requires-dimension": ("gl-accounts", "dimension-required"),
+    "checking-account-no-location": ("checking-account-locations", "location-missing"),
     "payment-summary-user-specified": ("payment-summary-frequency", "payment-batch-key"),
+    "invoice-number-exists": ("document-numbering", "document-number-exists"),
     "field-not-found": ("custom-fields", "field-not-found"),
     # concurrency and transport
     "too-many-operations": ("concurrency", "too-many-operations"),
@@ -45,22 +52,27 @@ VISIBLE = {
     "dropped-connections": ("endpoint-reachable", "service-unavailable"),
     "html-error-pages": ("endpoint-reachable", "service-unavailable"),
     "truncated-responses": ("endpoint-reachable", "malformed-response"),
+    # seen only by posting: the test posting
+    "gl-account-restricted": ("test-posting", "gl-account-restricted"),
+    "undeposited-funds-foreign-currency": ("test-posting", "undeposited-funds-foreign-currency"),
+    "smart-rule-violated": ("test-posting", "smart-rule-violated"),
+    "period-closed": ("test-posting", "period-closed"),
 }
-# Seen only when a record is posted (the sync's per-record fix), or not a fault at all.
-POSTING_ONLY = {
-    "gl-account-restricted",
-    "checking-account-no-location",
-    "invoice-number-exists",
-    "undeposited-funds-foreign-currency",
-    "smart-rule-violated",
-    "liability-account-entity-level",
-    "period-closed",
-    "slow-responses",
+# The demo's choices changed to the setting a scenario punishes (make_context's arguments).
+SETTING_PUNISHED: dict[str, dict[str, Any]] = {
+    "invoice-number-exists": {"posting": {"document_number_prefix": "INV-"}},
+    "liability-account-entity-level": {
+        "mappings": Mappings(
+            default_location="US-EAST",
+            flows=("customers-to-intacct", "invoices-to-intacct", "card-accounts-to-intacct"),
+        )
+    },
 }
+NOT_A_FAULT = {"slow-responses"}  # everything still works, only slowly
 
 
-def test_every_scenario_is_either_diagnosed_or_known_to_need_a_posting() -> None:
-    assert set(VISIBLE) | POSTING_ONLY == set(SCENARIOS)
+def test_every_scenario_is_either_diagnosed_or_not_a_fault() -> None:
+    assert set(VISIBLE) | NOT_A_FAULT == set(SCENARIOS)
     for name, (_check, fix_id) in VISIBLE.items():
         assert SCENARIOS[name].fix_id == fix_id, name
 
@@ -79,10 +91,32 @@ def test_a_fault_is_named_by_the_check_that_owns_it_with_the_contract_fix(
 ) -> None:
     sandbox.set_scenarios([scenario])
     check, fix_id = VISIBLE[scenario]
-    context = make_context(company_id=sandbox.credentials.company_id)
+    setting = SETTING_PUNISHED.get(scenario, {})
+    context = make_context(company_id=sandbox.credentials.company_id, **setting)
     findings = diagnose(context)
     assert failures(findings) == {check: fix_id}, findings[check].evidence
     assert findings[check].fix is not None and findings[check].fix.steps
+
+
+POSTED = sorted(s for s, (check, _fix) in VISIBLE.items() if check == "test-posting")
+
+
+@pytest.mark.parametrize("scenario", POSTED)
+def test_the_test_posting_finds_the_fault_live_and_keeps_nothing(
+    scenario: str, sandbox: Sandbox, make_context: MakeContext
+) -> None:
+    company = sandbox.company
+    kept = {obj: company.count(obj) for obj in ("CUSTOMER", "ARINVOICE", "ARPYMT")}
+    sandbox.set_scenarios([scenario])
+    refused = diagnose(make_context())["test-posting"]
+    assert refused.status is CheckStatus.FAIL
+    assert "nothing was kept" in refused.evidence
+    sandbox.set_scenarios([])
+    accepted = diagnose(make_context())["test-posting"]
+    assert accepted.status is CheckStatus.PASS, accepted.evidence
+    for part in ("a customer", "an invoice on account(s) 4000", "USD payment into bank account"):
+        assert part in accepted.evidence
+    assert {obj: company.count(obj) for obj in kept} == kept
 
 
 def test_checks_after_a_failure_are_skipped_with_the_reason_not_failed(

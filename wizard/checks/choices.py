@@ -7,6 +7,7 @@ also need live in `PostingChoices`. The demo connection's choices are data
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ class PostingChoices:
     deposit_accounts: tuple[str, ...] = ()
     payment_posting: str = "summary"
     document_number_prefix: str = ""
+    # The GL account payments go to as undeposited funds ("" = payments always go to a bank).
+    undeposited_account: str = ""
 
     def __post_init__(self) -> None:
         if self.payment_posting not in PAYMENT_POSTING:
@@ -42,6 +45,7 @@ class DemoChoices:
     entity_id: str
     mappings: Mappings
     posting: PostingChoices
+    start_date: dt.date  # the oldest document date the demo sync posts
 
 
 def _texts(value: Any, where: str) -> tuple[str, ...]:
@@ -63,7 +67,14 @@ def _text(data: dict[str, Any], key: str, where: str) -> str:
     return value
 
 
-def load_demo_choices(path: Path | None = None) -> DemoChoices:
+def _months_back(value: Any, where: str, today: dt.date) -> dt.date:
+    if not isinstance(value, int) or not 0 <= value <= 12:
+        raise ChoicesError(f"{where}: start_months_back must be a whole number from 0 to 12.")
+    month = today.year * 12 + today.month - 1 - value
+    return dt.date(month // 12, month % 12 + 1, 1)
+
+
+def load_demo_choices(path: Path | None = None, today: dt.date | None = None) -> DemoChoices:
     path = path or resource_path("checks", "demo.toml")
     where = path.name
     try:
@@ -90,5 +101,9 @@ def load_demo_choices(path: Path | None = None) -> DemoChoices:
             ),
             payment_posting=_text(posting, "payment_posting", where) or "summary",
             document_number_prefix=_text(posting, "document_number_prefix", where),
+            undeposited_account=_text(posting, "undeposited_account", where),
+        ),
+        start_date=_months_back(
+            data.get("start_months_back", 0), where, today or dt.datetime.now(dt.UTC).date()
         ),
     )

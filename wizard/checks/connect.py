@@ -14,6 +14,7 @@ from wizard.connection import (
     ProfileStore,
     Secrets,
     SecretsUnreadable,
+    SyncOptions,
 )
 from wizard.connection.validation import DEFAULT_ENDPOINT
 from wizard.redaction import remember_secret
@@ -113,5 +114,6 @@ def demo_profile(
         entity_id=choices.entity_id,
         endpoint=endpoint,
         mappings=choices.mappings,
+        sync=SyncOptions(start_date=choices.start_date),
     )
     return profile, choices.posting

@@ -100,6 +100,7 @@ class CheckContext:
         self.secrets_source = secrets_source
         self.secrets_fix_id = secrets_fix_id
         self.posting = posting or PostingChoices()
+        self.test_posting = True  # False: the check "test-posting" sends nothing
         self.max_in_flight = max(1, max_in_flight or profile.sync.concurrency)
         self.retry = retry or DIAGNOSE_RETRY
         self.timeout = timeout
@@ -213,9 +214,11 @@ class CheckContext:
         with self.slot():
             return self.client.call(function)
 
-    def batch(self, calls: Sequence[functions.Function]) -> list[Outcome]:
+    def batch(
+        self, calls: Sequence[functions.Function], transaction: bool = False
+    ) -> list[Outcome]:
         with self.slot():
-            return self.client.batch(calls)
+            return self.client.batch(calls, transaction)
 
     def records(
         self, object_name: str, fields: Sequence[str], filter: functions.Filter | None = None

@@ -77,6 +77,7 @@ def default_registry() -> Registry:
     from wizard.checks.dimensions import CHECKS as DIMENSIONS
     from wizard.checks.entity_level import CHECKS as ENTITY_LEVEL
     from wizard.checks.permissions import CHECKS as PERMISSIONS
+    from wizard.checks.posting_trial import CHECKS as POSTING_TRIAL
     from wizard.checks.sign_in import CHECKS as SIGN_IN
 
     return Registry(
@@ -89,5 +90,6 @@ def default_registry() -> Registry:
             *AR_SETTINGS,
             *CUSTOM_FIELDS,
             *CONCURRENCY,
+            *POSTING_TRIAL,
         ]
     )

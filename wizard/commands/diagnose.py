@@ -63,6 +63,12 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --demo: switch on sandbox fault scenarios to see how they are diagnosed "
         "(`intacct-wizard sandbox --list-scenarios` lists them)",
     )
+    parser.add_argument(
+        "--no-test-posting",
+        action="store_true",
+        help="do not send the test documents (each is undone at once by Intacct); the faults "
+        "only a posting shows (closed periods, smart rules, restricted accounts) go unchecked",
+    )
 
 
 @dataclass
@@ -196,6 +202,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with open_target(args) as target:
             assert target is not None
+            target.context.test_posting = not args.no_test_posting
             findings = diagnose(target)
     except UsageError as error:
         print(redact(str(error)), file=sys.stderr)

@@ -94,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
             if target is None:
                 files["findings.txt"] = "No saved connection: nothing was diagnosed.\n"
             else:
+                target.context.test_posting = not args.no_test_posting
                 findings = diagnose(target)
                 failed = any(f.status is CheckStatus.FAIL for f in findings)
                 files["findings.json"] = json.dumps(
