@@ -21,6 +21,7 @@ from wizard.connection import (
     KeyringUnavailable,
     LastGoodRun,
     Mappings,
+    PostingChoices,
     Profile,
     ProfileExists,
     ProfileFileError,
@@ -56,6 +57,13 @@ def full_profile(name: str = "Acme") -> Profile:
         ),
         sync=SyncOptions(start_date=date(2026, 1, 1), batch_size=250, concurrency=2),
         last_good_run=LastGoodRun(datetime(2026, 3, 1, 12, 30, tzinfo=UTC), 1234, "run-7"),
+        posting=PostingChoices(
+            gl_accounts=("4000", "4100"),
+            deposit_accounts=("BOA-EAST",),
+            payment_posting="bank",
+            document_number_prefix="WEB-",
+            undeposited_account="1050",
+        ),
     )
 
 
@@ -185,6 +193,26 @@ def test_a_version_1_file_is_migrated(store: ProfileStore) -> None:
     backup = store.profiles_dir / "Acme Corp.json.bak"
     assert backup.read_bytes() == (DATA / "profile_v1.json").read_bytes()
     assert store.load("Acme Corp") == loaded
+
+
+def test_a_version_2_file_is_migrated_with_nothing_chosen_for_posting(
+    store: ProfileStore,
+) -> None:
+    store.profiles_dir.mkdir(parents=True)
+    shutil.copyfile(DATA / "profile_v2.json", store.profiles_dir / "Acme Corp.json")
+    loaded = store.load("Acme Corp")
+    assert loaded.posting == PostingChoices()
+    assert loaded.mappings.dimensions == (("class", "CLASSID"),)
+    assert loaded.sync.start_date == date(2026, 1, 1)
+
+
+def test_an_unknown_way_of_posting_payments_is_named(store: ProfileStore) -> None:
+    path = store.save(full_profile())
+    data = json.loads(path.read_text())
+    data["posting"]["payment_posting"] = "cheque"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ProfileFileError, match="posting.payment_posting"):
+        store.load("Acme")
 
 
 def test_a_file_from_a_newer_wizard_is_refused_not_rejected_silently(store: ProfileStore) -> None:

@@ -14,7 +14,7 @@ typed settings or the demo company; `text` renders findings for a terminal or a 
 `choices` holds the posting choices (and the demo's, from resources/checks/demo.toml). Qt-free.
 """
 
-from wizard.checks.choices import DemoChoices, PostingChoices, load_demo_choices
+from wizard.checks.choices import DemoChoices, load_demo_choices
 from wizard.checks.context import CheckContext, SignIn
 from wizard.checks.model import (
     Access,
@@ -27,6 +27,7 @@ from wizard.checks.model import (
 )
 from wizard.checks.registry import Check, Registry, default_registry
 from wizard.checks.runner import Runner, run_checks
+from wizard.connection import PostingChoices
 
 __all__ = [
     "Access",

@@ -1,8 +1,7 @@
-"""What the admin chose beyond the saved profile: accounts, deposit accounts, payment posting.
+"""The demo connection's choices (resources/checks/demo.toml), loaded and validated.
 
-A `Profile` holds the flows, dimension and custom-field maps; the posting choices the checks
-also need live in `PostingChoices`. The demo connection's choices are data
-(resources/checks/demo.toml), loaded and validated here.
+A saved `Profile` holds its own: flows, dimension and custom-field maps, and the posting
+choices (`PostingChoices`: accounts, deposit accounts, payment posting, number prefix).
 """
 
 from __future__ import annotations
@@ -13,31 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wizard.connection import Mappings
+from wizard.connection import Mappings, PostingChoices
+from wizard.connection.profile import ProfileDataError
 from wizard.resources import resource_path
-
-PAYMENT_POSTING = ("summary", "batch", "bank", "undeposited")
 
 
 class ChoicesError(ValueError):
     """A choices file is wrong; the message names the file and the setting."""
-
-
-@dataclass(frozen=True)
-class PostingChoices:
-    gl_accounts: tuple[str, ...] = ()
-    deposit_accounts: tuple[str, ...] = ()
-    payment_posting: str = "summary"
-    document_number_prefix: str = ""
-    # The GL account payments go to as undeposited funds ("" = payments always go to a bank).
-    undeposited_account: str = ""
-
-    def __post_init__(self) -> None:
-        if self.payment_posting not in PAYMENT_POSTING:
-            raise ChoicesError(
-                f"payment_posting must be one of {', '.join(PAYMENT_POSTING)}, "
-                f"not {self.payment_posting!r}."
-            )
 
 
 @dataclass(frozen=True)
@@ -91,10 +72,8 @@ def load_demo_choices(path: Path | None = None, today: dt.date | None = None) ->
         custom_fields=_pairs(data.get("custom_fields", {}), f"{where}: custom_fields"),
         flows=_texts(data.get("flows", []), f"{where}: flows"),
     )
-    return DemoChoices(
-        entity_id=_text(data, "entity_id", where),
-        mappings=mappings,
-        posting=PostingChoices(
+    try:
+        choices = PostingChoices(
             gl_accounts=_texts(posting.get("gl_accounts", []), f"{where}: gl_accounts"),
             deposit_accounts=_texts(
                 posting.get("deposit_accounts", []), f"{where}: deposit_accounts"
@@ -102,7 +81,13 @@ def load_demo_choices(path: Path | None = None, today: dt.date | None = None) ->
             payment_posting=_text(posting, "payment_posting", where) or "summary",
             document_number_prefix=_text(posting, "document_number_prefix", where),
             undeposited_account=_text(posting, "undeposited_account", where),
-        ),
+        )
+    except ProfileDataError as error:
+        raise ChoicesError(f"{where}: {error}") from None
+    return DemoChoices(
+        entity_id=_text(data, "entity_id", where),
+        mappings=mappings,
+        posting=choices,
         start_date=_months_back(
             data.get("start_months_back", 0), where, today or dt.datetime.now(dt.UTC).date()
         ),

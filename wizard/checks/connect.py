@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from wizard.checks.choices import PostingChoices, load_demo_choices
+from wizard.checks.choices import load_demo_choices
 from wizard.checks.context import CheckContext
 from wizard.connection import (
     KeyringUnavailable,
+    PostingChoices,
     Profile,
     ProfileStore,
     Secrets,
@@ -115,5 +116,6 @@ def demo_profile(
         endpoint=endpoint,
         mappings=choices.mappings,
         sync=SyncOptions(start_date=choices.start_date),
+        posting=choices.posting,
     )
     return profile, choices.posting

@@ -15,8 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from wizard.checks.choices import PostingChoices
-from wizard.connection import Profile, Secrets
+from wizard.connection import PostingChoices, Profile, Secrets
 from wizard.connection.credentials import gateway_credentials
 from wizard.fixes import Catalogue, Fix, MatchContext, load_catalogue
 from wizard.gateway import (
@@ -99,7 +98,7 @@ class CheckContext:
         self.secrets_problem = secrets_problem
         self.secrets_source = secrets_source
         self.secrets_fix_id = secrets_fix_id
-        self.posting = posting or PostingChoices()
+        self.posting = posting or profile.posting
         self.test_posting = True  # False: the check "test-posting" sends nothing
         self.max_in_flight = max(1, max_in_flight or profile.sync.concurrency)
         self.retry = retry or DIAGNOSE_RETRY

@@ -2,7 +2,8 @@
 
     from wizard.connection import ProfileStore, SecretStore, Secrets, validate_company_id
 
-- `Profile` (+ `Mappings`, `SyncOptions`, `LastGoodRun`): frozen settings of one connection.
+- `Profile` (+ `Mappings`, `PostingChoices`, `SyncOptions`, `LastGoodRun`): frozen settings
+  of one connection.
 - `ProfileStore`: list/load/save/rename/delete profiles, last used; files written atomically.
 - `SecretStore`, `Secrets`: the two passwords in the OS keyring, or this session's memory.
 - `validate_*`: pure checks of what the admin types, returning a frozen `Validation`.
@@ -14,7 +15,13 @@ from __future__ import annotations
 
 from wizard.connection.locations import StorageLocations, storage_locations
 from wizard.connection.migrations import SCHEMA_VERSION
-from wizard.connection.profile import LastGoodRun, Mappings, Profile, SyncOptions
+from wizard.connection.profile import (
+    LastGoodRun,
+    Mappings,
+    PostingChoices,
+    Profile,
+    SyncOptions,
+)
 from wizard.connection.profile_store import (
     InvalidProfileName,
     ProfileError,
@@ -65,6 +72,7 @@ __all__ = [
     "KeyringUnavailable",
     "LastGoodRun",
     "Mappings",
+    "PostingChoices",
     "Problem",
     "Profile",
     "ProfileError",

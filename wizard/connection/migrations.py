@@ -8,8 +8,10 @@ Layouts:
 - v1: the first previews' flat layout: `version`, `company`, `user`, `sender`,
   `location_id` (the entity), mapping and sync settings at the top level, and `last_sync`
   (a timestamp) for the last clean run.
-- v2 (current): `schema_version`, the IDs under their own names, `mappings`, `sync` and
-  `last_good_run` tables (see `Profile.to_dict`).
+- v2: `schema_version`, the IDs under their own names, `mappings`, `sync` and
+  `last_good_run` tables.
+- v3 (current): v2 plus a `posting` table: the accounts the sync posts to, how payments are
+  recorded and the invoice number prefix (see `Profile.to_dict`).
 
 To change the layout: bump SCHEMA_VERSION, add a `_vN_to_vN+1` step to STEPS and a test that
 loads a vN file.
@@ -20,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 VERSION_KEY = "schema_version"
 
 Step = Callable[[dict[str, Any]], dict[str, Any]]
@@ -57,8 +59,13 @@ def _v1_to_v2(old: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _v2_to_v3(old: dict[str, Any]) -> dict[str, Any]:
+    # Nothing was chosen yet: the account checks and the test posting ask for it.
+    return {**old, VERSION_KEY: 3, "posting": {}}
+
+
 # from-version -> step that returns the next version's layout
-STEPS: dict[int, Step] = {1: _v1_to_v2}
+STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def file_version(data: dict[str, Any]) -> int:

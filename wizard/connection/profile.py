@@ -43,6 +43,30 @@ class Mappings:
         return dict(self.custom_fields)
 
 
+PAYMENT_POSTING = ("summary", "batch", "bank", "undeposited")
+
+
+@dataclass(frozen=True)
+class PostingChoices:
+    """Where the sync posts: what the account checks and the test posting look at."""
+
+    gl_accounts: tuple[str, ...] = ()  # revenue, fee and discount accounts on document lines
+    deposit_accounts: tuple[str, ...] = ()  # checking accounts payments are deposited to
+    # How payments are recorded: "summary" (Intacct's automatic payment summaries), "batch"
+    # (the integration names a summary), "bank" or "undeposited".
+    payment_posting: str = "summary"
+    document_number_prefix: str = ""  # "" = Intacct numbers the invoices
+    # The GL account payments go to as undeposited funds ("" = payments always go to a bank).
+    undeposited_account: str = ""
+
+    def __post_init__(self) -> None:
+        if self.payment_posting not in PAYMENT_POSTING:
+            raise ProfileDataError(
+                f"The setting 'posting.payment_posting' should be one of "
+                f"{', '.join(PAYMENT_POSTING)}, not {self.payment_posting!r}."
+            )
+
+
 @dataclass(frozen=True)
 class SyncOptions:
     start_date: date | None = None  # sync records from this day on; None = everything
@@ -72,6 +96,7 @@ class Profile:
     mappings: Mappings = field(default_factory=Mappings)
     sync: SyncOptions = field(default_factory=SyncOptions)
     last_good_run: LastGoodRun | None = None
+    posting: PostingChoices = field(default_factory=PostingChoices)
 
     @property
     def top_level(self) -> bool:
@@ -94,6 +119,13 @@ class Profile:
                 "custom_fields": dict(self.mappings.custom_fields),
                 "flows": list(self.mappings.flows),
             },
+            "posting": {
+                "gl_accounts": list(self.posting.gl_accounts),
+                "deposit_accounts": list(self.posting.deposit_accounts),
+                "payment_posting": self.posting.payment_posting,
+                "document_number_prefix": self.posting.document_number_prefix,
+                "undeposited_account": self.posting.undeposited_account,
+            },
             "sync": {
                 "start_date": self.sync.start_date.isoformat() if self.sync.start_date else None,
                 "batch_size": self.sync.batch_size,
@@ -114,6 +146,7 @@ class Profile:
         reader = _Reader(data, "")
         mappings = _Reader(reader.table("mappings"), "mappings.")
         sync = _Reader(reader.table("sync"), "sync.")
+        posting = _Reader(reader.table("posting"), "posting.")
         run_data = data.get("last_good_run")
         run = None
         if run_data is not None:
@@ -148,6 +181,13 @@ class Profile:
                 concurrency=sync.integer("concurrency", DEFAULT_CONCURRENCY, minimum=1),
             ),
             last_good_run=run,
+            posting=PostingChoices(
+                gl_accounts=posting.texts("gl_accounts"),
+                deposit_accounts=posting.texts("deposit_accounts"),
+                payment_posting=posting.text("payment_posting") or "summary",
+                document_number_prefix=posting.text("document_number_prefix"),
+                undeposited_account=posting.text("undeposited_account"),
+            ),
         )
 
     def replace(self, **changes: Any) -> Profile:
