@@ -7,7 +7,7 @@ the disk) and only show what comes back. Nothing in this module imports Qt.
     session = CheckSession(target)                       # the connection test
     findings = session.run_all(on_finding, cancel)       # each finding as it completes
     session.run_one("permissions")                       # "Check again"
-    discovery = session.discover()                       # entities, dimensions, values
+    discovery = session.discover()                       # entities, dimensions, accounts
     job = SyncJob.for_target(target, choices)            # the first sync / retry
 """
 
@@ -20,7 +20,7 @@ import logging
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,25 +57,37 @@ class Target:
 
     profile: Profile
     found: FoundSecrets
-    posting: PostingChoices | None = None
     demo: bool = False
 
-    def with_choices(self, entity_id: str, mappings: Mappings | None = None) -> Target:
+    @property
+    def posting(self) -> PostingChoices:
+        """Where the sync posts (accounts, payments, numbering): kept in the profile."""
+        return self.profile.posting
+
+    def with_choices(
+        self,
+        entity_id: str,
+        mappings: Mappings | None = None,
+        posting: PostingChoices | None = None,
+    ) -> Target:
         profile = self.profile.replace(entity_id=entity_id)
         if mappings is not None:
             profile = profile.replace(mappings=mappings)
+        if posting is not None:
+            profile = profile.replace(posting=posting)
         return dataclasses.replace(self, profile=profile)
 
 
 def demo_target(sandbox: Sandbox) -> Target:
     creds = sandbox.credentials
-    profile, posting = demo_profile(
+    # The demo's choices (resources/checks/demo.toml) come in the profile, posting included.
+    profile, _posting = demo_profile(
         sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id
     )
     remember_secret(creds.sender_password)
     remember_secret(creds.user_password)
     secrets = Secrets(creds.sender_password, creds.user_password)
-    return Target(profile, FoundSecrets(secrets, "the demo company"), posting, demo=True)
+    return Target(profile, FoundSecrets(secrets, "the demo company"), demo=True)
 
 
 def profile_target(name: str) -> Target:
@@ -86,12 +98,19 @@ def profile_target(name: str) -> Target:
 
 
 def save_choices(target: Target) -> None:
-    """Keep the entity and mappings chosen in the wizard with the saved connection."""
+    """Keep the entity, mappings and posting choices made in the wizard with the saved
+    connection."""
     if target.demo:
         return
     store = ProfileStore()
     saved = store.load(target.profile.name)
-    store.save(saved.replace(entity_id=target.profile.entity_id, mappings=target.profile.mappings))
+    store.save(
+        saved.replace(
+            entity_id=target.profile.entity_id,
+            mappings=target.profile.mappings,
+            posting=target.profile.posting,
+        )
+    )
     store.set_last_used(saved.name)
 
 
@@ -195,10 +214,31 @@ class DimensionInfo:
 
 
 @dataclass(frozen=True)
+class AccountInfo:
+    """A GL account the sync may post document lines to."""
+
+    number: str  # ACCOUNTNO, e.g. "4000"
+    title: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class BankAccountInfo:
+    """A checking account payments may be deposited to."""
+
+    id: str  # BANKACCOUNTID, e.g. "BOA-EAST"
+    name: str
+    location: str  # "" = none (payments at the top level are refused)
+    active: bool
+
+
+@dataclass(frozen=True)
 class Discovery:
     entities: tuple[EntityInfo, ...] = ()
     dimensions: tuple[DimensionInfo, ...] = ()
     problem: str = ""  # what could not be read, in words
+    accounts: tuple[AccountInfo, ...] = ()  # the chart of accounts, in Intacct's order
+    bank_accounts: tuple[BankAccountInfo, ...] = ()
 
     def dimension(self, name: str) -> DimensionInfo | None:
         return next((d for d in self.dimensions if d.name.upper() == name.upper()), None)
@@ -250,7 +290,51 @@ def discover(context: CheckContext) -> Discovery:
                 name, str(item.get("termLabel") or name.title()), user_defined, count, ids[:200]
             )
         )
-    return Discovery(tuple(entities), tuple(dimensions), "; ".join(problems))
+    accounts: tuple[AccountInfo, ...] = ()
+    try:
+        accounts = gl_accounts(context)
+    except GatewayError as error:
+        problems.append(f"the GL accounts could not be read ({redact(str(error))})")
+    bank_accounts: tuple[BankAccountInfo, ...] = ()
+    try:
+        bank_accounts = checking_accounts(context)
+    except GatewayError as error:
+        problems.append(f"the checking accounts could not be read ({redact(str(error))})")
+    return Discovery(
+        tuple(entities), tuple(dimensions), "; ".join(problems), accounts, bank_accounts
+    )
+
+
+def _active(record: Mapping[str, object]) -> bool:
+    return str(record.get("STATUS") or "active").lower() == "active"
+
+
+def gl_accounts(context: CheckContext) -> tuple[AccountInfo, ...]:
+    """The company's GL accounts (number, title, active or not). Raises GatewayError."""
+    found = []
+    for record in context.records("GLACCOUNT", ["ACCOUNTNO", "TITLE", "STATUS"]):
+        number = str(record.get("ACCOUNTNO") or "")
+        if number:
+            found.append(AccountInfo(number, str(record.get("TITLE") or ""), _active(record)))
+    return tuple(found)
+
+
+def checking_accounts(context: CheckContext) -> tuple[BankAccountInfo, ...]:
+    """The company's checking accounts with their bank and location. Raises GatewayError."""
+    found = []
+    fields = ["BANKACCOUNTID", "BANKNAME", "LOCATIONID", "STATUS"]
+    for record in context.records("CHECKINGACCOUNT", fields):
+        account_id = str(record.get("BANKACCOUNTID") or "")
+        if account_id:
+            found.append(
+                BankAccountInfo(
+                    account_id,
+                    str(record.get("BANKNAME") or ""),
+                    str(record.get("LOCATIONID") or ""),
+                    _active(record),
+                )
+            )
+    return tuple(found)
 
 
 # -- the flow catalogue and fixes -------------------------------------------------------------

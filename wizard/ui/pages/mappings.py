@@ -1,6 +1,8 @@
 """Page 6: what to sync and how it lands. The flow catalogue (ticks), default location and
 department, the dimensions found in the company (with how many values each has), the
-custom-field map, and the permission grid for exactly the objects these choices need.
+custom-field map, where the sync posts (GL and deposit accounts, how payments are recorded,
+undeposited funds, invoice numbering), and the permission grid for exactly the objects these
+choices need.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QScrollArea,
@@ -22,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.connection import PostingChoices
 from wizard.flow import PageId, Route, WizardData
 from wizard.redaction import redact
 from wizard.ui import session_adapter
+from wizard.ui.account_picker import AccountOption, AccountPicker
 from wizard.ui.context import WizardContext
 from wizard.ui.pages.base import FlowPage, wrapped_label
 from wizard.ui.permission_grid import PermissionGridView
@@ -32,6 +37,14 @@ from wizard.ui.qt_compat import emit
 
 _NONE = "(none)"
 CUSTOM_FIELD_ROWS = 4
+
+# How payments are recorded (PostingChoices.payment_posting), in the admin's words.
+PAYMENT_POSTING_LABELS = (
+    ("summary", "Into Intacct's automatic payment summaries"),
+    ("batch", "Into a summary the integration names (one per batch)"),
+    ("bank", "Straight into a checking account"),
+    ("undeposited", "Into undeposited funds, deposited later in Intacct"),
+)
 
 
 def _heading(text: str, buddy: QWidget | None = None) -> QLabel:
@@ -119,6 +132,7 @@ class MappingsPage(FlowPage):
         self._table_style(self.custom)
         layout.addWidget(_heading("C&ustom fields", self.custom))
         layout.addWidget(self.custom)
+        self._build_posting(layout)
 
         self.grid_heading = _heading("Permissions these choices need")
         layout.addWidget(self.grid_heading)
@@ -133,6 +147,85 @@ class MappingsPage(FlowPage):
         scroll.setWidget(body)
         outer.addWidget(scroll)
         self.flows.itemChanged.connect(self._flows_changed)
+
+    def _build_posting(self, layout: QVBoxLayout) -> None:
+        """The Posting group: the accounts and numbering the sync posts with."""
+        self.posting_heading = _heading("Posting")
+        layout.addWidget(self.posting_heading)
+        layout.addWidget(
+            wrapped_label(
+                "Where invoices and payments land in your books. The connection test checks "
+                "these accounts.",
+                "postingHint",
+                "hint",
+            )
+        )
+        self.gl_accounts = AccountPicker("GL account", "glAccounts")
+        self.gl_accounts.set_accessible_name("GL accounts the sync posts invoice lines to")
+        self.gl_accounts.set_tooltip(
+            "Tick every account the integration puts on invoice lines: revenue, fees and "
+            "discounts. Only active accounts are listed."
+        )
+        gl_label = QLabel("&GL accounts the sync posts invoice lines to:")
+        gl_label.setBuddy(self.gl_accounts.list)
+        layout.addWidget(gl_label)
+        layout.addWidget(self.gl_accounts)
+
+        self.deposit_accounts = AccountPicker("checking account", "depositAccounts", height=64)
+        self.deposit_accounts.set_accessible_name("Checking accounts payments are deposited to")
+        self.deposit_accounts.set_tooltip(
+            "Tick the bank accounts that receive the customer payments the sync records. "
+            "At the top level each one needs a location in Intacct."
+        )
+        deposit_label = QLabel("Deposit (c&hecking) accounts for payments:")
+        deposit_label.setBuddy(self.deposit_accounts.list)
+        layout.addWidget(deposit_label)
+        layout.addWidget(self.deposit_accounts)
+
+        form = QFormLayout()
+        self.payment_posting = QComboBox()
+        self.payment_posting.setObjectName("paymentPosting")
+        self.payment_posting.setAccessibleName("How payments are recorded")
+        self.payment_posting.setToolTip(
+            "How each payment the integration sends is recorded in Intacct."
+        )
+        for value, label in PAYMENT_POSTING_LABELS:
+            self.payment_posting.addItem(label, value)
+        self.undeposited = QComboBox()
+        self.undeposited.setObjectName("undepositedAccount")
+        self.undeposited.setAccessibleName("Undeposited funds account")
+        self.undeposited.setToolTip(
+            "The GL account payments wait in until someone deposits them in Intacct. "
+            "Choose None when payments always go straight to a bank."
+        )
+        self.prefix = QLineEdit()
+        self.prefix.setObjectName("documentNumberPrefix")
+        self.prefix.setAccessibleName("Invoice number prefix")
+        self.prefix.setPlaceholderText("e.g. WEB-")
+        self.prefix.setToolTip(
+            "The start of the invoice numbers the integration sends, such as WEB-. "
+            "Leave it empty when Intacct numbers the invoices."
+        )
+        form.addRow("How payments are &recorded:", self.payment_posting)
+        form.addRow("Undeposited &funds account:", self.undeposited)
+        form.addRow("Invoice number pr&efix:", self.prefix)
+        layout.addLayout(form)
+        layout.addWidget(
+            wrapped_label(
+                "Leave the prefix empty when Intacct numbers the invoices.",
+                "prefixHint",
+                "hint",
+            )
+        )
+        self.posting_note = wrapped_label("", "postingNote", "hint")
+        self.posting_note.hide()
+        layout.addWidget(self.posting_note)
+        self.gl_accounts.changed.connect(self._posting_changed)
+        self.deposit_accounts.changed.connect(self._posting_changed)
+        self.payment_posting.currentIndexChanged.connect(self._posting_changed)
+        self.undeposited.currentIndexChanged.connect(self._posting_changed)
+        self.undeposited.editTextChanged.connect(self._posting_changed)
+        self.prefix.editingFinished.connect(self._trim_prefix)
 
     @staticmethod
     def _table_style(table: QTableWidget) -> None:
@@ -200,6 +293,7 @@ class MappingsPage(FlowPage):
         for row, (field, intacct) in enumerate(pairs):
             self.custom.setItem(row, 0, QTableWidgetItem(field))
             self.custom.setItem(row, 1, QTableWidgetItem(intacct))
+        self._fill_posting(target.posting if target is not None else None)
         if discovery is not None and discovery.problem:
             self._say(
                 f"Some of your company's lists could not be read: {discovery.problem}.", "warning"
@@ -207,7 +301,68 @@ class MappingsPage(FlowPage):
         self._flows_changed()
         self.flows.setFocus()
 
+    def _fill_posting(self, saved: PostingChoices | None) -> None:
+        """The company's active accounts, with the saved (or demo) choices ticked."""
+        posting = saved or PostingChoices()
+        discovery = self.context.discovery
+        accounts = [a for a in (discovery.accounts if discovery else ()) if a.active]
+        self.gl_accounts.set_options(
+            [
+                AccountOption(a.number, f"{a.number}  {a.title}", f"{a.title} ({a.number})")
+                for a in accounts
+            ],
+            posting.gl_accounts,
+        )
+        banks = [b for b in (discovery.bank_accounts if discovery else ()) if b.active]
+        options = []
+        for bank in banks:
+            where = f"location {bank.location}" if bank.location else "no location"
+            options.append(
+                AccountOption(
+                    bank.id,
+                    f"{bank.id}  {bank.name}  ({where})",
+                    f"{bank.name or bank.id}, {where}",
+                )
+            )
+        self.deposit_accounts.set_options(options, posting.deposit_accounts)
+        self.payment_posting.setCurrentIndex(
+            max(self.payment_posting.findData(posting.payment_posting), 0)
+        )
+        self.undeposited.blockSignals(True)
+        self.undeposited.clear()
+        self.undeposited.addItem("None", "")
+        for account in accounts:
+            self.undeposited.addItem(f"{account.number}  {account.title}", account.number)
+        chosen = posting.undeposited_account
+        if chosen and self.undeposited.findData(chosen) < 0:
+            self.undeposited.addItem(f"{chosen}  (not among the active accounts)", chosen)
+        # Without a list from Intacct the admin types the account number.
+        self.undeposited.setEditable(not accounts)
+        typed = self.undeposited.lineEdit()
+        if typed is not None:
+            typed.setPlaceholderText("Type the account number, or None")
+        self.undeposited.setCurrentIndex(max(self.undeposited.findData(chosen), 0))
+        self.undeposited.blockSignals(False)
+        self.prefix.setText(posting.document_number_prefix)
+        self._posting_changed()
+
     # -- reading the choices ------------------------------------------------------------------
+
+    def undeposited_account(self) -> str:
+        text = self.undeposited.currentText().strip()
+        index = self.undeposited.findText(text)
+        if index >= 0:
+            return str(self.undeposited.itemData(index) or "")
+        return "" if text.lower() in ("", "none") else text
+
+    def posting_choices(self) -> PostingChoices:
+        return PostingChoices(
+            gl_accounts=self.gl_accounts.chosen(),
+            deposit_accounts=self.deposit_accounts.chosen(),
+            payment_posting=str(self.payment_posting.currentData() or "summary"),
+            document_number_prefix=self.prefix.text().strip(),
+            undeposited_account=self.undeposited_account(),
+        )
 
     def chosen_flows(self) -> tuple[str, ...]:
         chosen = []
@@ -266,6 +421,30 @@ class MappingsPage(FlowPage):
             custom_field_map=choices.custom_fields,
         )
 
+    def _trim_prefix(self) -> None:
+        trimmed = self.prefix.text().strip()
+        if trimmed != self.prefix.text():
+            self.prefix.setText(trimmed)
+
+    def _posting_changed(self, *_args: object) -> None:
+        posting = self.posting_choices()
+        notes = []
+        if not posting.gl_accounts:
+            notes.append(
+                "No GL account is ticked: the account checks and the test posting will be "
+                "skipped until you choose them."
+            )
+        if posting.payment_posting == "undeposited" and not posting.undeposited_account:
+            notes.append("⚠  Payments go to undeposited funds: choose that account above.")
+        if posting.payment_posting == "bank" and not posting.deposit_accounts:
+            notes.append("⚠  Payments go straight to a bank: tick the checking accounts above.")
+        self.posting_note.setText(" ".join(notes))
+        self.posting_note.setVisible(bool(notes))
+        warning = any(n.startswith("⚠") for n in notes)
+        self.posting_note.setProperty("severity", "warning" if warning else "")
+        self.posting_note.style().unpolish(self.posting_note)
+        self.posting_note.style().polish(self.posting_note)
+
     def _flows_changed(self, *_args: object) -> None:
         flows = self.chosen_flows()
         chosen = set(flows)
@@ -319,22 +498,23 @@ class MappingsPage(FlowPage):
         if target is None:
             return True
         choices = self.choices()
-        updated = target.with_choices(choices.entity_id, choices.mappings())
+        posting = self.posting_choices()
+        updated = target.with_choices(choices.entity_id, choices.mappings(), posting)
         self.context.target = updated
         if self.context.flow.data.route is Route.DEMO:
             return True
-        if getattr(self, "_saved_for", None) == choices:
+        if getattr(self, "_saved_for", None) == (choices, posting):
             return True
         self.set_busy(True)
         self._say("Saving your choices with the connection…", "")
         task = self.context.workers.run(
             "save mappings", lambda _c: session_adapter.save_choices(updated)
         )
-        task.succeeded.connect(lambda _r: self._saved(choices))
+        task.succeeded.connect(lambda _r: self._saved((choices, posting)))
         task.failed.connect(self._save_failed)
         return False
 
-    def _saved(self, choices: session_adapter.SyncChoices) -> None:
+    def _saved(self, choices: tuple[session_adapter.SyncChoices, PostingChoices]) -> None:
         self._saved_for = choices
         self.set_busy(False)
         self.status.hide()
