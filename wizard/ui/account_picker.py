@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
@@ -31,6 +32,15 @@ class AccountOption:
     tooltip: str = ""
 
 
+class _AddField(QLineEdit):
+    """A line edit whose Enter adds the account and goes no further (not the wizard's Next)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
 class AccountPicker(QWidget):
     """Tick accounts from a list; type a number below to add one the list does not hold."""
 
@@ -51,7 +61,7 @@ class AccountPicker(QWidget):
         self.list.setFixedHeight(height)  # the page scrolls; the list need not grow
         layout.addWidget(self.list)
         row = QHBoxLayout()
-        self.add_edit = QLineEdit()
+        self.add_edit = _AddField()
         self.add_edit.setObjectName(f"{object_name}Add")
         self.add_edit.setPlaceholderText(f"Not in the list? Type the {noun} number, press Enter")
         self.add_edit.setAccessibleName(f"Add a {noun} by its number")
