@@ -56,6 +56,14 @@ def demo_shots(app: object, settle: object) -> dict[str, object]:
     window.entity.choices[""].setChecked(True)
     wait_for(window.currentIdChanged, window.next)
     shots["6-mappings"] = window.grab()
+    # The Posting group sits below the tables: scroll it into view for a shot of its own.
+    mappings = window.mappings
+    scroll = mappings.findChild(QScrollArea, "mappingsScroll")
+    heading = mappings.posting_heading.mapTo(scroll.widget(), QPoint(0, 0)).y()
+    scroll.verticalScrollBar().setValue(heading - 4)
+    settle()  # type: ignore[operator]
+    shots["6-mappings-posting"] = window.grab()
+    scroll.verticalScrollBar().setValue(0)
     window.context.demo_sandbox.enable("period-closed")  # type: ignore[union-attr]
     wait_for(window.currentIdChanged, window.next)
     sync = window.first_sync
