@@ -4,7 +4,7 @@ hostile or broken bodies: each gives a typed value or a clear error, never an lx
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import pytest
 
@@ -322,3 +322,94 @@ def test_lookup_fields_regroup_into_rows() -> None:
     record = parse_response(answer(result(data, function="lookup"))).results[0].records[0]
     assert record["@Name"] == "CUSTOMER"
     assert [row["ID"] for row in nested_rows(record, "Fields.Field")] == ["CUSTOMERID", "NAME"]
+
+
+# A body already in memory is parsed in one call; a body arriving in pieces is parsed as it
+# comes. Whatever the body, both must give the same records, the same answer or the same error.
+SAME_EITHER_WAY = {
+    "records": answer(
+        result(
+            '<data listtype="arinvoice" count="3" totalcount="3" numremaining="0">'
+            + "".join(
+                f"<arinvoice><RECORDNO>{i}</RECORDNO><DESCRIPTION>Tents &amp; poles {i}"
+                "</DESCRIPTION><EXTERNALID></EXTERNALID></arinvoice>"
+                for i in range(3)
+            )
+            + "</data>"
+        )
+    ),
+    "nested, repeated and attributes": answer(
+        result(
+            '<data count="1"><dimensions><dimension><objectName>DEPARTMENT</objectName>'
+            "</dimension><dimension><objectName>LOCATION</objectName></dimension></dimensions>"
+            '<type typename="APBILL">AP Bill</type><a><X>1</X><X>2</X></a></data>'
+        )
+    ),
+    "two results, one failed": answer(
+        result('<data count="0"/>', cid="f1"),
+        result(
+            "<errormessage><error><errorno>BL01001973</errorno><description>No</description>"
+            "</error></errormessage>",
+            status="failure",
+            cid="f2",
+        ),
+    ),
+    "legacy list": answer(result('<listtype start="0" end="1" total="2">vendor</listtype>')),
+    "control failure": (
+        b"<response><control><status>failure</status></control><errormessage><error>"
+        b"<errorno>XL03000006</errorno><description>Bad sender</description></error>"
+        b"</errormessage></response>"
+    ),
+    "sign-in refused": answer().replace(
+        b"<status>success</status><userid>", b"<status>failure</status><userid>"
+    ),
+    "no result": answer(),
+    "web page": CDN_PAGE,
+    "cut off": answer(result('<data count="2"><a><X>1</X></a><a><X>2</X></a></data>'))[:-30],
+    "not xml": b"<response><control>oops</contr></response>",
+    "not a response": b"<html><body>Maintenance</body></html>",
+}
+
+
+def _outcome(chunks: Iterable[bytes]) -> tuple[object, ...]:
+    items: list[object] = []
+    generator = iter_response(chunks)
+    try:
+        while True:
+            items.append(next(generator))
+    except StopIteration as done:
+        return ("answer", tuple(items), done.value)
+    except TransportError as error:  # malformed bodies and refused answers alike
+        return ("error", tuple(items), type(error), error.reason, str(error))
+    except (ControlError, AuthenticationError) as error:
+        return ("error", tuple(items), type(error), error.reason, str(error))
+
+
+@pytest.mark.parametrize("name", sorted(SAME_EITHER_WAY))
+def test_a_body_in_memory_reads_the_same_as_one_arriving_in_pieces(name: str) -> None:
+    body = SAME_EITHER_WAY[name]
+    whole = _outcome(chunked(body))
+    pieces = _outcome(iter(list(chunked(body, 37))))
+    assert whole == pieces
+
+
+def test_a_dtd_far_into_the_first_piece_is_still_refused() -> None:
+    # A long comment after the declaration pushes it out of the last 4 KB of the first piece.
+    body = (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "b">]><!--'
+        + b"x" * 10_000
+        + b"-->"
+        + answer()[len(b'<?xml version="1.0" encoding="UTF-8"?>') :]
+    )
+    for chunks in (chunked(body), iter(list(chunked(body)))):
+        with pytest.raises(MalformedResponseError) as caught:
+            list(iter_response(chunks))
+        assert caught.value.reason == "forbidden-dtd"
+
+
+def test_a_dtd_after_a_comment_that_looks_like_a_tag_is_still_refused() -> None:
+    body = b'<!-- <a> --><!DOCTYPE response [<!ENTITY a "b">]>' + answer()[38:]
+    for chunks in (chunked(body), iter(list(chunked(body, 16)))):
+        with pytest.raises(MalformedResponseError) as caught:
+            list(iter_response(chunks))
+        assert caught.value.reason == "forbidden-dtd"
