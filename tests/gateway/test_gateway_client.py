@@ -450,6 +450,36 @@ def test_short_read_raises_a_clear_error(gateway, retry) -> None:
     assert "1500 of 2000" in str(caught.value)
 
 
+def test_pages_come_one_whole_answer_at_a_time(gateway, retry) -> None:
+    # The sync stores each page in one transaction as it iterates it: a page must arrive
+    # before it is handed out, and say whether another follows once it has ended.
+    _fake, server = gateway
+    with make_client(server, retry) as client:
+        reader = client.read_by_query("ARINVOICE", fields=["RECORDNO"], pagesize=1000)
+        sizes, more, requests_while_reading = [], [], []
+        for page in reader.by_page():
+            sent = len(server.received)
+            sizes.append(sum(1 for _ in page))
+            requests_while_reading.append(len(server.received) - sent)
+            more.append(reader.more)
+    assert sizes == [1000, 1000, 500]
+    assert more == [True, True, False]
+    assert requests_while_reading == [0, 0, 0]
+    assert reader.fetched == reader.total == 2500
+
+
+def test_a_short_read_by_page_raises_after_the_whole_pages(gateway, retry) -> None:
+    fake, server = gateway
+    fake.records, fake.lie_total = 1500, 2000
+    sizes = []
+    with make_client(server, retry) as client:
+        reader = client.read_by_query("ARINVOICE", pagesize=1000)
+        with pytest.raises(ShortReadError, match="1500 of 2000"):
+            for page in reader.by_page():
+                sizes.append(sum(1 for _ in page))
+    assert sizes == [1000, 500]
+
+
 def test_secrets_never_reach_the_debug_log(
     gateway, retry, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -193,6 +193,8 @@ def test_a_read_that_comes_up_short_is_an_error_and_sets_no_cursor(
     assert [obj for obj, _ in summary.pull_failures] == ["ARINVOICE"]
     assert summary.status is RunStatus.PARTIAL
     assert store.get_cursor("ARINVOICE") is None  # the next sync reads it again
+    # The pages read whole before the short one are kept; nothing of the short one is.
+    assert store.count("ARINVOICE") == 2000
     error = next(e for e in store.errors() if e.record_kind == "ARINVOICE")
     assert "delivered" in error.message and "records" in error.message
 

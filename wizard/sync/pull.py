@@ -19,7 +19,6 @@ import functools
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
 from wizard.gateway import Client, GatewayError, Record
@@ -155,35 +154,38 @@ def pull_object(
     changed = 0
     newest = ""  # the newest WHENMODIFIED read so far (sortable ISO)
 
-    def store_page(records: list[Record]) -> int:
-        nonlocal newest
-        written = store.write_pulled(plan.object, records)
-        if written.newest_modified is not None and written.newest_modified > newest:
-            newest = written.newest_modified
-        return written.changed
-
     meter.report(Phase.PULL, plan.object, 0, None)
-    incoming = iter(reader)
-    page: list[Record] = list(islice(incoming, page_size))
-    # A full page is stored once the first record after it arrives (so it is not the last).
-    while len(page) == page_size and (following := next(incoming, None)) is not None:
-        changed += store_page(page)
-        meter.report(Phase.PULL, plan.object, reader.fetched - 1, reader.total, len(page))
+    stored = in_page = 0
+    # Each page goes to the store as it is parsed, in one transaction that commits only once
+    # the page is complete and checked (a page that fails rolls back). The last page and the
+    # cursor commit together.
+    for page in reader.by_page():
+        with store.transaction():
+            written = store.write_pulled(plan.object, page)
+            changed += written.changed
+            if written.newest_modified is not None and written.newest_modified > newest:
+                newest = written.newest_modified
+            # Every record of the read is stored once the last page is: the newest change
+            # read is safe to start from next time. (Records stored by earlier reads and not
+            # read again cannot be newer than the cursor they left, or they would match an
+            # incremental read; a history read that sets the first cursor may start it a
+            # little early, which only reads more.)
+            last = not reader.more
+            if (
+                last
+                and set_cursor
+                and newest
+                and (cursor is None or newest >= cursor.last_modified)
+            ):
+                store.set_cursor(plan.object, newest, overlap_s)
+        in_page, stored = reader.fetched - stored, reader.fetched
+        if last:
+            break
+        meter.report(Phase.PULL, plan.object, reader.fetched, reader.total, in_page)
         if cancel.requested:
             raise Cancelled(plan.object)
-        page = [following]
-        page.extend(islice(incoming, page_size - 1))
-    # The last page and the cursor commit together.
-    with store.transaction():
-        changed += store_page(page)
-        # Every record of the read is stored now, so the newest change read is safe to start
-        # from next time. (Records stored by earlier reads and not read again cannot be newer
-        # than the cursor they left, or they would match an incremental read; a history read
-        # that sets the first cursor may start it a little early, which only reads more.)
-        if set_cursor and newest and (cursor is None or newest >= cursor.last_modified):
-            store.set_cursor(plan.object, newest, overlap_s)
     total = reader.total if reader.total is not None else reader.fetched
-    meter.report(Phase.PULL, plan.object, reader.fetched, total, len(page))
+    meter.report(Phase.PULL, plan.object, reader.fetched, total, in_page)
     return PullResult(plan.object, reader.fetched, total, changed, mode, complete_to)
 
 
