@@ -211,7 +211,7 @@ def test_an_unknown_way_of_posting_payments_is_named(store: ProfileStore) -> Non
     data = json.loads(path.read_text())
     data["posting"]["payment_posting"] = "cheque"
     path.write_text(json.dumps(data))
-    with pytest.raises(ProfileFileError, match="posting.payment_posting"):
+    with pytest.raises(ProfileFileError, match=r"posting\.payment_posting"):
         store.load("Acme")
 
 
