@@ -30,6 +30,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from wizard import paths
 from wizard.redaction import redact
 from wizard.sync.outbox import (
@@ -173,11 +175,13 @@ _ERROR_COLUMNS = (
 )
 _DEFAULT_KEYS = {"DIMENSIONS": "objectName"}
 _PULLED_COLUMNS = "object, record_no, doc_id, when_modified, entity, fields, pulled_at"
-# One encoder for every pulled record (json.dumps with options builds a new one per call).
-# Records are flat dicts of strings, so the circular-reference bookkeeping is wasted work.
-_compact_json = json.JSONEncoder(
-    separators=(",", ":"), ensure_ascii=False, check_circular=False
-).encode
+
+
+def _compact_json(record: dict[str, str]) -> str:
+    """A pulled record as compact JSON, the same text `json.dumps(record, ensure_ascii=False,
+    separators=(",", ":"))` gives. orjson: the stdlib encoder was the largest single cost of
+    a pull (tests/benchmarks/bench_sync.py)."""
+    return orjson.dumps(record).decode()
 
 
 class _Transaction:
