@@ -215,6 +215,25 @@ def test_fields_are_kept_exactly_and_an_unchanged_record_stays_unchanged(store: 
     assert store.upsert_pulled("ARINVOICE", [dict(record)]) == 0
 
 
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("02/15/2026 10:00:00", "2026-02-15T10:00:00"),
+        ("2026-02-15T10:00:00Z", "2026-02-15T10:00:00"),
+        ("2026-02-15 10:00:00", "2026-02-15T10:00:00"),
+        ("02/15/2026", "2026-02-15T00:00:00"),
+        ("", None),
+    ],
+)
+def test_when_modified_is_kept_sortable_whatever_form_intacct_sends(
+    store: Store, sent: str, kept: str | None
+) -> None:
+    written = store.write_pulled("ARINVOICE", invoices(1, 1, modified=sent))
+    stored = store.get_pulled("ARINVOICE", "1")
+    assert stored is not None and stored.when_modified == kept
+    assert written.newest_modified == kept
+
+
 def test_pages_are_streamed_not_held_in_memory(store: Store) -> None:
     # The first sync of a large company pulls hundreds of thousands of invoices; the store
     # must write them as they come, never holding a page's worth of Python objects.

@@ -177,13 +177,6 @@ _DEFAULT_KEYS = {"DIMENSIONS": "objectName"}
 _PULLED_COLUMNS = "object, record_no, doc_id, when_modified, entity, fields, pulled_at"
 
 
-def _compact_json(record: dict[str, str]) -> str:
-    """A pulled record as compact JSON, the same text `json.dumps(record, ensure_ascii=False,
-    separators=(",", ":"))` gives. orjson: the stdlib encoder was the largest single cost of
-    a pull (tests/benchmarks/bench_sync.py)."""
-    return orjson.dumps(record).decode()
-
-
 class _Transaction:
     """`Store.transaction()`. A plain class, not @contextmanager: an exception passing out is
     re-raised untouched (contextlib sets its __traceback__, which frozen exceptions refuse)."""
@@ -348,7 +341,9 @@ class Store:
         # A generator, not a list: a caller may stream any number of records through here.
         def rows() -> Iterator[tuple[str, str, str | None, str | None, str | None, str, str]]:
             nonlocal newest
-            encode = _compact_json
+            # orjson gives the same compact text as json.dumps(record, ensure_ascii=False,
+            # separators=(",", ":")); the stdlib encoder was the largest single cost of a pull.
+            dumps = orjson.dumps
             for number, record in enumerate(records, start=1):
                 key = record.get(key_field)
                 if not key:
@@ -356,7 +351,12 @@ class Store:
                         f"Record {number} of this {object_name} page has no {key_field}, so it "
                         "cannot be stored. Ask for that field in the query."
                     )
-                modified = normalize_modified(record.get("WHENMODIFIED"))
+                when = record.get("WHENMODIFIED")
+                if when and len(when) >= 19 and when[2] == "/" and when[5] == "/":
+                    # normalize_modified's first case, inline: nearly every record has it
+                    modified: str | None = f"{when[6:10]}-{when[:2]}-{when[3:5]}T{when[11:19]}"
+                else:
+                    modified = normalize_modified(when)
                 if modified is not None and modified > newest:
                     newest = modified
                 yield (
@@ -365,7 +365,7 @@ class Store:
                     record.get(id_field) or None,
                     modified,
                     record.get("MEGAENTITYID") or None,
-                    encode(record if type(record) is dict else dict(record)),
+                    dumps(record if type(record) is dict else dict(record)).decode(),
                     pulled_at,
                 )
 
