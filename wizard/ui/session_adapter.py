@@ -7,6 +7,7 @@ the disk) and only show what comes back. Nothing in this module imports Qt.
     session = CheckSession(target)                       # the connection test
     findings = session.run_all(on_finding, cancel)       # each finding as it completes
     session.run_one("permissions")                       # "Check again"
+    findings = check_posting(target, since, cancel)      # before the first sync starts
     discovery = session.discover()                       # entities, dimensions, accounts
     job = SyncJob.for_target(target, choices)            # the first sync / retry
 """
@@ -76,6 +77,11 @@ class Target:
         if posting is not None:
             profile = profile.replace(posting=posting)
         return dataclasses.replace(self, profile=profile)
+
+    def with_start_date(self, since: dt.date) -> Target:
+        """The same connection, syncing (and test-posting) from `since`."""
+        sync = dataclasses.replace(self.profile.sync, start_date=since)
+        return dataclasses.replace(self, profile=self.profile.replace(sync=sync))
 
 
 def demo_target(sandbox: Sandbox) -> Target:
@@ -181,6 +187,46 @@ class _CancelWatcher:
     def stop(self) -> None:
         self._done.set()
         self._thread.join()
+
+
+# The checks that judge the posting choices (skipped at the connection test: nothing was
+# chosen then). Run again on the First sync page before the sync starts.
+POSTING_CHECKS = (
+    "gl-accounts",
+    "checking-account-locations",
+    "payment-summary-frequency",
+    "document-numbering",
+    "test-posting",
+)
+
+
+def check_posting(
+    target: Target,
+    since: dt.date,
+    cancelled: Callable[[], bool],
+    on_finding: Callable[[Finding], None] | None = None,
+) -> tuple[Finding, ...]:
+    """The posting checks on the chosen settings, the test posting dated `since` (the oldest
+    day the sync posts), each with what it depends on. Returns every finding made, in the
+    registry's order: a failed sign-in shows up as itself, not only as skipped checks."""
+    session = CheckSession(target.with_start_date(since))
+    runner = session.runner
+    runner.on_finding = on_finding
+    watcher = _CancelWatcher(cancelled, runner.cancel)
+    try:
+        # test-posting depends on the other four: usually one pass runs them all.
+        for check_id in sorted(POSTING_CHECKS, key=lambda c: c != "test-posting"):
+            if runner.cancelled.is_set():
+                break
+            if check_id not in runner.findings:
+                runner.run_one(check_id)
+    except KeyError:  # cancelled before this check ran
+        pass
+    finally:
+        watcher.stop()
+        session.close()
+    order = [check.id for check in runner.registry]
+    return tuple(sorted(runner.findings.values(), key=lambda f: order.index(f.check)))
 
 
 def connection_ok(findings: Sequence[Finding]) -> bool:
