@@ -226,7 +226,15 @@ def test_first_sync_push_errors_are_grouped_by_fix_and_land_after_retry(
     page.bridge.progressed.connect(
         lambda _p: shown_during_the_run.append(page.task is not None and bool(page.errors.groups))
     )
-    _sync(qtbot, window)
+    assert page.start_button.hasFocus()
+    with qtbot.waitSignal(page.choices_checked, timeout=WAIT_MS) as checked:
+        _key(qtbot, window, Qt.Key.Key_Space)
+    assert checked.args == [False], "the test posting found the closed period first"
+    assert "period-closed" in {
+        row.fix_panel.fix.id for row in page.posting_checks.rows.values() if row.fix_panel
+    }
+    with qtbot.waitSignal(page.run_ended, timeout=60_000):
+        _key(qtbot, window, Qt.Key.Key_A, ALT)  # "Sync &anyway"
     assert any(shown_during_the_run), "refused records are listed while the sync still runs"
     assert list(page.errors.groups) == ["period-closed"], page.status.text()
     group = page.errors.groups["period-closed"]

@@ -1,6 +1,10 @@
 """Page 7: the first sync. A date range (at most a year back), an optional dry run, then the
 sync with a bar per object, the rate and time left, and Stop. Records Intacct refuses are
 listed as they are found, grouped by fix, each group with its fix panel, Retry and Ignore.
+
+Before the sync itself starts, the checks of the posting choices run on what was chosen, with
+a test posting dated the "from" day (undone at once). A failed check keeps the sync from
+starting and shows its fix, with "Check again" and "Sync anyway".
 """
 
 from __future__ import annotations
@@ -21,19 +25,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.checks import CheckStatus, Finding
 from wizard.flow import PageId, WizardData
 from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.context import WizardContext
 from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.posting_check_view import PostingCheckView
 from wizard.ui.qt_compat import emit
 from wizard.ui.sync_view import ErrorList, ProgressBridge, ProgressPanel
-from wizard.ui.worker import CancelFlag, Task
+from wizard.ui.worker import Task
 
 log = logging.getLogger(__name__)
 
 MAX_DAYS_BACK = 365
+CHECKING_TEXT = "Checking your choices with a test posting (undone at once)…"
 
 
 def today() -> dt.date:
@@ -42,6 +49,7 @@ def today() -> dt.date:
 
 class FirstSyncPage(FlowPage):
     run_ended = Signal()  # a sync, dry run or retry ended (finished, failed or stopped)
+    choices_checked = Signal(bool)  # the posting checks ended: True = the sync goes on
 
     page_id = PageId.FIRST_SYNC
     instruction = "Run the first sync. Anything Intacct refuses is listed with its fix."
@@ -101,6 +109,14 @@ class FirstSyncPage(FlowPage):
         body.setObjectName("syncBody")
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 8, 0)
+        self.posting_checks = PostingCheckView()
+        self.posting_checks.check_again.connect(self.start_checked)
+        self.posting_checks.sync_anyway.connect(self.sync_anyway)
+        layout.addWidget(self.posting_checks)
+        self.checked_note = wrapped_label("", "choicesChecked", "hint")
+        self.checked_note.setAccessibleName("What was checked before the sync")
+        self.checked_note.hide()
+        layout.addWidget(self.checked_note)
         self.progress = ProgressPanel()
         layout.addWidget(self.progress)
         self.stop_panel_holder = QVBoxLayout()
@@ -121,6 +137,8 @@ class FirstSyncPage(FlowPage):
         self.bridge.progressed.connect(self._watch_errors)
         self._errors_seen = 0
         self._reading_errors = False
+        self._checked: tuple[Finding, ...] | None = None
+        self._check_problem = ""
 
     # -- flow -----------------------------------------------------------------------------
 
@@ -179,25 +197,115 @@ class FirstSyncPage(FlowPage):
     # -- running ----------------------------------------------------------------------------
 
     def start(self) -> None:
+        """Start: a dry run at once; the sync itself after the posting checks pass."""
         if self.task is not None:
+            return
+        if not self.dry_run.isChecked():
+            self.start_checked()
             return
         try:
             job = self._job()
         except RuntimeError as error:
             self._say(str(error), "error")
             return
-        dry = self.dry_run.isChecked()
         since = self.since_date()
-        self._begin(
-            "Reading Intacct and predicting problems (nothing is sent)…" if dry else "Syncing…"
+        self._hide_checks()
+        self._begin("Reading Intacct and predicting problems (nothing is sent)…")
+        self._launch(
+            "dry run",
+            lambda cancel: job.run(since, self.bridge, lambda: cancel.is_set, dry_run=True),
         )
 
-        def run(cancel: CancelFlag) -> object:
-            if dry:
-                return job.run(since, self.bridge, lambda: cancel.is_set, dry_run=True)
-            return job.run(since, self.bridge, lambda: cancel.is_set)
+    def start_checked(self) -> None:
+        """Run the posting checks on the chosen settings; the sync starts if none fails."""
+        if self.task is not None:
+            return
+        target = self.context.target
+        if target is None:
+            self._say("Test the connection first (go Back to the test).", "error")
+            return
+        since = self.since_date()
+        self._hide_checks()
+        self._begin(CHECKING_TEXT)
+        self._checked, self._check_problem = None, ""
+        task = self.context.workers.run(
+            "check the posting choices",
+            lambda cancel: session_adapter.check_posting(target, since, lambda: cancel.is_set),
+        )
+        self.task = task
+        task.succeeded.connect(self._choices_checked)
+        task.failed.connect(self._choices_not_checked)
+        task.finished.connect(lambda: self._checks_ended(task.cancelled, since))
+        emit(self.completeChanged)
+        self.stop_button.setFocus()
 
-        self._launch("first sync", run)
+    def sync_anyway(self) -> None:
+        """Start the sync although a check of the choices failed."""
+        if self.task is not None:
+            return
+        failed = list(self.posting_checks.rows)
+        self._hide_checks()
+        if failed:
+            self._note(f"Started although these checks failed: {', '.join(failed)}.", "warning")
+        self._sync(self.since_date())
+
+    def _sync(self, since: dt.date) -> None:
+        try:
+            job = self._job()
+        except RuntimeError as error:
+            self._say(str(error), "error")
+            emit(self.completeChanged)
+            return
+        self._begin("Syncing…")
+        self._launch(
+            "first sync", lambda cancel: job.run(since, self.bridge, lambda: cancel.is_set)
+        )
+
+    def _choices_checked(self, findings: tuple[Finding, ...]) -> None:
+        self._checked = findings
+
+    def _choices_not_checked(self, error: BaseException) -> None:
+        self._check_problem = str(error) or type(error).__name__
+
+    def _checks_ended(self, cancelled: bool, since: dt.date) -> None:
+        self.task = None
+        self._idle()
+        findings, problem = self._checked, self._check_problem
+        self._checked, self._check_problem = None, ""
+        if cancelled:
+            self._say("Stopped before the sync started; nothing was sent.", "")
+            emit(self.completeChanged)
+            emit(self.choices_checked, False)
+            return
+        failed = [f for f in findings or () if f.status is CheckStatus.FAIL]
+        if findings is None and not problem:
+            problem = "no answer came back"
+        if problem or failed:
+            self.posting_checks.show_failures(failed, problem)
+            self._say(
+                "The sync was not started: "
+                + ("the checks could not run." if problem else "a check of your choices failed.")
+                + " See below.",
+                "error",
+            )
+            self.posting_checks.again.setFocus()
+            emit(self.completeChanged)
+            emit(self.choices_checked, False)
+            return
+        self._note(_checked_line(findings, since), "")
+        emit(self.choices_checked, True)
+        self._sync(since)
+
+    def _hide_checks(self) -> None:
+        self.posting_checks.clear()
+        self.checked_note.hide()
+
+    def _note(self, text: str, severity: str) -> None:
+        self.checked_note.setText(text)
+        self.checked_note.setProperty("severity", severity)
+        self.checked_note.style().unpolish(self.checked_note)
+        self.checked_note.style().polish(self.checked_note)
+        self.checked_note.show()
 
     def retry(self, outbox_ids: tuple[int, ...]) -> None:
         if self.task is not None:
@@ -265,15 +373,18 @@ class FirstSyncPage(FlowPage):
         emit(self.completeChanged)
         self.stop_button.setFocus()
 
-    def _task_ended(self) -> None:
-        cancelled = self.task is not None and self.task.cancelled
-        self.task = None
+    def _idle(self) -> None:
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         self.dry_run.setEnabled(True)
         self.since.setEnabled(True)
         self.errors.set_enabled_buttons(True)
         self.progress.finish()
+
+    def _task_ended(self) -> None:
+        cancelled = self.task is not None and self.task.cancelled
+        self.task = None
+        self._idle()
         if cancelled:
             self._say("Stopped. Nothing was left half-written; start again to carry on.", "")
         self.context.flow.update(self.apply(self.context.flow.data))
@@ -373,3 +484,22 @@ class FirstSyncPage(FlowPage):
         self.status.setProperty("severity", severity)
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
+
+
+def _checked_line(findings: tuple[Finding, ...], since: dt.date) -> str:
+    """One line: which checks of the choices ran, and how they ended (none failed)."""
+    ours = [f for f in findings if f.check in session_adapter.POSTING_CHECKS]
+    passed = sum(1 for f in ours if f.status is CheckStatus.PASS)
+    skipped = sum(1 for f in ours if f.status is CheckStatus.SKIPPED)
+    warned = [f.title for f in ours if f.status is CheckStatus.WARN]
+    parts = [f"{passed} passed"]
+    if skipped:
+        parts.append(f"{skipped} skipped (nothing chosen to check)")
+    if warned:
+        parts.append(f"{len(warned)} with a warning: {'; '.join(warned)}")
+    return (
+        f"✔ Checked your choices before the sync (GL accounts, deposit accounts, payment "
+        f"summaries, invoice numbers, a test posting dated {since:%d %b %Y}, undone at once): "
+        + ", ".join(parts)
+        + "."
+    )
