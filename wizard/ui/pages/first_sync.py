@@ -243,10 +243,14 @@ class FirstSyncPage(FlowPage):
         """Start the sync although a check of the choices failed."""
         if self.task is not None:
             return
-        failed = list(self.posting_checks.rows)
+        failed = [row.finding.title for row in self.posting_checks.rows.values()]
         self._hide_checks()
         if failed:
-            self._note(f"Started although these checks failed: {', '.join(failed)}.", "warning")
+            self._note(
+                f"Started although {'these checks' if len(failed) > 1 else 'this check'} "
+                f"failed: {'; '.join(failed)}.",
+                "warning",
+            )
         self._sync(self.since_date())
 
     def _sync(self, since: dt.date) -> None:
@@ -281,6 +285,8 @@ class FirstSyncPage(FlowPage):
         if findings is None and not problem:
             problem = "no answer came back"
         if problem or failed:
+            if not self.progress.bars:
+                self.progress.hide()  # no empty card under the fixes: nothing ran yet
             self.posting_checks.show_failures(failed, problem)
             self._say(
                 "The sync was not started: "
