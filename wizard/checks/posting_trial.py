@@ -262,6 +262,14 @@ def _sentence(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _refusals(refused: Sequence[Tried]) -> list[str]:
+    """One sentence per distinct message, naming every document Intacct refused with it."""
+    by_message: dict[str, list[str]] = {}
+    for tried in refused:
+        by_message.setdefault(tried.message, []).append(tried.trial.what)
+    return [f"{_sentence(whats)}: {message}" for message, whats in by_message.items()]
+
+
 def posting_trial(ctx: CheckContext) -> Verdict:
     if not ctx.test_posting:
         return skipped("Skipped: test postings are switched off (--no-test-posting).")
@@ -299,7 +307,7 @@ def posting_trial(ctx: CheckContext) -> Verdict:
         fix = next((t.fix for t in refused if t.fix is not None), ctx.fix("unrecognised-error"))
         return failed(
             f"Intacct refused test documents {dated}: "
-            + " ".join(f"{t.trial.what}: {t.message}" for t in refused)
+            + " ".join(_refusals(refused))
             + " (Test documents are undone at once; nothing was kept.)"
             + not_tried,
             fix,
