@@ -12,7 +12,7 @@ its alone:
 - ours-push: a demo outbox of 10,000 invoices (with their new customers, credit notes,
   payments and fees) pushed by the engine's pusher.
 
-    .venv/bin/python tests/benchmarks/bench_sync.py [--records 200000] [--push 10000] [--rounds 2]
+    .venv/bin/python tests/benchmarks/bench_sync.py [--records 200000] [--push 10000] [--rounds 3]
 
 The two pulls run `--rounds` times each, alternating (ours, peer, ours, peer, ...), each run
 in a fresh process with a fresh store; for each client the run with the least CPU per record
@@ -254,7 +254,7 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--push", type=int, default=10_000, help="invoices in the push outbox")
     parser.add_argument(
-        "--rounds", type=int, default=2, help="runs of each pull, alternating; the best counts"
+        "--rounds", type=int, default=3, help="runs of each pull, alternating; the best counts"
     )
     parser.add_argument("--child", nargs=2, metavar=("JOB", "JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args()
