@@ -72,7 +72,9 @@ def test_dry_run_predicts_failures_from_what_was_pulled_and_writes_nothing(
 ) -> None:
     # The dry run checks against what was pulled: entities and dimensions too.
     engine = make_engine(demo_settings("entities-from-intacct", "dimensions-from-intacct"))
+    sandbox.enable("checking-account-no-location")  # BOA-OPS is pulled without its location
     engine.run(since=history_start(sandbox) + dt.timedelta(days=366))
+    sandbox.disable("checking-account-no-location")
     today = dt.date.today().isoformat()
     good = store.outbox_add(
         "invoice",

@@ -41,9 +41,8 @@ def test_demo_dry_run_lists_predicted_failures_with_their_fixes(
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert status == 1  # failures are predicted
     predicted = {p["fix_id"] for p in summary["dry_run"]["predictions"]}
-    # The demo pays some orders into a bank account without a location, at the top level,
-    # and some foreign-currency ones into undeposited funds.
-    assert predicted == {"location-missing", "undeposited-funds-foreign-currency"}
+    # The demo pays its foreign-currency orders into undeposited funds.
+    assert predicted == {"undeposited-funds-foreign-currency"}
     assert summary["outbox"]["landed"] == 0  # nothing was sent
 
 
@@ -51,7 +50,7 @@ def test_dry_run_table_says_nothing_was_written(capsys: pytest.CaptureFixture[st
     main(["sync", "--demo", "--dry-run", "--open-from", "2000-01-01"])
     out = capsys.readouterr().out
     assert "nothing was written" in out
-    assert "location-missing" in out
+    assert "undeposited-funds-foreign-currency" in out
 
 
 @pytest.mark.parametrize(
