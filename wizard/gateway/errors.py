@@ -62,7 +62,10 @@ class ErrorDetail:
         return redact(f"{code}{self.message}{support}")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: Python itself sets __traceback__, __context__ and __notes__ on an exception as it
+# travels (contextlib does on the way out of a `with`), which a frozen dataclass refuses.
+# eq=False keeps exceptions hashable by identity, as Python expects.
+@dataclass(eq=False)
 class GatewayError(Exception):
     """A request failed as a whole. `errors` holds what the gateway said, most specific first."""
 
