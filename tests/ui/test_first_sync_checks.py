@@ -9,43 +9,29 @@ import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.ui.keyboard import ALT, WAIT_MS, next_page, press
 from wizard.flow import PageId
 from wizard.sandbox import Sandbox
 from wizard.ui.pages.first_sync import CHECKING_TEXT, FirstSyncPage
 from wizard.ui.window import SetupWizard
-
-ALT = Qt.KeyboardModifier.AltModifier
-NONE = Qt.KeyboardModifier.NoModifier
-WAIT_MS = 30_000
-
-
-def _key(qtbot: QtBot, window: SetupWizard, key: Qt.Key, modifier=NONE) -> None:
-    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
-
-
-def _next(qtbot: QtBot, window: SetupWizard, page: PageId) -> None:
-    with qtbot.waitSignal(window.currentIdChanged, timeout=WAIT_MS) as moved:
-        _key(qtbot, window, Qt.Key.Key_N, ALT)
-    assert moved.args == [int(page)]
 
 
 def _to_first_sync(qtbot: QtBot, window: SetupWizard, fault: str = "") -> FirstSyncPage:
     """Welcome → demo company → Test → Entity → Mappings → First sync, a fault switched on
     after the connection test (which skips the posting checks: nothing is chosen then)."""
     window.confirm_stop = lambda: True  # a failing test closes without a modal question
-    _key(qtbot, window, Qt.Key.Key_M, ALT)
+    press(qtbot, window, Qt.Key.Key_M, ALT)
     qtbot.waitUntil(window.welcome.demo_choice.isChecked)
     with qtbot.waitSignal(window.test.tested, timeout=WAIT_MS) as tested:
-        _key(qtbot, window, Qt.Key.Key_Return)
+        press(qtbot, window, Qt.Key.Key_Return)
     assert tested.args == [True], window.test.status.text()
     if fault:
         window.context.demo_sandbox.enable(fault)
-    _next(qtbot, window, PageId.ENTITY)
-    _next(qtbot, window, PageId.MAPPINGS)
-    _next(qtbot, window, PageId.FIRST_SYNC)
+    next_page(qtbot, window, PageId.ENTITY)
+    next_page(qtbot, window, PageId.MAPPINGS)
+    next_page(qtbot, window, PageId.FIRST_SYNC)
     return window.first_sync
 
 
@@ -78,7 +64,7 @@ def _press_start(qtbot: QtBot, window: SetupWizard, page: FirstSyncPage) -> bool
     statuses: list[str] = []
     page.bridge.progressed.connect(lambda _p: statuses.append(page.status.text()))
     with qtbot.waitSignal(page.choices_checked, timeout=WAIT_MS) as checked:
-        _key(qtbot, window, Qt.Key.Key_Space)
+        press(qtbot, window, Qt.Key.Key_Space)
         assert page.status.text() == CHECKING_TEXT, "the admin sees what is happening"
         assert page.task is not None and not page.start_button.isEnabled()
     assert not statuses, "no sync progress before the checks ended"
@@ -115,11 +101,11 @@ def test_a_closed_period_stops_the_sync_before_it_starts_and_sync_anyway_starts_
     # Keyboard: the admin lands on Check again; Tab goes on to Sync anyway.
     assert page.task is None and page.start_button.isEnabled()
     assert view.again.hasFocus()
-    _key(qtbot, window, Qt.Key.Key_Tab)
+    press(qtbot, window, Qt.Key.Key_Tab)
     assert view.anyway.hasFocus()
 
     with qtbot.waitSignal(page.run_ended, timeout=60_000):
-        _key(qtbot, window, Qt.Key.Key_A, ALT)  # "Sync &anyway"
+        press(qtbot, window, Qt.Key.Key_A, ALT)  # "Sync &anyway"
     assert not view.isVisibleTo(page)
     assert len(window.context.sync_summaries) == 1, page.status.text()
     assert _runs_in_store(window.context.sync_job.store_path) == 1
@@ -143,7 +129,7 @@ def test_check_again_after_the_fix_runs_the_checks_and_then_the_sync(
         qtbot.waitSignal(page.run_ended, timeout=60_000),
         qtbot.waitSignal(page.choices_checked, timeout=WAIT_MS) as checked,
     ):
-        _key(qtbot, window, Qt.Key.Key_G, ALT)  # "Check a&gain"
+        press(qtbot, window, Qt.Key.Key_G, ALT)  # "Check a&gain"
     assert checked.args == [True]
     assert not page.posting_checks.isVisibleTo(page)
     assert "Everything landed" in page.status.text(), page.status.text()
@@ -173,9 +159,9 @@ def test_stop_during_the_checks_starts_no_sync(qtbot: QtBot, wizard_window: Setu
     page = _to_first_sync(qtbot, window)
     page.start_button.setFocus()
     with qtbot.waitSignal(page.choices_checked, timeout=WAIT_MS) as checked:
-        _key(qtbot, window, Qt.Key.Key_Space)
+        press(qtbot, window, Qt.Key.Key_Space)
         assert page.stop_button.hasFocus()
-        _key(qtbot, window, Qt.Key.Key_Space)  # Stop
+        press(qtbot, window, Qt.Key.Key_Space)  # Stop
     assert checked.args == [False]
     assert page.task is None and window.context.sync_summaries == []
     assert "nothing was sent" in page.status.text()

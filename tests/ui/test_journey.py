@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QDateEdit,
     QHeaderView,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from tests.ui.keyboard import ALT, WAIT_MS, next_page, press
 from wizard.checks import Access, CheckStatus
 from wizard.checks.connect import demo_profile
 from wizard.connection import Profile, ProfileStore, Secrets
@@ -31,27 +31,13 @@ from wizard.sandbox import Sandbox
 from wizard.ui import session_adapter
 from wizard.ui.window import SetupWizard
 
-ALT = Qt.KeyboardModifier.AltModifier
-NONE = Qt.KeyboardModifier.NoModifier
-WAIT_MS = 30_000
-
-
-def _key(qtbot: QtBot, window: SetupWizard, key: Qt.Key, modifier=NONE) -> None:
-    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
-
-
-def _next(qtbot: QtBot, window: SetupWizard, page: PageId) -> None:
-    with qtbot.waitSignal(window.currentIdChanged, timeout=WAIT_MS) as moved:
-        _key(qtbot, window, Qt.Key.Key_N, ALT)
-    assert moved.args == [int(page)]
-
 
 def _open_demo_test(qtbot: QtBot, window: SetupWizard) -> None:
     """Welcome → (Alt+M) demo company → Enter: the sandbox starts and every check runs."""
-    _key(qtbot, window, Qt.Key.Key_M, ALT)
+    press(qtbot, window, Qt.Key.Key_M, ALT)
     qtbot.waitUntil(window.welcome.demo_choice.isChecked)
     with qtbot.waitSignal(window.test.tested, timeout=WAIT_MS) as tested:
-        _key(qtbot, window, Qt.Key.Key_Return)
+        press(qtbot, window, Qt.Key.Key_Return)
     assert window.currentId() == int(PageId.TEST)
     assert tested.args == [True], window.test.status.text()
 
@@ -74,7 +60,7 @@ def _sync(qtbot: QtBot, window: SetupWizard) -> None:
     page = window.first_sync
     assert page.start_button.hasFocus()
     with qtbot.waitSignal(page.run_ended, timeout=60_000):
-        _key(qtbot, window, Qt.Key.Key_Space)
+        press(qtbot, window, Qt.Key.Key_Space)
 
 
 def test_demo_company_end_to_end_from_the_keyboard(
@@ -89,18 +75,18 @@ def test_demo_company_end_to_end_from_the_keyboard(
     assert page.grid.isVisibleTo(page) and page.grid.rowCount() > 0
     assert not page.faults.isHidden(), "the demo offers its faults menu"
 
-    _next(qtbot, window, PageId.ENTITY)
+    next_page(qtbot, window, PageId.ENTITY)
     entity = window.entity
     names = [b.text() for b in entity.choices.values()]
     assert any("UK" in n and "GBP" in n for n in names), names
     assert entity.choices[""].isChecked() and entity.choices[""].hasFocus()
-    _key(qtbot, window, Qt.Key.Key_Down)  # the first entity
+    press(qtbot, window, Qt.Key.Key_Down)  # the first entity
     assert entity.chosen() == "US-EAST"
     assert "other entities will not see them" in entity.warning.text()
-    _key(qtbot, window, Qt.Key.Key_Up)
+    press(qtbot, window, Qt.Key.Key_Up)
     assert entity.chosen() == "" and entity.warning.isHidden()
 
-    _next(qtbot, window, PageId.MAPPINGS)
+    next_page(qtbot, window, PageId.MAPPINGS)
     mappings = window.mappings
     assert "invoices-to-intacct" in mappings.chosen_flows()
     dimensions = {
@@ -122,7 +108,7 @@ def test_demo_company_end_to_end_from_the_keyboard(
     mappings.set_flow("card-accounts-to-intacct", False)
     assert "must post in an entity" not in mappings.flow_note.text()
 
-    _next(qtbot, window, PageId.FIRST_SYNC)
+    next_page(qtbot, window, PageId.FIRST_SYNC)
     _sync(qtbot, window)
     sync = window.first_sync
     assert "Everything landed" in sync.status.text(), sync.status.text()
@@ -131,7 +117,7 @@ def test_demo_company_end_to_end_from_the_keyboard(
     assert any(re.fullmatch(r"[\d,]+ of [\d,]+ [a-zA-Z ]+", f) for f in formats), formats
     assert sync.errors.isHidden()
 
-    _next(qtbot, window, PageId.DONE)
+    next_page(qtbot, window, PageId.DONE)
     done = window.done_page
     assert "DEMO-COMPANY" in done.summary.text()
     assert "nothing left failing" in done.summary.text()
@@ -218,9 +204,9 @@ def test_first_sync_push_errors_are_grouped_by_fix_and_land_after_retry(
     window = wizard_window
     _open_demo_test(qtbot, window)
     window.context.demo_sandbox.enable("period-closed")
-    _next(qtbot, window, PageId.ENTITY)
-    _next(qtbot, window, PageId.MAPPINGS)
-    _next(qtbot, window, PageId.FIRST_SYNC)
+    next_page(qtbot, window, PageId.ENTITY)
+    next_page(qtbot, window, PageId.MAPPINGS)
+    next_page(qtbot, window, PageId.FIRST_SYNC)
     page = window.first_sync
     shown_during_the_run: list[bool] = []
     page.bridge.progressed.connect(
@@ -228,13 +214,13 @@ def test_first_sync_push_errors_are_grouped_by_fix_and_land_after_retry(
     )
     assert page.start_button.hasFocus()
     with qtbot.waitSignal(page.choices_checked, timeout=WAIT_MS) as checked:
-        _key(qtbot, window, Qt.Key.Key_Space)
+        press(qtbot, window, Qt.Key.Key_Space)
     assert checked.args == [False], "the test posting found the closed period first"
     assert "period-closed" in {
         row.fix_panel.fix.id for row in page.posting_checks.rows.values() if row.fix_panel
     }
     with qtbot.waitSignal(page.run_ended, timeout=60_000):
-        _key(qtbot, window, Qt.Key.Key_A, ALT)  # "Sync &anyway"
+        press(qtbot, window, Qt.Key.Key_A, ALT)  # "Sync &anyway"
     assert any(shown_during_the_run), "refused records are listed while the sync still runs"
     assert list(page.errors.groups) == ["period-closed"], page.status.text()
     group = page.errors.groups["period-closed"]
@@ -305,26 +291,26 @@ def test_diagnose_a_saved_connection_shows_what_changed_and_retries_failed_recor
         qtbot.waitUntil(window.isActiveWindow)
         welcome = window.welcome
         qtbot.waitUntil(lambda: welcome.profiles.count() == 1)
-        _key(qtbot, window, Qt.Key.Key_D, ALT)
+        press(qtbot, window, Qt.Key.Key_D, ALT)
         qtbot.waitUntil(welcome.diagnose_choice.isChecked)
         assert welcome.profiles.currentText() == "ACME"
         with qtbot.waitSignal(window.test.tested, timeout=WAIT_MS) as tested:
-            _key(qtbot, window, Qt.Key.Key_N, ALT)
+            press(qtbot, window, Qt.Key.Key_N, ALT)
         assert window.context.flow.data.route is Route.DIAGNOSE
         assert tested.args == [True], window.test.status.text()
         assert window.test.rows["custom-fields"].status is CheckStatus.PASS
 
         findings = window.findings
         with qtbot.waitSignal(findings.history_shown, timeout=WAIT_MS):
-            _key(qtbot, window, Qt.Key.Key_N, ALT)
+            press(qtbot, window, Qt.Key.Key_N, ALT)
         assert window.currentId() == int(PageId.FINDINGS)
         text = findings.changes.text()
         assert f"{len(earlier.open_errors):,} records failed since then" in text, text
         assert findings.retry_box.isVisibleTo(findings)
-        _key(qtbot, window, Qt.Key.Key_Y, ALT)
+        press(qtbot, window, Qt.Key.Key_Y, ALT)
         qtbot.waitUntil(findings.retry_box.isChecked)
         with qtbot.waitSignal(window.retry.run_ended, timeout=60_000):
-            _key(qtbot, window, Qt.Key.Key_N, ALT)
+            press(qtbot, window, Qt.Key.Key_N, ALT)
         assert "landed" in window.retry.status.text()
         assert window.retry.summary.open_errors == (), window.retry.status.text()
         window.shutdown()
@@ -336,11 +322,11 @@ def test_dry_run_predicts_refusals_without_sending_anything(
     window = wizard_window
     _open_demo_test(qtbot, window)
     window.context.demo_sandbox.enable("account-requires-dimension")
-    _next(qtbot, window, PageId.ENTITY)
-    _next(qtbot, window, PageId.MAPPINGS)
-    _next(qtbot, window, PageId.FIRST_SYNC)
+    next_page(qtbot, window, PageId.ENTITY)
+    next_page(qtbot, window, PageId.MAPPINGS)
+    next_page(qtbot, window, PageId.FIRST_SYNC)
     page = window.first_sync
-    _key(qtbot, window, Qt.Key.Key_D, ALT)  # "&Dry run first"
+    press(qtbot, window, Qt.Key.Key_D, ALT)  # "&Dry run first"
     qtbot.waitUntil(page.dry_run.isChecked)
     page.start_button.setFocus()
     _sync(qtbot, window)
@@ -364,9 +350,9 @@ def test_closing_during_the_sync_asks_first_then_stops_cleanly(
     sandbox = Sandbox(records=30_000).start()
     window.context.demo_sandbox = sandbox  # a company big enough to still be syncing
     _open_demo_test(qtbot, window)
-    _next(qtbot, window, PageId.ENTITY)
-    _next(qtbot, window, PageId.MAPPINGS)
-    _next(qtbot, window, PageId.FIRST_SYNC)
+    next_page(qtbot, window, PageId.ENTITY)
+    next_page(qtbot, window, PageId.MAPPINGS)
+    next_page(qtbot, window, PageId.FIRST_SYNC)
     page = window.first_sync
     page.since.setDate(page.since.minimumDate())
     asked: list[bool] = []
@@ -398,9 +384,9 @@ def test_going_back_during_the_sync_stops_it_at_a_safe_point(
     sandbox = Sandbox(records=30_000).start()
     window.context.demo_sandbox = sandbox
     _open_demo_test(qtbot, window)
-    _next(qtbot, window, PageId.ENTITY)
-    _next(qtbot, window, PageId.MAPPINGS)
-    _next(qtbot, window, PageId.FIRST_SYNC)
+    next_page(qtbot, window, PageId.ENTITY)
+    next_page(qtbot, window, PageId.MAPPINGS)
+    next_page(qtbot, window, PageId.FIRST_SYNC)
     page = window.first_sync
     page.since.setDate(page.since.minimumDate())
     with qtbot.waitSignal(page.bridge.progressed, timeout=WAIT_MS):

@@ -7,29 +7,15 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.ui.keyboard import ALT, WAIT_MS, next_page, press
 from wizard.checks import CheckStatus
 from wizard.connection import PostingChoices, Profile, ProfileStore, Secrets
 from wizard.flow import Flow, PageId, Route, WizardData
 from wizard.sandbox import Sandbox
 from wizard.ui import session_adapter
 from wizard.ui.window import SetupWizard
-
-ALT = Qt.KeyboardModifier.AltModifier
-NONE = Qt.KeyboardModifier.NoModifier
-WAIT_MS = 30_000
-
-
-def _key(qtbot: QtBot, window: SetupWizard, key: Qt.Key, modifier=NONE) -> None:
-    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
-
-
-def _next(qtbot: QtBot, window: SetupWizard, page: PageId) -> None:
-    with qtbot.waitSignal(window.currentIdChanged, timeout=WAIT_MS) as moved:
-        _key(qtbot, window, Qt.Key.Key_N, ALT)
-    assert moved.args == [int(page)]
 
 
 def _activate(qtbot: QtBot, window: SetupWizard) -> None:
@@ -82,8 +68,8 @@ def test_accounts_chosen_on_the_page_are_saved_and_then_checked_by_diagnose(
         assert tested.args == [True], window.test.status.text()
         assert window.test.rows["gl-accounts"].status is CheckStatus.SKIPPED, "nothing chosen yet"
         _activate(qtbot, window)
-        _next(qtbot, window, PageId.ENTITY)
-        _next(qtbot, window, PageId.MAPPINGS)
+        next_page(qtbot, window, PageId.ENTITY)
+        next_page(qtbot, window, PageId.MAPPINGS)
 
         page = window.mappings
         listed = {
@@ -95,41 +81,41 @@ def test_accounts_chosen_on_the_page_are_saved_and_then_checked_by_diagnose(
         assert page.gl_accounts.chosen() == () and page.deposit_accounts.chosen() == ()
         assert "skipped until you choose them" in page.posting_note.text()
 
-        _key(qtbot, window, Qt.Key.Key_G, ALT)  # "&GL accounts the sync posts ..."
+        press(qtbot, window, Qt.Key.Key_G, ALT)  # "&GL accounts the sync posts ..."
         assert page.gl_accounts.list.hasFocus()
-        _key(qtbot, window, Qt.Key.Key_4)  # jumps to the first account starting with 4
-        _key(qtbot, window, Qt.Key.Key_Space)
-        _key(qtbot, window, Qt.Key.Key_Down)
-        _key(qtbot, window, Qt.Key.Key_Down)
-        _key(qtbot, window, Qt.Key.Key_Space)
+        press(qtbot, window, Qt.Key.Key_4)  # jumps to the first account starting with 4
+        press(qtbot, window, Qt.Key.Key_Space)
+        press(qtbot, window, Qt.Key.Key_Down)
+        press(qtbot, window, Qt.Key.Key_Down)
+        press(qtbot, window, Qt.Key.Key_Space)
         assert page.gl_accounts.chosen() == ("4000", "4200")
         assert page.posting_note.isHidden()
 
-        _key(qtbot, window, Qt.Key.Key_H, ALT)  # "Deposit (c&hecking) accounts ..."
+        press(qtbot, window, Qt.Key.Key_H, ALT)  # "Deposit (c&hecking) accounts ..."
         assert page.deposit_accounts.list.hasFocus()
-        _key(qtbot, window, Qt.Key.Key_Down)  # BOA-OPS, then BOA-EAST
-        _key(qtbot, window, Qt.Key.Key_Space)
+        press(qtbot, window, Qt.Key.Key_Down)  # BOA-OPS, then BOA-EAST
+        press(qtbot, window, Qt.Key.Key_Space)
         assert page.deposit_accounts.chosen() == ("BOA-EAST",)
 
-        _key(qtbot, window, Qt.Key.Key_R, ALT)  # "How payments are &recorded"
+        press(qtbot, window, Qt.Key.Key_R, ALT)  # "How payments are &recorded"
         assert page.payment_posting.hasFocus()
-        _key(qtbot, window, Qt.Key.Key_Down)
-        _key(qtbot, window, Qt.Key.Key_Down)
+        press(qtbot, window, Qt.Key.Key_Down)
+        press(qtbot, window, Qt.Key.Key_Down)
         assert page.payment_posting.currentText() == "Straight into a checking account"
 
-        _key(qtbot, window, Qt.Key.Key_F, ALT)  # "Undeposited &funds account"
+        press(qtbot, window, Qt.Key.Key_F, ALT)  # "Undeposited &funds account"
         assert page.undeposited.hasFocus() and page.undeposited.currentText() == "None"
         for _ in range(3):  # 1000, 1010, 1050
-            _key(qtbot, window, Qt.Key.Key_Down)
+            press(qtbot, window, Qt.Key.Key_Down)
         assert page.undeposited.currentText() == "1050  Undeposited Funds"
 
-        _key(qtbot, window, Qt.Key.Key_E, ALT)  # "Invoice number pr&efix"
+        press(qtbot, window, Qt.Key.Key_E, ALT)  # "Invoice number pr&efix"
         assert page.prefix.hasFocus()
         qtbot.keyClicks(page.prefix, " INV- ")
-        _key(qtbot, window, Qt.Key.Key_Tab)
+        press(qtbot, window, Qt.Key.Key_Tab)
         assert page.prefix.text() == "INV-", "blanks around the prefix are trimmed"
 
-        _next(qtbot, window, PageId.FIRST_SYNC)  # Next saves the choices with the connection
+        next_page(qtbot, window, PageId.FIRST_SYNC)  # Next saves the choices with the connection
         expected = PostingChoices(
             gl_accounts=("4000", "4200"),
             deposit_accounts=("BOA-EAST",),
@@ -150,10 +136,10 @@ def test_accounts_chosen_on_the_page_are_saved_and_then_checked_by_diagnose(
         qtbot.waitExposed(again)
         _activate(qtbot, again)
         qtbot.waitUntil(lambda: again.welcome.profiles.count() == 1)
-        _key(qtbot, again, Qt.Key.Key_D, ALT)
+        press(qtbot, again, Qt.Key.Key_D, ALT)
         qtbot.waitUntil(again.welcome.diagnose_choice.isChecked)
         with qtbot.waitSignal(again.test.tested, timeout=WAIT_MS):
-            _key(qtbot, again, Qt.Key.Key_N, ALT)
+            press(qtbot, again, Qt.Key.Key_N, ALT)
         assert again.context.flow.data.route is Route.DIAGNOSE
         gl_row = again.test.rows["gl-accounts"]
         assert gl_row.status is CheckStatus.PASS, gl_row.status
@@ -168,13 +154,13 @@ def test_demo_choices_are_preselected_and_a_typed_account_reaches_the_checks(
     qtbot: QtBot, wizard_window: SetupWizard
 ) -> None:
     window = wizard_window
-    _key(qtbot, window, Qt.Key.Key_M, ALT)  # "Try the de&mo company"
+    press(qtbot, window, Qt.Key.Key_M, ALT)  # "Try the de&mo company"
     qtbot.waitUntil(window.welcome.demo_choice.isChecked)
     with qtbot.waitSignal(window.test.tested, timeout=WAIT_MS) as tested:
-        _key(qtbot, window, Qt.Key.Key_Return)
+        press(qtbot, window, Qt.Key.Key_Return)
     assert tested.args == [True], window.test.status.text()
-    _next(qtbot, window, PageId.ENTITY)
-    _next(qtbot, window, PageId.MAPPINGS)
+    next_page(qtbot, window, PageId.ENTITY)
+    next_page(qtbot, window, PageId.MAPPINGS)
 
     page = window.mappings
     demo = window.context.target.profile.posting  # resources/checks/demo.toml
@@ -186,16 +172,16 @@ def test_demo_choices_are_preselected_and_a_typed_account_reaches_the_checks(
     assert page.prefix.text() == demo.document_number_prefix
 
     # An account Intacct did not offer (4300 is inactive) can still be typed in.
-    _key(qtbot, window, Qt.Key.Key_G, ALT)
-    _key(qtbot, window, Qt.Key.Key_Tab)
+    press(qtbot, window, Qt.Key.Key_G, ALT)
+    press(qtbot, window, Qt.Key.Key_Tab)
     assert page.gl_accounts.add_edit.hasFocus(), "the add field follows the list"
     qtbot.keyClicks(page.gl_accounts.add_edit, " 4300")
-    _key(qtbot, window, Qt.Key.Key_Return)
+    press(qtbot, window, Qt.Key.Key_Return)
     assert page.gl_accounts.chosen() == (*demo.gl_accounts, "4300")
     assert page.gl_accounts.add_edit.text() == ""
     assert window.currentId() == int(PageId.MAPPINGS), "Enter in the add field does not go on"
 
-    _next(qtbot, window, PageId.FIRST_SYNC)
+    next_page(qtbot, window, PageId.FIRST_SYNC)
     target = window.context.target
     assert target is not None and target.demo
     assert target.posting.gl_accounts == (*demo.gl_accounts, "4300")
