@@ -351,12 +351,7 @@ class Store:
                         f"Record {number} of this {object_name} page has no {key_field}, so it "
                         "cannot be stored. Ask for that field in the query."
                     )
-                when = record.get("WHENMODIFIED")
-                if when and len(when) >= 19 and when[2] == "/" and when[5] == "/":
-                    # normalize_modified's first case, inline: nearly every record has it
-                    modified: str | None = f"{when[6:10]}-{when[:2]}-{when[3:5]}T{when[11:19]}"
-                else:
-                    modified = normalize_modified(when)
+                modified = normalize_modified(record.get("WHENMODIFIED"))
                 if modified is not None and modified > newest:
                     newest = modified
                 yield (
