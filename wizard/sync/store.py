@@ -24,6 +24,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -177,23 +178,6 @@ _DEFAULT_KEYS = {"DIMENSIONS": "objectName"}
 _PULLED_COLUMNS = "object, record_no, doc_id, when_modified, entity, fields, pulled_at"
 
 
-class _Transaction:
-    """`Store.transaction()`. A plain class, not @contextmanager: an exception passing out is
-    re-raised untouched (contextlib sets its __traceback__, which frozen exceptions refuse)."""
-
-    __slots__ = ("_savepoint", "_store")
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._savepoint: str | None = None
-
-    def __enter__(self) -> None:
-        self._savepoint = self._store._begin()
-
-    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
-        self._store._end(self._savepoint, ok=exc_type is None)
-
-
 class Store:
     """One profile's sync database. Open with `Store.open(path)`; use from one thread."""
 
@@ -265,29 +249,33 @@ class Store:
 
     # -- transactions ------------------------------------------------------------------------
 
-    def transaction(self) -> _Transaction:
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
         """All writes inside commit together or not at all. Nested blocks are savepoints."""
-        return _Transaction(self)
-
-    def _begin(self) -> str | None:
         if self._depth:
             name = f"sp{self._depth}"
             self._conn.execute(f"SAVEPOINT {name}")
             self._depth += 1
-            return name
+            try:
+                yield
+            except BaseException:
+                self._conn.execute(f"ROLLBACK TO {name}")
+                self._conn.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._depth -= 1
+            self._conn.execute(f"RELEASE {name}")
+            return
         self._conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
-        return None
-
-    def _end(self, savepoint: str | None, ok: bool) -> None:
-        if savepoint is not None:
-            self._depth -= 1
-            if not ok:
-                self._conn.execute(f"ROLLBACK TO {savepoint}")
-            self._conn.execute(f"RELEASE {savepoint}")
-            return
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._conn.execute("ROLLBACK")
+            raise
         self._depth = 0
-        self._conn.execute("COMMIT" if ok else "ROLLBACK")
+        self._conn.execute("COMMIT")
 
     def _now(self) -> str:
         return self._clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
