@@ -3,7 +3,7 @@ checking accounts carrying a location when the sync posts at the top level."""
 
 from __future__ import annotations
 
-from wizard.checks.context import CheckContext
+from wizard.checks.context import CHECKING_ACCOUNT_FIELDS, CheckContext
 from wizard.checks.model import Verdict, failed, passed, skipped
 from wizard.checks.registry import Check
 
@@ -63,7 +63,7 @@ def checking_account_locations(ctx: CheckContext) -> Verdict:
         return skipped("Skipped: no deposit (checking) account is mapped yet.")
     accounts = {
         r.get("BANKACCOUNTID", ""): r
-        for r in ctx.records("CHECKINGACCOUNT", ["BANKACCOUNTID", "LOCATIONID", "STATUS"])
+        for r in ctx.records("CHECKINGACCOUNT", CHECKING_ACCOUNT_FIELDS)
     }
     missing = [a for a in wanted if a not in accounts]
     if missing:

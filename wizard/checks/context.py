@@ -43,6 +43,10 @@ DIAGNOSE_RETRY = RetryPolicy(max_attempts=2, base_delay_s=0.25, max_delay_s=1.0,
 # "You do not have permission for API operation …" (a function's result).
 PERMISSION_CODES = frozenset({"PL04000005"})
 
+# One field list per reference object, so every check that needs it shares one read.
+ENTITY_FIELDS = ("LOCATIONID", "CURRENCY")
+CHECKING_ACCOUNT_FIELDS = ("BANKACCOUNTID", "LOCATIONID", "STATUS", "CURRENCY")
+
 # The checks that make up signing in, in the order a request meets them.
 SIGN_IN_CHAIN = (
     "endpoint-reachable",

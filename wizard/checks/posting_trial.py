@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from wizard.checks.context import CheckContext
+from wizard.checks.context import CHECKING_ACCOUNT_FIELDS, ENTITY_FIELDS, CheckContext
 from wizard.checks.model import Verdict, failed, passed, skipped, warned
 from wizard.checks.registry import Check
 from wizard.fixes import Fix, MatchContext
@@ -94,7 +94,7 @@ def _currencies(ctx: CheckContext) -> list[str]:
     setup = ctx.cached("financial-setup", lambda: ctx.call(functions.get_financial_setup()))
     if setup.ok and setup.records:
         add(setup.records[0].get("baseCurrency"))  # empty when each entity has its own
-    for entity in ctx.records("LOCATIONENTITY", ["LOCATIONID", "CURRENCY"]):
+    for entity in ctx.records("LOCATIONENTITY", ENTITY_FIELDS):
         add(entity.get("CURRENCY"))
     return found
 
@@ -109,7 +109,7 @@ def _open_invoice(ctx: CheckContext, currency: str) -> Record:
 
 
 def _bank_currency(ctx: CheckContext, account: str) -> str:
-    accounts = ctx.records("CHECKINGACCOUNT", ["BANKACCOUNTID", "CURRENCY"])
+    accounts = ctx.records("CHECKINGACCOUNT", CHECKING_ACCOUNT_FIELDS)
     return next(
         (str(a.get("CURRENCY", "")) for a in accounts if a.get("BANKACCOUNTID") == account), ""
     )

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from wizard.checks.ar_settings import ar_preferences
-from wizard.checks.context import SIGN_IN_CHAIN, CheckContext, SignIn
+from wizard.checks.context import ENTITY_FIELDS, SIGN_IN_CHAIN, CheckContext, SignIn
 from wizard.checks.dimensions import company_dimensions
 from wizard.checks.model import Verdict, failed, passed, skipped
 from wizard.checks.permissions import module_rights
@@ -174,7 +174,7 @@ def session_entity(ctx: CheckContext) -> Verdict:
     # Four calls on the one session that other checks need anyway (they are cached): a
     # session that ends after a handful of calls shows up as a new session id.
     warm: list[Callable[[], object]] = [
-        lambda: ctx.records("LOCATIONENTITY", ["LOCATIONID"]),
+        lambda: ctx.records("LOCATIONENTITY", ENTITY_FIELDS),
         lambda: company_dimensions(ctx),
         lambda: ar_preferences(ctx),
         lambda: module_rights(ctx),
@@ -193,7 +193,7 @@ def session_entity(ctx: CheckContext) -> Verdict:
 
 
 def _entity_access_from_top(ctx: CheckContext) -> Verdict:
-    entities = ctx.records("LOCATIONENTITY", ["LOCATIONID"])
+    entities = ctx.records("LOCATIONENTITY", ENTITY_FIELDS)
     ids = [r.get("LOCATIONID", "") for r in entities if r.get("LOCATIONID")]
     if not ids:
         return passed("The session is open at the top level (the company has no entities).")
