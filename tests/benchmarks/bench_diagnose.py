@@ -27,13 +27,11 @@ from wizard.sandbox import Sandbox
 
 
 def _context(creds: dict[str, str], endpoint: str, limit: int | None = None) -> CheckContext:
-    profile, posting = demo_profile(
-        endpoint, creds["sender_id"], creds["company_id"], creds["user_id"]
-    )
+    profile = demo_profile(endpoint, creds["sender_id"], creds["company_id"], creds["user_id"])
     if limit is not None:
         profile = replace(profile, sync=replace(profile.sync, concurrency=limit))
     secrets = Secrets(creds["sender_password"], creds["user_password"])
-    return context_for_profile(profile, FoundSecrets(secrets, "the demo company"), posting)
+    return context_for_profile(profile, FoundSecrets(secrets, "the demo company"))
 
 
 def _diagnose(context: CheckContext) -> tuple[float, int, int]:

@@ -49,15 +49,15 @@ def make_context(sandbox: Sandbox) -> Iterator[MakeContext]:
         secrets: Secrets | str | None = "demo",
         **profile_changes: Any,
     ) -> CheckContext:
-        profile, choices, demo_secrets = demo_target(sandbox)
+        profile, demo_secrets = demo_target(sandbox)
         profile = replace(profile, **profile_changes)
-        choices = replace(choices, **(posting or {}))
+        profile = replace(profile, posting=replace(profile.posting, **(posting or {})))
         found = FoundSecrets(
             demo_secrets if secrets == "demo" else secrets,  # type: ignore[arg-type]
             "the demo company",
             problem="No passwords are saved for this connection.",
         )
-        context = context_for_profile(profile, found, choices)
+        context = context_for_profile(profile, found)
         made.append(context)
         return context
 

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wizard.checks import CheckContext, CheckStatus, Finding, PostingChoices, Runner
+from wizard.checks import CheckContext, CheckStatus, Finding, Runner
 from wizard.checks.connect import demo_profile
 from wizard.connection import Profile, Secrets
 from wizard.sandbox import Sandbox
 
 
-def demo_target(sandbox: Sandbox) -> tuple[Profile, PostingChoices, Secrets]:
+def demo_target(sandbox: Sandbox) -> tuple[Profile, Secrets]:
     creds = sandbox.credentials
-    profile, posting = demo_profile(
-        sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id
-    )
-    return profile, posting, Secrets(creds.sender_password, creds.user_password)
+    profile = demo_profile(sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id)
+    return profile, Secrets(creds.sender_password, creds.user_password)
 
 
 MakeContext = Callable[..., CheckContext]

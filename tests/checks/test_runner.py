@@ -36,9 +36,9 @@ def slow_sandbox() -> Iterator[Sandbox]:
 
 
 def _context(sandbox: Sandbox, limit: int) -> CheckContext:
-    profile, posting, secrets = demo_target(sandbox)
+    profile, secrets = demo_target(sandbox)
     profile = replace(profile, sync=replace(profile.sync, concurrency=limit))
-    context = context_for_profile(profile, FoundSecrets(secrets, "test"), posting, limit)
+    context = context_for_profile(profile, FoundSecrets(secrets, "test"), limit)
     context.retry = NO_RETRY  # a refusal would show as a failure, not be retried away
     return context
 

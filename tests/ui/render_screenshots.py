@@ -115,7 +115,7 @@ def diagnose_shots(settle: object) -> dict[str, object]:
     shots: dict[str, object] = {}
     with Sandbox(scenarios=["period-closed"]) as sandbox:
         creds = sandbox.credentials
-        demo, _ = demo_profile(sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id)
+        demo = demo_profile(sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id)
         store = ProfileStore()
         name = "ACME Outdoor"
         store.secrets.save(name, Secrets(creds.sender_password, creds.user_password))

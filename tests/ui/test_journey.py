@@ -242,9 +242,7 @@ def _saved_profile(sandbox: Sandbox, name: str = "ACME") -> Profile:
     creds = sandbox.credentials
     store = ProfileStore()
     store.secrets.save(name, Secrets(creds.sender_password, creds.user_password))
-    demo, _posting = demo_profile(
-        sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id
-    )
+    demo = demo_profile(sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id)
     profile = Profile(
         name=name,
         company_id=creds.company_id,

@@ -1,7 +1,7 @@
 """Diagnostic checks: each a small function from a `CheckContext` to a `Finding`.
 
     from wizard.checks import CheckContext, Runner
-    with CheckContext(profile, secrets, posting=choices) as context:
+    with CheckContext(profile, secrets) as context:
         runner = Runner(context, on_finding=show)   # called as each finding completes
         findings = runner.run_all()
         again = runner.run_one("permissions")       # "Check again"

@@ -10,7 +10,6 @@ from wizard.checks.choices import load_demo_choices
 from wizard.checks.context import CheckContext
 from wizard.connection import (
     KeyringUnavailable,
-    PostingChoices,
     Profile,
     ProfileStore,
     Secrets,
@@ -70,7 +69,6 @@ def secrets_for_profile(store: ProfileStore, name: str) -> FoundSecrets:
 def context_for_profile(
     profile: Profile,
     found: FoundSecrets,
-    posting: PostingChoices | None = None,
     max_in_flight: int | None = None,
 ) -> CheckContext:
     return CheckContext(
@@ -79,7 +77,6 @@ def context_for_profile(
         secrets_problem=found.problem,
         secrets_source=found.source,
         secrets_fix_id=found.fix_id,
-        posting=posting,
         max_in_flight=max_in_flight,
     )
 
@@ -102,12 +99,10 @@ def typed_profile(
     )
 
 
-def demo_profile(
-    endpoint: str, sender_id: str, company_id: str, user_id: str
-) -> tuple[Profile, PostingChoices]:
+def demo_profile(endpoint: str, sender_id: str, company_id: str, user_id: str) -> Profile:
     """The demo company's connection with the demo choices (resources/checks/demo.toml)."""
     choices = load_demo_choices()
-    profile = Profile(
+    return Profile(
         name="demo",
         company_id=company_id,
         user_id=user_id,
@@ -118,4 +113,3 @@ def demo_profile(
         sync=SyncOptions(start_date=choices.start_date),
         posting=choices.posting,
     )
-    return profile, choices.posting

@@ -90,7 +90,6 @@ class CheckContext:
         secrets_problem: str = "",
         secrets_source: str = "the system keyring",
         secrets_fix_id: str = "keyring-unavailable",
-        posting: PostingChoices | None = None,
         max_in_flight: int | None = None,
         retry: RetryPolicy | None = None,
         timeout: float = 30.0,
@@ -102,7 +101,6 @@ class CheckContext:
         self.secrets_problem = secrets_problem
         self.secrets_source = secrets_source
         self.secrets_fix_id = secrets_fix_id
-        self.posting = posting or profile.posting
         self.test_posting = True  # False: the check "test-posting" sends nothing
         self.max_in_flight = max(1, max_in_flight or profile.sync.concurrency)
         self.retry = retry or DIAGNOSE_RETRY
@@ -125,6 +123,11 @@ class CheckContext:
     @property
     def flows(self) -> tuple[str, ...]:
         return self.profile.mappings.flows or self.flow_catalogue.default
+
+    @property
+    def posting(self) -> PostingChoices:
+        """Where the sync posts (accounts, payments, numbering), as the profile says."""
+        return self.profile.posting
 
     @property
     def top_level(self) -> bool:

@@ -31,7 +31,7 @@ from wizard.checks.model import Verdict, failed, passed, skipped, warned
 from wizard.checks.registry import Check
 from wizard.fixes import Fix, MatchContext
 from wizard.gateway import ErrorDetail, ErrorLevel, GatewayError, Outcome, Record, Status, functions
-from wizard.sync.documents import Builder, default_kinds
+from wizard.sync.documents import Builder
 from wizard.sync.outbox import OutboxKind, OutboxRecord, OutboxState
 from wizard.sync.settings import SyncSettings
 
@@ -234,7 +234,7 @@ def _own_errors(outcome: Outcome) -> tuple[ErrorDetail, ...]:
 
 
 def try_one(ctx: CheckContext, builder: Builder, trial: Trial) -> Tried:
-    spec = default_kinds()[trial.kind]
+    spec = builder.kinds[trial.kind]
     document = builder.build(_record(trial)).with_control_id("test-posting")
     where = MatchContext(
         level=ErrorLevel.RESULT,

@@ -119,7 +119,7 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
             raise UsageError(str(error)) from None
         with sandbox:
             creds = sandbox.credentials
-            profile, posting = demo_profile(
+            profile = demo_profile(
                 sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id
             )
             from wizard.connection import Secrets
@@ -128,7 +128,7 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
                 Secrets(creds.sender_password, creds.user_password), "the demo company"
             )
             shown = f" with {', '.join(sorted(args.scenario))}" if args.scenario else ""
-            with context_for_profile(profile, found, posting) as context:
+            with context_for_profile(profile, found) as context:
                 yield Target(context, f"Diagnosis of the demo company{shown}", None)
         return
     if typed:

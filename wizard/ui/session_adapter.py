@@ -87,9 +87,7 @@ class Target:
 def demo_target(sandbox: Sandbox) -> Target:
     creds = sandbox.credentials
     # The demo's choices (resources/checks/demo.toml) come in the profile, posting included.
-    profile, _posting = demo_profile(
-        sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id
-    )
+    profile = demo_profile(sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id)
     remember_secret(creds.sender_password)
     remember_secret(creds.user_password)
     secrets = Secrets(creds.sender_password, creds.user_password)
@@ -135,9 +133,7 @@ class CheckSession:
 
     def __init__(self, target: Target) -> None:
         self.target = target
-        self.context: CheckContext = context_for_profile(
-            target.profile, target.found, target.posting
-        )
+        self.context: CheckContext = context_for_profile(target.profile, target.found)
         self.runner = Runner(self.context)
         self._lock = threading.Lock()
 
