@@ -14,14 +14,14 @@ REQUIREMENTS = (
     ("REQUIREPROJECT", "project", ""),
     ("REQUIRECUSTOMER", "customer", "customer"),
 )
-_GL_FIELDS = ["ACCOUNTNO", "TITLE", "STATUS", *(flag for flag, _, _ in REQUIREMENTS)]
+GL_ACCOUNT_FIELDS = ("ACCOUNTNO", "TITLE", "STATUS", *(flag for flag, _, _ in REQUIREMENTS))
 
 
 def gl_accounts(ctx: CheckContext) -> Verdict:
     wanted = ctx.posting.gl_accounts
     if not wanted:
         return skipped("Skipped: no GL accounts are mapped yet.")
-    accounts = {r.get("ACCOUNTNO", ""): r for r in ctx.records("GLACCOUNT", _GL_FIELDS)}
+    accounts = {r.get("ACCOUNTNO", ""): r for r in ctx.records("GLACCOUNT", GL_ACCOUNT_FIELDS)}
     missing = [a for a in wanted if a not in accounts]
     if missing:
         return failed(

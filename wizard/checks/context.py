@@ -45,7 +45,7 @@ PERMISSION_CODES = frozenset({"PL04000005"})
 
 # One field list per reference object, so every check that needs it shares one read.
 ENTITY_FIELDS = ("LOCATIONID", "CURRENCY")
-CHECKING_ACCOUNT_FIELDS = ("BANKACCOUNTID", "LOCATIONID", "STATUS", "CURRENCY")
+CHECKING_ACCOUNT_FIELDS = ("BANKACCOUNTID", "BANKNAME", "LOCATIONID", "STATUS", "CURRENCY")
 
 # The checks that make up signing in, in the order a request meets them.
 SIGN_IN_CHAIN = (

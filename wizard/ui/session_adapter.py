@@ -27,12 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.checks import CheckContext, CheckStatus, Finding, PermissionGrid, PostingChoices, Runner
+from wizard.checks.accounts import GL_ACCOUNT_FIELDS
 from wizard.checks.connect import (
     FoundSecrets,
     context_for_profile,
     demo_profile,
     secrets_for_profile,
 )
+from wizard.checks.context import CHECKING_ACCOUNT_FIELDS
 from wizard.connection import Mappings, Profile, ProfileStore, Secrets, storage_locations
 from wizard.fixes import Fix, load_catalogue
 from wizard.redaction import redact, remember_secret
@@ -210,13 +212,9 @@ def check_posting(
     runner.on_finding = on_finding
     watcher = _CancelWatcher(cancelled, runner.cancel)
     try:
-        # test-posting depends on the other four: usually one pass runs them all.
-        for check_id in sorted(POSTING_CHECKS, key=lambda c: c != "test-posting"):
-            if runner.cancelled.is_set():
-                break
-            if check_id not in runner.findings:
-                runner.run_one(check_id)
-    except KeyError:  # cancelled before this check ran
+        # test-posting depends on the other four, so running it runs them all.
+        runner.run_one("test-posting")
+    except KeyError:  # cancelled before it ran
         pass
     finally:
         watcher.stop()
@@ -354,7 +352,7 @@ def _active(record: Mapping[str, object]) -> bool:
 def gl_accounts(context: CheckContext) -> tuple[AccountInfo, ...]:
     """The company's GL accounts (number, title, active or not). Raises GatewayError."""
     found = []
-    for record in context.records("GLACCOUNT", ["ACCOUNTNO", "TITLE", "STATUS"]):
+    for record in context.records("GLACCOUNT", GL_ACCOUNT_FIELDS):
         number = str(record.get("ACCOUNTNO") or "")
         if number:
             found.append(AccountInfo(number, str(record.get("TITLE") or ""), _active(record)))
@@ -364,8 +362,7 @@ def gl_accounts(context: CheckContext) -> tuple[AccountInfo, ...]:
 def checking_accounts(context: CheckContext) -> tuple[BankAccountInfo, ...]:
     """The company's checking accounts with their bank and location. Raises GatewayError."""
     found = []
-    fields = ["BANKACCOUNTID", "BANKNAME", "LOCATIONID", "STATUS"]
-    for record in context.records("CHECKINGACCOUNT", fields):
+    for record in context.records("CHECKINGACCOUNT", CHECKING_ACCOUNT_FIELDS):
         account_id = str(record.get("BANKACCOUNTID") or "")
         if account_id:
             found.append(
