@@ -74,3 +74,17 @@ def wrapped_label(text: str, object_name: str = "", role: str = "") -> QLabel:
     if role:
         label.setProperty("role", role)
     return label
+
+
+def set_severity(widget: QWidget, severity: str) -> None:
+    """Style `widget` for `severity` ("", "warning", "error", ...; the style sheet selects on
+    the property). Qt reads a changed property only when the widget is polished again."""
+    widget.setProperty("severity", severity)
+    repolish(widget)
+
+
+def repolish(widget: QWidget) -> None:
+    """Apply the style sheet again after a property it selects on has changed."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)

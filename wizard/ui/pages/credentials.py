@@ -26,7 +26,7 @@ from wizard.redaction import redact, remember_secret
 from wizard.ui import connection_adapter
 from wizard.ui.connection_adapter import FIELDS, FieldCheck, SavedConnection, Severity
 from wizard.ui.context import WizardContext
-from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.pages.base import FlowPage, repolish, set_severity, wrapped_label
 from wizard.ui.qt_compat import emit
 
 # Labels with mnemonics (Alt+letter); the wizard's own buttons use B, N and S.
@@ -169,8 +169,7 @@ class CredentialsPage(FlowPage):
             self.session_only.setEnabled(False)
             self._dirty = True
         self._describe_storage()
-        self.where.style().unpolish(self.where)
-        self.where.style().polish(self.where)
+        repolish(self.where)
 
     # -- checking as the admin types ------------------------------------------------------
 
@@ -199,9 +198,7 @@ class CredentialsPage(FlowPage):
         edit = self.fields[name]
         severity = "" if result.severity is Severity.OK else result.severity.value
         for widget in (message, edit):
-            widget.setProperty("severity", severity)
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+            set_severity(widget, severity)
         prefix = {"error": "✖  ", "warning": "⚠  ", "": ""}[severity]
         message.setText(prefix + result.message if result.message else "")
         message.setVisible(bool(result.message))
@@ -280,7 +277,5 @@ class CredentialsPage(FlowPage):
 
     def _say(self, text: str, severity: str) -> None:
         self.status.setText(text)
-        self.status.setProperty("severity", severity)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_severity(self.status, severity)
         self.status.show()

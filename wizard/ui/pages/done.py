@@ -12,7 +12,7 @@ from wizard.flow import PageId, Route
 from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.context import WizardContext
-from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 
 
 def default_report_name() -> str:
@@ -165,6 +165,4 @@ class DonePage(FlowPage):
 
     def _say(self, text: str, severity: str) -> None:
         self.status.setText(text)
-        self.status.setProperty("severity", severity)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_severity(self.status, severity)

@@ -4,7 +4,15 @@ its fix) and the Retry page (send the records that failed again, now the cause i
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wizard.checks import CheckStatus
 from wizard.flow import PageId, WizardData
@@ -12,18 +20,16 @@ from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.context import WizardContext
 from wizard.ui.fix_panel import FixPanel
-from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 from wizard.ui.pages.done import ReportButton
 from wizard.ui.qt_compat import emit
 from wizard.ui.sync_view import ErrorList, ProgressBridge, ProgressPanel
 from wizard.ui.worker import Task
 
 
-def _say(label: object, text: str, severity: str) -> None:
-    label.setText(text)  # type: ignore[attr-defined]
-    label.setProperty("severity", severity)  # type: ignore[attr-defined]
-    label.style().unpolish(label)  # type: ignore[attr-defined]
-    label.style().polish(label)  # type: ignore[attr-defined]
+def _say(label: QLabel, text: str, severity: str) -> None:
+    label.setText(text)
+    set_severity(label, severity)
 
 
 class FindingsPage(FlowPage):

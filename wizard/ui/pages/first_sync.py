@@ -31,7 +31,7 @@ from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.context import WizardContext
 from wizard.ui.fix_panel import FixPanel
-from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 from wizard.ui.posting_check_view import PostingCheckView
 from wizard.ui.qt_compat import emit
 from wizard.ui.sync_view import ErrorList, ProgressBridge, ProgressPanel
@@ -308,9 +308,7 @@ class FirstSyncPage(FlowPage):
 
     def _note(self, text: str, severity: str) -> None:
         self.checked_note.setText(text)
-        self.checked_note.setProperty("severity", severity)
-        self.checked_note.style().unpolish(self.checked_note)
-        self.checked_note.style().polish(self.checked_note)
+        set_severity(self.checked_note, severity)
         self.checked_note.show()
 
     def retry(self, outbox_ids: tuple[int, ...]) -> None:
@@ -487,9 +485,7 @@ class FirstSyncPage(FlowPage):
 
     def _say(self, text: str, severity: str) -> None:
         self.status.setText(text)
-        self.status.setProperty("severity", severity)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_severity(self.status, severity)
 
 
 def _checked_line(findings: tuple[Finding, ...], since: dt.date) -> str:

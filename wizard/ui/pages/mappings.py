@@ -31,7 +31,7 @@ from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.account_picker import AccountOption, AccountPicker
 from wizard.ui.context import WizardContext
-from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 from wizard.ui.permission_grid import PermissionGridView
 from wizard.ui.qt_compat import emit
 
@@ -441,9 +441,7 @@ class MappingsPage(FlowPage):
         self.posting_note.setText(" ".join(notes))
         self.posting_note.setVisible(bool(notes))
         warning = any(n.startswith("⚠") for n in notes)
-        self.posting_note.setProperty("severity", "warning" if warning else "")
-        self.posting_note.style().unpolish(self.posting_note)
-        self.posting_note.style().polish(self.posting_note)
+        set_severity(self.posting_note, "warning" if warning else "")
 
     def _flows_changed(self, *_args: object) -> None:
         flows = self.chosen_flows()
@@ -470,9 +468,7 @@ class MappingsPage(FlowPage):
             )
         self.flow_note.setText(" ".join(notes))
         self.flow_note.setVisible(bool(notes))
-        self.flow_note.setProperty("severity", "warning" if entity_flows and at_top else "")
-        self.flow_note.style().unpolish(self.flow_note)
-        self.flow_note.style().polish(self.flow_note)
+        set_severity(self.flow_note, "warning" if entity_flows and at_top else "")
         steps = self.catalogue.permission_steps(flows) if flows else ()
         self.needs.setText(
             "The Web Services user needs: "
@@ -528,7 +524,5 @@ class MappingsPage(FlowPage):
 
     def _say(self, text: str, severity: str) -> None:
         self.status.setText(text)
-        self.status.setProperty("severity", severity)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_severity(self.status, severity)
         self.status.show()

@@ -27,7 +27,7 @@ from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.context import WizardContext
 from wizard.ui.fix_panel import FixPanel
-from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 from wizard.ui.permission_grid import PermissionGridView
 from wizard.ui.qt_compat import emit
 from wizard.ui.session_adapter import CheckSession, Discovery, Target
@@ -108,9 +108,7 @@ class CheckRow(QFrame):
         symbol, word = _ICON[status]
         self.icon.setText(symbol)
         self.icon.setToolTip(word)
-        self.icon.setProperty("severity", _SEVERITY.get(status, "") if status else "")
-        self.icon.style().unpolish(self.icon)
-        self.icon.style().polish(self.icon)
+        set_severity(self.icon, _SEVERITY.get(status, "") if status else "")
 
     def show_finding(self, finding: Finding) -> None:
         self.finding = finding
@@ -365,9 +363,7 @@ class TestPage(FlowPage):
 
     def _say(self, text: str, severity: str) -> None:
         self.status.setText(text)
-        self.status.setProperty("severity", severity)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_severity(self.status, severity)
 
     # -- demo faults ----------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from wizard.redaction import redact
 from wizard.sandbox import Sandbox
 from wizard.ui import connection_adapter
 from wizard.ui.context import WizardContext, start_demo_sandbox
-from wizard.ui.pages.base import FlowPage, wrapped_label
+from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 from wizard.ui.qt_compat import emit
 
 NEEDS = (
@@ -187,9 +187,7 @@ class WelcomePage(FlowPage):
 
     def _say(self, text: str, severity: str) -> None:
         self.status.setText(text)
-        self.status.setProperty("severity", severity)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_severity(self.status, severity)
         self.status.show()
 
     def _demo_started(self, sandbox: Sandbox) -> None:
