@@ -101,7 +101,6 @@ class PostingCheckView(QFrame):
             row = FailedCheck(finding)
             self.rows[finding.check] = row
             self.list_layout.addWidget(row)
-        self.set_enabled_buttons(True)
         self.show()
 
     def clear(self) -> None:
@@ -110,7 +109,3 @@ class PostingCheckView(QFrame):
             row.deleteLater()
         self.rows = {}
         self.hide()
-
-    def set_enabled_buttons(self, enabled: bool) -> None:
-        self.again.setEnabled(enabled)
-        self.anyway.setEnabled(enabled)
