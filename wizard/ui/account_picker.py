@@ -115,22 +115,15 @@ class AccountPicker(QWidget):
                 found.append(str(item.data(Qt.ItemDataRole.UserRole)))
         return tuple(found)
 
-    def set_checked(self, account: str, on: bool) -> None:
-        item = self._item(account)
-        if item is not None:
-            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-
     def add(self, account: str) -> None:
         """Tick `account`, adding it to the list first when Intacct did not list it."""
         account = account.strip()
         if not account:
             return
+        self.list.blockSignals(True)
         item = self._item(account)
         if item is None:
-            self.list.blockSignals(True)
             item = self._append_unlisted(account)
-            self.list.blockSignals(False)
-        self.list.blockSignals(True)
         item.setCheckState(Qt.CheckState.Checked)
         self.list.blockSignals(False)
         self.list.scrollToItem(item)
