@@ -7,13 +7,15 @@
         again = runner.run_one("permissions")       # "Check again"
 
 Modules: `model` (Finding, CheckStatus, PermissionGrid), `context` (CheckContext: the shared
-session, request slots, cache), `registry` (ids, titles, dependencies), `runner`, and one
-module per area: `sign_in`, `permissions`, `entity_level`, `dimensions`, `accounts`,
-`ar_settings`, `custom_fields`, `concurrency`. `connect` builds a context for a saved profile,
-typed settings or the demo company; `text` renders findings for a terminal or a report;
-`choices` holds the posting choices (and the demo's, from resources/checks/demo.toml). Qt-free.
+session, request slots, cache), `registry` (ids, titles, dependencies; plain data), `builtin`
+(the one list of built-in checks), `runner`, and one module per area: `sign_in`,
+`permissions`, `entity_level`, `dimensions`, `accounts`, `ar_settings`, `custom_fields`,
+`concurrency`. `connect` builds a context for a saved profile, typed settings or the demo
+company; `text` renders findings for a terminal or a report; `choices` holds the posting
+choices (and the demo's, from resources/checks/demo.toml). Qt-free.
 """
 
+from wizard.checks.builtin import default_registry
 from wizard.checks.choices import DemoChoices, load_demo_choices
 from wizard.checks.context import CheckContext, SignIn
 from wizard.checks.model import (
@@ -25,7 +27,7 @@ from wizard.checks.model import (
     PermissionGrid,
     Verdict,
 )
-from wizard.checks.registry import Check, Registry, default_registry
+from wizard.checks.registry import Check, Registry
 from wizard.checks.runner import Runner, run_checks
 from wizard.connection import PostingChoices
 

@@ -1,4 +1,7 @@
-"""The registry: each check's id, title, the checks it depends on, and its function."""
+"""The registry: each check's id, title, the checks it depends on, and its function.
+
+Plain data: it imports no check module. The built-in checks are listed in `builtin`.
+"""
 
 from __future__ import annotations
 
@@ -66,30 +69,3 @@ class Registry:
 
         visit(check_id)
         return tuple(c for c in self if c.id in wanted)
-
-
-def default_registry() -> Registry:
-    """Every built-in check, in the order the admin sees them."""
-    from wizard.checks.accounts import CHECKS as ACCOUNTS
-    from wizard.checks.ar_settings import CHECKS as AR_SETTINGS
-    from wizard.checks.concurrency import CHECKS as CONCURRENCY
-    from wizard.checks.custom_fields import CHECKS as CUSTOM_FIELDS
-    from wizard.checks.dimensions import CHECKS as DIMENSIONS
-    from wizard.checks.entity_level import CHECKS as ENTITY_LEVEL
-    from wizard.checks.permissions import CHECKS as PERMISSIONS
-    from wizard.checks.posting_trial import CHECKS as POSTING_TRIAL
-    from wizard.checks.sign_in import CHECKS as SIGN_IN
-
-    return Registry(
-        [
-            *SIGN_IN,
-            *PERMISSIONS,
-            *ENTITY_LEVEL,
-            *DIMENSIONS,
-            *ACCOUNTS,
-            *AR_SETTINGS,
-            *CUSTOM_FIELDS,
-            *CONCURRENCY,
-            *POSTING_TRIAL,
-        ]
-    )

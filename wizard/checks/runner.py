@@ -18,9 +18,10 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
+from wizard.checks.builtin import default_registry
 from wizard.checks.context import PERMISSION_CODES, CheckContext, MissingSecrets
 from wizard.checks.model import CheckStatus, Finding, Verdict
-from wizard.checks.registry import Check, Registry, default_registry
+from wizard.checks.registry import Check, Registry
 from wizard.gateway import GatewayError, ResultError
 from wizard.redaction import redact
 

@@ -1,0 +1,35 @@
+"""Every built-in check, listed once, in the order the admin sees them.
+
+The one module that imports the check modules; they import only `registry` (plain data), so
+the import graph has no circle.
+"""
+
+from __future__ import annotations
+
+from wizard.checks.accounts import CHECKS as ACCOUNTS
+from wizard.checks.ar_settings import CHECKS as AR_SETTINGS
+from wizard.checks.concurrency import CHECKS as CONCURRENCY
+from wizard.checks.custom_fields import CHECKS as CUSTOM_FIELDS
+from wizard.checks.dimensions import CHECKS as DIMENSIONS
+from wizard.checks.entity_level import CHECKS as ENTITY_LEVEL
+from wizard.checks.permissions import CHECKS as PERMISSIONS
+from wizard.checks.posting_trial import CHECKS as POSTING_TRIAL
+from wizard.checks.registry import Registry
+from wizard.checks.sign_in import CHECKS as SIGN_IN
+
+BUILTIN_CHECKS = (
+    *SIGN_IN,
+    *PERMISSIONS,
+    *ENTITY_LEVEL,
+    *DIMENSIONS,
+    *ACCOUNTS,
+    *AR_SETTINGS,
+    *CUSTOM_FIELDS,
+    *CONCURRENCY,
+    *POSTING_TRIAL,
+)
+
+
+def default_registry() -> Registry:
+    """Every built-in check, in the order the admin sees them."""
+    return Registry(BUILTIN_CHECKS)
