@@ -1,0 +1,78 @@
+"""The seam between the pages and the layers that talk to Intacct: checks, sync, fixes, sandbox.
+
+Pages call these functions through `Workers.run` (everything here may wait on the network or
+the disk) and only show what comes back. Nothing in this package imports Qt.
+
+    target = demo_target(sandbox) | profile_target(name)    # target.py
+    session = CheckSession(target)                           # checks.py: the connection test
+    findings = session.run_all(on_finding, cancel)           # each finding as it completes
+    session.run_one("permissions")                           # "Check again"
+    findings = check_posting(target, since, cancel)          # before the first sync starts
+    discovery = session.discover()                           # discovery.py: entities, accounts
+    job = SyncJob.for_target(target, choices)                # sync_job.py: first sync / retry
+    changes(findings, history(target))                       # history.py: diagnose
+    write_report(path, findings, summary)                    # report.py: the support bundle
+"""
+
+from wizard.ui.session_adapter.catalogues import fix_for, flow_catalogue
+from wizard.ui.session_adapter.checks import (
+    POSTING_CHECKS,
+    CheckSession,
+    check_posting,
+    check_titles,
+    connection_ok,
+    latest_grid,
+)
+from wizard.ui.session_adapter.discovery import (
+    AccountInfo,
+    BankAccountInfo,
+    DimensionInfo,
+    Discovery,
+    EntityInfo,
+    checking_accounts,
+    discover,
+    gl_accounts,
+)
+from wizard.ui.session_adapter.history import History, changes, history
+from wizard.ui.session_adapter.report import storage_lines, write_report
+from wizard.ui.session_adapter.sync_job import (
+    DEMO_OUTBOX_INVOICES,
+    ErrorGroup,
+    SyncChoices,
+    SyncJob,
+    group_errors,
+)
+from wizard.ui.session_adapter.target import Target, demo_target, profile_target, save_choices
+
+__all__ = [
+    "DEMO_OUTBOX_INVOICES",
+    "POSTING_CHECKS",
+    "AccountInfo",
+    "BankAccountInfo",
+    "CheckSession",
+    "DimensionInfo",
+    "Discovery",
+    "EntityInfo",
+    "ErrorGroup",
+    "History",
+    "SyncChoices",
+    "SyncJob",
+    "Target",
+    "changes",
+    "check_posting",
+    "check_titles",
+    "checking_accounts",
+    "connection_ok",
+    "demo_target",
+    "discover",
+    "fix_for",
+    "flow_catalogue",
+    "gl_accounts",
+    "group_errors",
+    "history",
+    "latest_grid",
+    "profile_target",
+    "save_choices",
+    "storage_lines",
+    "write_report",
+]
