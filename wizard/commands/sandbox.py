@@ -36,6 +36,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="number of AR invoices to generate (default: the demo company's own size)",
     )
     parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=None,
+        metavar="BASE",
+        help="answer time of every request, in milliseconds (default: none)",
+    )
+    parser.add_argument(
+        "--latency-per-record-us",
+        type=float,
+        default=None,
+        metavar="X",
+        help="extra answer time per record an answer holds, in microseconds: a page of n "
+        "records takes BASE + n x X (default: none)",
+    )
+    parser.add_argument(
+        "--max-in-flight",
+        type=int,
+        default=None,
+        metavar="N",
+        help="requests the company runs at once; more are refused with 'too many "
+        "operations' (default: the demo company's own limit)",
+    )
+    parser.add_argument(
         "--json",
         action="store_true",
         help="print the endpoint and demo credentials as one line of JSON first",
@@ -55,8 +78,25 @@ def run(args: argparse.Namespace) -> int:
     if args.records is not None and args.records < 0:
         print("--records must be 0 or more.", file=sys.stderr)
         return 2
+    for flag, value in (
+        ("--latency-ms", args.latency_ms),
+        ("--latency-per-record-us", args.latency_per_record_us),
+    ):
+        if value is not None and not value >= 0:
+            print(f"{flag} must be 0 or more.", file=sys.stderr)
+            return 2
+    if args.max_in_flight is not None and args.max_in_flight < 1:
+        print("--max-in-flight must be 1 or more.", file=sys.stderr)
+        return 2
     try:
-        sandbox = Sandbox(scenarios=args.scenario, records=args.records, port=args.port)
+        sandbox = Sandbox(
+            scenarios=args.scenario,
+            records=args.records,
+            port=args.port,
+            latency_ms=args.latency_ms,
+            latency_per_record_us=args.latency_per_record_us,
+            max_in_flight=args.max_in_flight,
+        )
         sandbox.bind()
     except ValueError as error:  # unknown scenario names, bad data files
         print(str(error), file=sys.stderr)

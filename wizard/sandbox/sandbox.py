@@ -33,6 +33,7 @@ class Sandbox:
         scenarios: Iterable[str] = (),
         records: int | None = None,
         latency_ms: float | None = None,
+        latency_per_record_us: float | None = None,
         session_timeout_s: float | None = None,
         max_in_flight: int | None = 2,
         rate_limit_per_s: float | None = None,
@@ -42,10 +43,13 @@ class Sandbox:
             raise ValueError("records must be 0 or more.")
         if max_in_flight is not None and max_in_flight < 1:
             raise ValueError("max_in_flight must be 1 or more.")
+        if (latency_ms or 0) < 0 or (latency_per_record_us or 0) < 0:
+            raise ValueError("latencies must be 0 or more.")
         self._scenarios = check_names(list(scenarios))
         self._scenario_lock = threading.Lock()
         self.company = Company(records=records)
         self.latency_ms = latency_ms
+        self.latency_per_record_us = latency_per_record_us
         self.max_in_flight = max_in_flight or self.company.max_in_flight
         self._limiter = RateLimiter(rate_limit_per_s) if rate_limit_per_s else None
         self._in_flight = 0
@@ -192,8 +196,15 @@ class Sandbox:
         with self._flight_lock:
             self._in_flight -= 1
 
-    def delay_s(self) -> float:
-        delay = (self.latency_ms or 0) / 1000
+    def answer_time_s(self, records: int) -> float:
+        """How long an answer holding `records` records takes: BASE + records x PER_RECORD.
+
+        The latency model (chosen: Sage publishes no answer times; the issue's figures for a
+        real company are "a second or more" for a page of 1,000). The time counts from when
+        the request takes its slot, so the sandbox's own work is part of it, and the slot is
+        held for all of it, as a real company's job slot is. The slow-responses scenario adds
+        its own delay on top."""
+        delay = (self.latency_ms or 0) / 1000 + records * (self.latency_per_record_us or 0) / 1e6
         if "slow-responses" in self._scenarios:
             delay += float(SCENARIOS["slow-responses"].params.get("delay_s", 1.0))
         return delay

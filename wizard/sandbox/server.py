@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import socket
 import threading
 import time
@@ -28,6 +29,15 @@ _CDN_PAGE = """<!DOCTYPE html>
 <h1>{title}</h1><p>{text}</p><p>Ray ID: 0000000000000000 &bull; sandbox</p>
 </div></div></body></html>
 """
+
+
+_DATA_COUNT = re.compile(rb'<data [^>]*?\bcount="(\d+)"')
+
+
+def records_in(answer: bytes) -> int:
+    """The records an answer carries: the sum of its <data count="n"> attributes (the reads'
+    pages; answers without a count, such as sign-in or a write, carry none)."""
+    return sum(int(n) for n in _DATA_COUNT.findall(answer))
 
 
 class RateLimiter:
@@ -195,13 +205,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(429, gateway_failure(error), XML_TYPE, {"Retry-After": retry})
             return
         if not sandbox.enter():
+            # Refused at once, holding no slot (chosen: Intacct's refusal time is not known).
             self._send(200, control_failure([messages.error("too_many_operations")]), XML_TYPE)
             return
         try:
-            delay = sandbox.delay_s()
-            if delay:
-                time.sleep(delay)
+            started = time.monotonic()
             answer = sandbox.gateway.handle(body, path)
+            rest = started + sandbox.answer_time_s(records_in(answer)) - time.monotonic()
+            if rest > 0:
+                time.sleep(rest)
         finally:
             sandbox.leave()
         if "cdn-timeout-524" in active:
