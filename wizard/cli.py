@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "explain",
     "sync",
     "diagnose",
+    "integrations",
     "report",
     "forget_all",
 )

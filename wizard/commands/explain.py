@@ -30,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--message", metavar="TEXT", help="the error text, as shown by the integration"
     )
     parser.add_argument(
+        "--integration",
+        metavar="ID",
+        help="the integration that showed the error (e.g. expensify): its own codes then count, "
+        "and other vendors' codes do not (`intacct-wizard integrations` lists the ids)",
+    )
+    parser.add_argument(
         "--json",
         action="store_true",
         help='print one JSON object: {"fix_id", "title", "cause", "steps", "who", ...}',
@@ -37,8 +43,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.fixes import CatalogueError, match
+    from wizard.fixes import CatalogueError, MatchContext, match
 
+    try:
+        integration = _integration_id(args.integration)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
     code = (args.code or "").strip()
     text = args.message
     if text is None and not code:
@@ -60,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     try:
-        fix = match(text, code=code or None)
+        fix = match(text, MatchContext(integration=integration or None), code=code or None)
     except CatalogueError as error:
         print(f"The fix catalogue could not be loaded: {error}", file=sys.stderr)
         return EXIT_GENERIC
@@ -69,6 +80,24 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(_as_text(fix))
     return EXIT_GENERIC if fix.is_generic else EXIT_SPECIFIC
+
+
+def _integration_id(given: str | None) -> str | None:
+    """The --integration id (None when not given); ValueError says why an id is unknown."""
+    if given is None:
+        return None
+    from wizard.integrations import IntegrationCatalogueError, load_integrations
+
+    wanted = given.strip().lower()
+    try:
+        catalogue = load_integrations()
+    except IntegrationCatalogueError as error:
+        raise ValueError(f"The integration files could not be loaded: {error}") from None
+    if wanted not in catalogue:
+        raise ValueError(
+            f"There is no integration {given!r}. Known integrations: {', '.join(catalogue.ids)}."
+        )
+    return wanted
 
 
 def _as_json(fix: Fix) -> dict[str, object]:

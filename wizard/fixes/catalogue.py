@@ -37,6 +37,7 @@ _RULE_KEYS = {
     "situation",
     "priority",
     "wrapper",
+    "integrations",
 }
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SUPPORT_ID_ANYWHERE = re.compile(r"support\s*id\s*[:#]?\s*(?P<id>[A-Za-z0-9%~._-]{4,})", re.I)
@@ -265,6 +266,10 @@ def _rule(raw: dict[str, Any], fix_id: str, where: str) -> Rule:
         raise CatalogueError(f"{where}: priority must be a whole number.")
     if not isinstance(wrapper, bool):
         raise CatalogueError(f"{where}: wrapper must be true or false.")
+    integrations = _texts(raw, "integrations", where)
+    for integration in integrations:
+        if not _ID.match(integration):
+            raise CatalogueError(f"{where}: integration {integration!r} is not an integration id.")
     rule = Rule(
         fix_id=fix_id,
         codes=frozenset(normalise_code(c) for c in _texts(raw, "codes", where)),
@@ -276,6 +281,7 @@ def _rule(raw: dict[str, Any], fix_id: str, where: str) -> Rule:
         situation=frozenset(situation),
         priority=priority,
         wrapper=wrapper,
+        integrations=frozenset(integrations),
         origin=where,
     )
     if not (rule.codes or rule.patterns or rule.condition_count):

@@ -49,7 +49,8 @@ class MatchContext:
     `level`: which part of the answer reported it. `function`/`object`: the gateway function
     (e.g. "create", "readByQuery") and object (e.g. "ARINVOICE"). `entity_level`: True when
     the session is signed in to an entity, False at the top level. `situation`: extra facts,
-    names from `SITUATIONS`.
+    names from `SITUATIONS`. `integration`: the id of the integration whose screen showed the
+    error (resources/integrations); None when not known.
     """
 
     level: ErrorLevel | None = None
@@ -57,6 +58,7 @@ class MatchContext:
     object: str | None = None
     entity_level: bool | None = None
     situation: frozenset[str] = field(default_factory=frozenset)
+    integration: str | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.situation) - SITUATIONS.keys()

@@ -6,7 +6,9 @@ or entity, situation facts). Every part a rule names must hold for it to match. 
 explicit: first the rule's `priority` from the data, then what it matched (code and pattern
 beat code alone, which beats pattern alone), then how many context conditions it names.
 `wrapper = true` marks generic wrapper errors (BL01001973 "Could not create X record!") that
-only count when no error in the same stack matched a specific rule.
+only count when no error in the same stack matched a specific rule. `integrations` scopes a
+vendor's own codes (INT068 is Expensify's): such a rule holds when the caller names one of them,
+or names no integration at all; under another integration it never matches.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ class Rule:
     situation: frozenset[str] = frozenset()
     priority: int = 0
     wrapper: bool = False
+    integrations: frozenset[str] = frozenset()  # vendor codes: only under these integrations
     origin: str = ""  # "file.toml, fix 'id', rule 2": for messages about the data
 
     @property
@@ -81,6 +84,7 @@ class Rule:
             + bool(self.objects)
             + (self.entity_level is not None)
             + len(self.situation)
+            + bool(self.integrations)
         )
 
     @property
@@ -107,6 +111,12 @@ class Rule:
         if self.objects and not _glob_any(context.object, self.objects):
             return False
         if self.entity_level is not None and context.entity_level is not self.entity_level:
+            return False
+        if (
+            self.integrations
+            and context.integration is not None
+            and context.integration not in self.integrations
+        ):
             return False
         return self.situation <= context.situation
 

@@ -1,0 +1,37 @@
+"""Integration profiles: which product the admin is connecting and what it needs in Intacct.
+
+from wizard.integrations import load_integrations
+expensify = load_integrations().get("expensify")
+"""
+
+from wizard.integrations.catalogue import (
+    IntegrationCatalogue,
+    IntegrationCatalogueError,
+    load_integrations,
+)
+from wizard.integrations.model import (
+    OPERATIONS,
+    OWN_INTEGRATION_ID,
+    DocumentKind,
+    EntityRule,
+    Integration,
+    Level,
+    Need,
+    Permission,
+    Setting,
+)
+
+__all__ = [
+    "OPERATIONS",
+    "OWN_INTEGRATION_ID",
+    "DocumentKind",
+    "EntityRule",
+    "Integration",
+    "IntegrationCatalogue",
+    "IntegrationCatalogueError",
+    "Level",
+    "Need",
+    "Permission",
+    "Setting",
+    "load_integrations",
+]
