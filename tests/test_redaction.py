@@ -15,6 +15,8 @@ from wizard.redaction import MASK, RedactingFilter, redact, remember_secret
         '{"user_password": "hunter2!", "user_id": "admin"}',
         "sender_password=hunter2!&company=x",
         "sessionid: hunter2!",
+        '{"proxy_password": "hunter2!"}',
+        "HTTPS_PROXY=http://jo:hunter2!@proxy.corp.example:8080",
     ],
 )
 def test_secret_fields_are_masked_whatever_their_form(text: str) -> None:

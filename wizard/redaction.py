@@ -31,6 +31,7 @@ SECRET_FIELDS: frozenset[str] = frozenset(
         "sender_password",
         "userpassword",
         "user_password",
+        "proxy_password",
         "sessionid",
         "session_id",
         "accountnumber",
@@ -53,6 +54,9 @@ _XML_ELEMENT = re.compile(
 )
 _JSON_MEMBER = re.compile(rf"(\"(?:{_names})\"\s*:\s*\")((?:[^\"\\]|\\.)*)(\")", re.IGNORECASE)
 _KEY_VALUE = re.compile(rf"(\b(?:{_names})\s*[=:]\s*)(?!\s*\")([^\s&,;<]+)", re.IGNORECASE)
+
+# The password in a URL's user:password@ part (a proxy address copied from HTTPS_PROXY).
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s/:@]*:)([^\s/@]+)(@)", re.IGNORECASE)
 
 _known_secrets: set[str] = set()
 _known_lock = threading.Lock()
@@ -89,6 +93,7 @@ def redact(text: str, extra_secrets: Iterable[str] = ()) -> str:
     text = _XML_ELEMENT.sub(lambda m: f"{m.group(1)}{MASK}{m.group(4)}", text)
     text = _JSON_MEMBER.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", text)
     text = _KEY_VALUE.sub(lambda m: f"{m.group(1)}{MASK}", text)
+    text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", text)
     with _known_lock:
         values = set(_known_secrets)
     for extra in extra_secrets:

@@ -21,6 +21,7 @@ from wizard.connection import (
     KeyringUnavailable,
     LastGoodRun,
     Mappings,
+    NetworkChoices,
     PostingChoices,
     Profile,
     ProfileExists,
@@ -35,6 +36,7 @@ from wizard.connection import (
     service_name,
     storage_locations,
 )
+from wizard.gateway import ProxyMode
 
 DATA = Path(__file__).parent / "data"
 POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="owner-only modes are POSIX")
@@ -63,6 +65,12 @@ def full_profile(name: str = "Acme") -> Profile:
             payment_posting="bank",
             document_number_prefix="WEB-",
             undeposited_account="1050",
+        ),
+        network=NetworkChoices(
+            proxy_mode=ProxyMode.MANUAL,
+            proxy_url="http://proxy.acme.example:8080",
+            proxy_user="ACME\\svc-intacct",
+            extra_ca_file="C:/certs/acme-root.pem",
         ),
     )
 
@@ -204,6 +212,40 @@ def test_a_version_2_file_is_migrated_with_nothing_chosen_for_posting(
     assert loaded.posting == PostingChoices()
     assert loaded.mappings.dimensions == (("class", "CLASSID"),)
     assert loaded.sync.start_date == date(2026, 1, 1)
+
+
+def test_a_version_3_file_uses_the_systems_proxy_and_certificates(store: ProfileStore) -> None:
+    store.profiles_dir.mkdir(parents=True)
+    shutil.copyfile(DATA / "profile_v3.json", store.profiles_dir / "Acme Corp.json")
+    loaded = store.load("Acme Corp")
+    assert loaded.network == NetworkChoices(proxy_mode=ProxyMode.SYSTEM)
+    assert loaded.posting.gl_accounts == ("4000",)
+    store.save(loaded)
+    saved = json.loads((store.profiles_dir / "Acme Corp.json").read_text())
+    assert saved["schema_version"] == 4
+    assert saved["network"]["proxy_mode"] == "system"
+
+
+@pytest.mark.parametrize(
+    ("network", "named"),
+    [
+        ({"proxy_mode": "pac"}, r"network\.proxy_mode.*system, none, manual"),
+        ({"proxy_mode": "manual", "proxy_url": "not a url"}, r"network\.proxy_url"),
+        (
+            {"proxy_mode": "manual", "proxy_url": "http://bob:pw@proxy:8080"},
+            r"network\.proxy_url.*password",
+        ),
+    ],
+)
+def test_bad_network_settings_are_named(
+    store: ProfileStore, network: dict[str, str], named: str
+) -> None:
+    path = store.save(full_profile())
+    data = json.loads(path.read_text())
+    data["network"] = network
+    path.write_text(json.dumps(data))
+    with pytest.raises(ProfileFileError, match=named):
+        store.load("Acme")
 
 
 def test_an_unknown_way_of_posting_payments_is_named(store: ProfileStore) -> None:

@@ -41,6 +41,22 @@ def test_round_trip_through_the_configured_keyring(memory_keyring: MemoryKeyring
     assert stored == {"v": 1, "sender_password": SENDER, "user_password": USER}
 
 
+def test_the_proxy_password_joins_the_item_and_older_items_still_load(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    store = SecretStore()
+    store.save("Acme", Secrets(SENDER, USER, "proxy-Pa55"))
+    assert store.load("Acme") == Secrets(SENDER, USER, "proxy-Pa55")
+    stored = json.loads(memory_keyring.items[("Intacct Setup Wizard: Acme", "credentials")])
+    assert stored["proxy_password"] == "proxy-Pa55"
+    # An item saved before the proxy password existed has no such key.
+    memory_keyring.items[("Intacct Setup Wizard: Old", "credentials")] = json.dumps(
+        {"v": 1, "sender_password": SENDER, "user_password": USER}
+    )
+    assert store.load("Old") == Secrets(SENDER, USER, "")
+    assert "proxy-Pa55" not in repr(store.load("Acme"))
+
+
 def test_profiles_keep_their_own_passwords(memory_keyring: MemoryKeyring) -> None:
     store = SecretStore()
     store.save("Production", Secrets("prod-sender", "prod-user"))

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from wizard.checks.context import CheckContext
 from wizard.checks.model import Verdict, failed, passed, skipped
 from wizard.checks.registry import Check
-from wizard.gateway import Client, GatewayError, RetryPolicy, functions
+from wizard.gateway import GatewayError, RetryPolicy, functions
 from wizard.redaction import redact
 
 
@@ -21,9 +21,7 @@ def concurrency(ctx: CheckContext) -> Verdict:
         return skipped(f"Skipped: signing in failed first (see “{attempt.owner}”).")
     wanted = ctx.max_in_flight
     # A client of its own that does not retry: a refusal must show, not be waited out.
-    client = Client(
-        ctx.credentials(), ctx.profile.endpoint, ctx.timeout, RetryPolicy(max_attempts=1)
-    )
+    client = ctx.new_client(retry=RetryPolicy(max_attempts=1))
 
     def probe(_: int) -> tuple[GatewayError | None, float]:
         started = time.monotonic()

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from wizard.connection import PostingChoices, Profile, Secrets
-from wizard.connection.credentials import gateway_credentials
+from wizard.connection.credentials import gateway_credentials, network_settings
 from wizard.fixes import Catalogue, Fix, MatchContext, load_catalogue
 from wizard.gateway import (
     Client,
     Credentials,
     ErrorLevel,
     GatewayError,
+    NetworkSettings,
     Outcome,
     Record,
     Result,
@@ -155,9 +156,20 @@ class CheckContext:
             raise MissingSecrets(self.secrets_problem or "The passwords are not available.")
         return gateway_credentials(self.profile, self.secrets, entity_id)
 
-    def new_client(self, entity_id: str | None = None) -> Client:
+    @property
+    def network(self) -> NetworkSettings:
+        """The proxy and certificate settings (with the proxy password, when known)."""
+        return network_settings(self.profile, self.secrets)
+
+    def new_client(self, entity_id: str | None = None, retry: RetryPolicy | None = None) -> Client:
         """A client of its own (the caller closes it), e.g. to try another entity."""
-        return Client(self.credentials(entity_id), self.profile.endpoint, self.timeout, self.retry)
+        return Client(
+            self.credentials(entity_id),
+            self.profile.endpoint,
+            self.timeout,
+            retry or self.retry,
+            network=self.network,
+        )
 
     @property
     def client(self) -> Client:

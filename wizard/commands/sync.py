@@ -141,7 +141,7 @@ def _run_demo(args: argparse.Namespace, since: dt.date | None) -> int:
 
 def _run_profile(args: argparse.Namespace, since: dt.date | None) -> int:
     from wizard.connection import ProfileError, SecretStore
-    from wizard.connection.credentials import gateway_credentials
+    from wizard.connection.credentials import gateway_credentials, network_settings
     from wizard.connection.profile_store import ProfileStore
     from wizard.connection.secrets import KeyringUnavailable, SecretsUnreadable
     from wizard.gateway import Client
@@ -168,7 +168,11 @@ def _run_profile(args: argparse.Namespace, since: dt.date | None) -> int:
         return 1
 
     def client() -> Client:
-        return Client(gateway_credentials(profile, secrets), endpoint=profile.endpoint)
+        return Client(
+            gateway_credentials(profile, secrets),
+            endpoint=profile.endpoint,
+            network=network_settings(profile, secrets),
+        )
 
     try:
         settings = SyncSettings.from_profile(profile, load_flows().default)

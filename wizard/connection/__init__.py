@@ -2,8 +2,8 @@
 
     from wizard.connection import ProfileStore, SecretStore, Secrets, validate_company_id
 
-- `Profile` (+ `Mappings`, `PostingChoices`, `SyncOptions`, `LastGoodRun`): frozen settings
-  of one connection.
+- `Profile` (+ `Mappings`, `NetworkChoices`, `PostingChoices`, `SyncOptions`,
+  `LastGoodRun`): frozen settings of one connection.
 - `ProfileStore`: list/load/save/rename/delete profiles, last used; files written atomically.
 - `SecretStore`, `Secrets`: the two passwords in the OS keyring, or this session's memory.
 - `validate_*`: pure checks of what the admin types, returning a frozen `Validation`.
@@ -18,6 +18,7 @@ from wizard.connection.migrations import SCHEMA_VERSION
 from wizard.connection.profile import (
     LastGoodRun,
     Mappings,
+    NetworkChoices,
     PostingChoices,
     Profile,
     SyncOptions,
@@ -72,6 +73,7 @@ __all__ = [
     "KeyringUnavailable",
     "LastGoodRun",
     "Mappings",
+    "NetworkChoices",
     "PostingChoices",
     "Problem",
     "Profile",

@@ -10,8 +10,11 @@ Layouts:
   (a timestamp) for the last clean run.
 - v2: `schema_version`, the IDs under their own names, `mappings`, `sync` and
   `last_good_run` tables.
-- v3 (current): v2 plus a `posting` table: the accounts the sync posts to, how payments are
+- v3: v2 plus a `posting` table: the accounts the sync posts to, how payments are
   recorded and the invoice number prefix (see `Profile.to_dict`).
+- v4 (current): v3 plus a `network` table: `proxy_mode` ("system", "none" or "manual"),
+  `proxy_url`, `proxy_user` and `extra_ca_file`; a v3 file gets the system's proxy and
+  certificates, as before (the proxy password is in the keyring, never here).
 
 To change the layout: bump SCHEMA_VERSION, add a `_vN_to_vN+1` step to STEPS and a test that
 loads a vN file.
@@ -22,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 VERSION_KEY = "schema_version"
 
 Step = Callable[[dict[str, Any]], dict[str, Any]]
@@ -64,8 +67,13 @@ def _v2_to_v3(old: dict[str, Any]) -> dict[str, Any]:
     return {**old, VERSION_KEY: 3, "posting": {}}
 
 
+def _v3_to_v4(old: dict[str, Any]) -> dict[str, Any]:
+    network = {"proxy_mode": "system", "proxy_url": "", "proxy_user": "", "extra_ca_file": ""}
+    return {**old, VERSION_KEY: 4, "network": network}
+
+
 # from-version -> step that returns the next version's layout
-STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3}
+STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def file_version(data: dict[str, Any]) -> int:

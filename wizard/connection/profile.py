@@ -14,6 +14,8 @@ from datetime import date, datetime
 from typing import Any
 
 from wizard.connection.validation import DEFAULT_ENDPOINT
+from wizard.gateway import NetworkSettingsError, ProxyMode
+from wizard.gateway.network import check_proxy_url
 
 DEFAULT_BATCH_SIZE = 100
 MAX_BATCH_SIZE = 1000  # readByQuery pages hold at most 1000 records
@@ -68,6 +70,25 @@ class PostingChoices:
 
 
 @dataclass(frozen=True)
+class NetworkChoices:
+    """How to reach Intacct: the system's proxy (default), no proxy, or this proxy; a proxy
+    user (its password is in the keyring) and an extra CA file. Certificates are always
+    verified against the operating system's store."""
+
+    proxy_mode: ProxyMode = ProxyMode.SYSTEM
+    proxy_url: str = ""  # for ProxyMode.MANUAL: http://proxy.example.com:8080
+    proxy_user: str = ""  # "" = the proxy needs no sign-in
+    extra_ca_file: str = ""  # a PEM file trusted on top of the system's store
+
+    def __post_init__(self) -> None:
+        if self.proxy_mode is ProxyMode.MANUAL:
+            try:
+                check_proxy_url(self.proxy_url)
+            except NetworkSettingsError as error:
+                raise ProfileDataError(f"The setting 'network.proxy_url': {error}") from None
+
+
+@dataclass(frozen=True)
 class SyncOptions:
     start_date: date | None = None  # sync records from this day on; None = everything
     batch_size: int = DEFAULT_BATCH_SIZE
@@ -97,6 +118,7 @@ class Profile:
     sync: SyncOptions = field(default_factory=SyncOptions)
     last_good_run: LastGoodRun | None = None
     posting: PostingChoices = field(default_factory=PostingChoices)
+    network: NetworkChoices = field(default_factory=NetworkChoices)
 
     @property
     def top_level(self) -> bool:
@@ -126,6 +148,12 @@ class Profile:
                 "document_number_prefix": self.posting.document_number_prefix,
                 "undeposited_account": self.posting.undeposited_account,
             },
+            "network": {
+                "proxy_mode": self.network.proxy_mode.value,
+                "proxy_url": self.network.proxy_url,
+                "proxy_user": self.network.proxy_user,
+                "extra_ca_file": self.network.extra_ca_file,
+            },
             "sync": {
                 "start_date": self.sync.start_date.isoformat() if self.sync.start_date else None,
                 "batch_size": self.sync.batch_size,
@@ -147,6 +175,7 @@ class Profile:
         mappings = _Reader(reader.table("mappings"), "mappings.")
         sync = _Reader(reader.table("sync"), "sync.")
         posting = _Reader(reader.table("posting"), "posting.")
+        network = _Reader(reader.table("network"), "network.")
         run_data = data.get("last_good_run")
         run = None
         if run_data is not None:
@@ -188,10 +217,26 @@ class Profile:
                 document_number_prefix=posting.text("document_number_prefix"),
                 undeposited_account=posting.text("undeposited_account"),
             ),
+            network=NetworkChoices(
+                proxy_mode=_proxy_mode(network.text("proxy_mode")),
+                proxy_url=network.text("proxy_url"),
+                proxy_user=network.text("proxy_user"),
+                extra_ca_file=network.text("extra_ca_file"),
+            ),
         )
 
     def replace(self, **changes: Any) -> Profile:
         return dataclasses.replace(self, **changes)
+
+
+def _proxy_mode(value: str) -> ProxyMode:
+    try:
+        return ProxyMode(value or ProxyMode.SYSTEM)
+    except ValueError:
+        modes = ", ".join(mode.value for mode in ProxyMode)
+        raise ProfileDataError(
+            f"The setting 'network.proxy_mode' should be one of {modes}, not {value!r}."
+        ) from None
 
 
 class _Reader:

@@ -6,7 +6,8 @@ One keyring item per profile:
 - username "credentials" (fixed, so each service holds exactly one username and Windows
   never switches to its compound `username@service` names);
 - password: a small versioned JSON of only the secrets, `{"v": 1, "sender_password": …,
-  "user_password": …}`, so both passwords change together and macOS asks at most once.
+  "user_password": …}` (plus `"proxy_password"` when the proxy needs a sign-in), so the
+  passwords change together and macOS asks at most once.
 
 With no usable keyring the store raises `KeyringUnavailable`, which says what is missing and
 how to get it. The admin may then choose `use_session_only()`: passwords stay in this
@@ -64,22 +65,28 @@ def service_name(profile_name: str) -> str:
 
 @dataclass(frozen=True)
 class Secrets:
-    """The two passwords of a connection. Never printed: repr shows only whether each is set."""
+    """The passwords of a connection: Intacct's two, and the proxy's when it asks for one.
+    Never printed: repr shows only whether each is set."""
 
     sender_password: str = field(repr=False)
     user_password: str = field(repr=False)
+    proxy_password: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        remember_secret(self.proxy_password)
 
     def __repr__(self) -> str:
         def state(value: str) -> str:
             return "set" if value else "empty"
 
+        proxy = ", proxy_password=<set>" if self.proxy_password else ""
         return (
             f"Secrets(sender_password=<{state(self.sender_password)}>, "
-            f"user_password=<{state(self.user_password)}>)"
+            f"user_password=<{state(self.user_password)}>{proxy})"
         )
 
-    def values(self) -> tuple[str, str]:
-        return self.sender_password, self.user_password
+    def values(self) -> tuple[str, ...]:
+        return self.sender_password, self.user_password, self.proxy_password
 
 
 class Problem(enum.StrEnum):
@@ -324,14 +331,14 @@ class SecretStore:
         """Keep both passwords of `profile_name` (replacing what was there)."""
         for value in secrets.values():
             remember_secret(value)
-        payload = json.dumps(
-            {
-                "v": PAYLOAD_VERSION,
-                "sender_password": secrets.sender_password,
-                "user_password": secrets.user_password,
-            },
-            ensure_ascii=False,
-        )
+        fields = {
+            "v": PAYLOAD_VERSION,
+            "sender_password": secrets.sender_password,
+            "user_password": secrets.user_password,
+        }
+        if secrets.proxy_password:  # optional: items saved before it existed lack it
+            fields["proxy_password"] = secrets.proxy_password
+        payload = json.dumps(fields, ensure_ascii=False)
         size = len(payload.encode("utf-16-le"))
         if size > MAX_PAYLOAD_UTF16_BYTES:
             raise SecretTooLarge(
@@ -385,9 +392,12 @@ class SecretStore:
             or data.get("v") != PAYLOAD_VERSION
             or not isinstance(data.get("sender_password"), str)
             or not isinstance(data.get("user_password"), str)
+            or not isinstance(data.get("proxy_password", ""), str)
         ):
             raise unreadable
-        return Secrets(data["sender_password"], data["user_password"])
+        return Secrets(
+            data["sender_password"], data["user_password"], data.get("proxy_password", "")
+        )
 
     def delete(self, profile_name: str) -> None:
         """Forget the passwords of `profile_name`. Nothing saved is not an error.

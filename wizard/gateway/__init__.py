@@ -2,7 +2,8 @@
 
 Modules: `errors` (typed failures), `xmlparse` (the one hardened parser), `functions` (request
 bodies), `request` (the envelope), `response` (parsing; records are plain `dict[str, str]`),
-`transport` (HTTP, retries), `client` (`Client`), `paging` (`PagedReader`).
+`network` (proxy and certificates), `transport` (HTTP, retries), `client` (`Client`),
+`paging` (`PagedReader`).
 """
 
 from wizard.gateway import functions
@@ -19,6 +20,13 @@ from wizard.gateway.errors import (
     TransportError,
 )
 from wizard.gateway.functions import Function
+from wizard.gateway.network import (
+    NetworkSettings,
+    NetworkSettingsError,
+    ProxyChoice,
+    ProxyMode,
+    client_options,
+)
 from wizard.gateway.paging import PagedReader
 from wizard.gateway.request import (
     ControlBlock,
@@ -54,8 +62,12 @@ __all__ = [
     "GatewayError",
     "LoginAuthentication",
     "MalformedResponseError",
+    "NetworkSettings",
+    "NetworkSettingsError",
     "Outcome",
     "PagedReader",
+    "ProxyChoice",
+    "ProxyMode",
     "Record",
     "Response",
     "Result",
@@ -67,6 +79,7 @@ __all__ = [
     "Status",
     "TransportError",
     "build_request",
+    "client_options",
     "functions",
     "iter_response",
     "nested_rows",

@@ -31,6 +31,7 @@ from wizard.gateway.errors import (
     is_session_expired,
     is_too_many_operations,
 )
+from wizard.gateway.network import NetworkSettings, ProxyChoice
 from wizard.gateway.paging import PagedReader
 from wizard.gateway.request import (
     ControlBlock,
@@ -119,11 +120,14 @@ class Client:
         timeout: float = 60.0,
         retry: RetryPolicy | None = None,
         total_timeout: float | None = None,
+        network: NetworkSettings | None = None,
     ) -> None:
         self.credentials = credentials
         self.endpoint = check_endpoint(endpoint)
         self.retry = retry or RetryPolicy()
-        self._transport = Transport(timeout=timeout, retry=self.retry, total_timeout=total_timeout)
+        self._transport = Transport(
+            timeout=timeout, retry=self.retry, total_timeout=total_timeout, network=network
+        )
         self._session: Session | None = None
         self._ids = itertools.count(1)
         self.requests_sent = 0
@@ -143,6 +147,10 @@ class Client:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def proxy_for(self, url: str | None = None) -> ProxyChoice:
+        """The proxy (or none) used to reach `url` (default: the sign-in endpoint), and why."""
+        return self._transport.proxy_for(url or self.endpoint)
 
     # -- session -----------------------------------------------------------------------
 

@@ -5,6 +5,11 @@ retries, with exponential backoff and jitter bounded in tries and in total time:
 HTTP 429 (honouring Retry-After), HTTP 5xx (but never 524 for a request that writes: the
 CDN cut the line while Intacct may still be doing the work), and connection failures.
 Everything else (including 4xx) is returned to the caller to parse.
+
+Failures that retrying cannot mend are raised at once, each with its own `reason`: the proxy
+asked for a sign-in (`proxy-sign-in`, HTTP 407) or refused to connect to Intacct
+(`proxy-refused`), and a certificate that this computer does not trust
+(`certificate-untrusted`). The proxy and the certificates follow `network.NetworkSettings`.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import email.utils
 import ipaddress
 import logging
 import random
+import re
+import ssl
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -21,6 +28,13 @@ from dataclasses import dataclass, field
 import httpx
 
 from wizard.gateway.errors import ErrorLevel, TransportError
+from wizard.gateway.network import (
+    NetworkSettings,
+    NetworkSettingsError,
+    ProxyChoice,
+    ProxyRouter,
+    client_options,
+)
 from wizard.gateway.xmlparse import MAX_BODY_BYTES
 from wizard.redaction import redact
 
@@ -98,18 +112,26 @@ class Transport:
         retry: RetryPolicy | None = None,
         max_body: int = MAX_BODY_BYTES,
         total_timeout: float | None = None,
+        network: NetworkSettings | None = None,
     ) -> None:
         """`timeout` bounds each connect/read/write; `total_timeout` (default 5 x timeout)
-        bounds one whole attempt, so a server that drips bytes cannot hold a call forever."""
+        bounds one whole attempt, so a server that drips bytes cannot hold a call forever.
+        `network`: the proxy and certificates (default: the operating system's)."""
         self.retry = retry or RetryPolicy()
         self.max_body = max_body
         self.total_timeout = total_timeout if total_timeout is not None else 5 * timeout
+        options = client_options(network)
+        self._router: ProxyRouter = options["transport"]
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout),
             headers={"Content-Type": "application/xml", "User-Agent": USER_AGENT},
             follow_redirects=False,
-            trust_env=False,
+            **options,
         )
+
+    def proxy_for(self, url: str) -> ProxyChoice:
+        """The proxy (or none) this transport uses for `url`, and why."""
+        return self._router.choice(url)
 
     def close(self) -> None:
         self._http.close()
@@ -133,8 +155,17 @@ class Transport:
             retry_after: float | None = None
             try:
                 status, content, headers_retry = self._send(url, body)
+            except NetworkSettingsError as exc:
+                raise TransportError(
+                    ErrorLevel.TRANSPORT, str(exc), reason="network-settings"
+                ) from None
+            except httpx.ProxyError as exc:  # the proxy answered CONNECT with a refusal
+                raise _proxy_failure(exc, self.proxy_for(url)) from None
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                failure = _connection_failure(exc, "Could not reach the Intacct gateway")
+                untrusted = _certificate_failure(exc, url)
+                if untrusted is not None:
+                    raise untrusted from None
+                failure = _connection_failure(exc, url, self.proxy_for(url))
             except httpx.TimeoutException:
                 failure = TransportError(
                     ErrorLevel.TRANSPORT,
@@ -145,7 +176,12 @@ class Transport:
                 if writes:  # the work may have been done: never send it twice blindly
                     raise failure from None
             except httpx.TransportError as exc:
-                failure = _connection_failure(exc, "The connection to Intacct broke off")
+                failure = TransportError(
+                    ErrorLevel.TRANSPORT,
+                    f"The connection to Intacct broke off ({type(exc).__name__}); check the "
+                    "internet connection and the gateway address",
+                    reason="connection",
+                )
                 if writes:
                     raise failure from None
             else:
@@ -205,12 +241,64 @@ class Transport:
             return response.status_code, b"".join(chunks), _retry_after(response)
 
 
-def _connection_failure(exc: Exception, summary: str) -> TransportError:
+def _connection_failure(exc: Exception, url: str, proxy: ProxyChoice) -> TransportError:
+    if proxy.url is not None:
+        return TransportError(
+            ErrorLevel.TRANSPORT,
+            f"Could not reach the proxy {proxy.url} ({type(exc).__name__}), set by "
+            f"{proxy.source}; check the proxy address or ask your IT team whether it has changed",
+            reason="proxy-unreachable",
+        )
     return TransportError(
         ErrorLevel.TRANSPORT,
-        f"{summary} ({type(exc).__name__}); check the internet connection and the gateway address",
+        f"Could not reach the Intacct gateway ({type(exc).__name__}); check the internet "
+        "connection and the gateway address",
         reason="connection",
     )
+
+
+_PROXY_STATUS = re.compile(r"\b([1-5]\d\d)\b")
+
+
+def _proxy_failure(exc: httpx.ProxyError, proxy: ProxyChoice) -> TransportError:
+    """The proxy refused the tunnel to Intacct: a sign-in (407) or another refusal."""
+    found = _PROXY_STATUS.search(str(exc))
+    status = int(found.group(1)) if found else None
+    where = proxy.url or "the proxy"
+    if status == 407:
+        summary = (
+            f"The proxy {where} asked for a sign-in (HTTP 407 Proxy Authentication Required)"
+            + (" and did not accept the saved proxy user and password" if proxy.user else "")
+        )
+        return TransportError(
+            ErrorLevel.TRANSPORT, summary, http_status=407, reason="proxy-sign-in"
+        )
+    said = f"HTTP {status}" if status else "a refusal"
+    return TransportError(
+        ErrorLevel.TRANSPORT,
+        f"The proxy {where} would not connect to Intacct (it answered {said})",
+        http_status=status,
+        reason="proxy-refused",
+    )
+
+
+def _certificate_failure(exc: BaseException, url: str) -> TransportError | None:
+    """A TransportError naming the certificate problem, when `exc` was caused by one."""
+    cause: BaseException | None = exc
+    seen = 0
+    while cause is not None and seen < 10:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            host = urllib.parse.urlsplit(url).hostname or url
+            reason = cause.verify_message or cause.reason or "not trusted"
+            return TransportError(
+                ErrorLevel.TRANSPORT,
+                f"The certificate presented for {host} could not be verified ({reason}): "
+                "this computer does not trust who issued it",
+                reason="certificate-untrusted",
+            )
+        cause = cause.__cause__ or cause.__context__
+        seen += 1
+    return None
 
 
 def _status_summary(status: int) -> str:
