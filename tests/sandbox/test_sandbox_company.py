@@ -108,7 +108,9 @@ def test_sandbox_command_prints_json_credentials_and_serves() -> None:
             "user_id",
             "user_password",
             "entities",
+            "strict",
         }
+        assert line["strict"] is False
         assert line["endpoint"].startswith("http://127.0.0.1:")
         assert line["company_id"] == "DEMO-COMPANY"
         assert line["entities"] == ["US-EAST", "US-WEST", "UK"]

@@ -59,6 +59,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "operations' (default: the demo company's own limit)",
     )
     parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="answer only what Intacct's public documentation gives: leave out the texts, "
+        "preference names and error codes the sandbox chose itself (the tests run both ways)",
+    )
+    parser.add_argument(
         "--json",
         action="store_true",
         help="print the endpoint and demo credentials as one line of JSON first",
@@ -96,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
             latency_ms=args.latency_ms,
             latency_per_record_us=args.latency_per_record_us,
             max_in_flight=args.max_in_flight,
+            strict=args.strict,
         )
         sandbox.bind()
     except ValueError as error:  # unknown scenario names, bad data files
@@ -121,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
             "user_id": creds.user_id,
             "user_password": creds.user_password,
             "entities": list(creds.entities),
+            "strict": sandbox.strict,
         }
         print(json.dumps(line), flush=True)
     else:
@@ -132,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  User password:   {creds.user_password}")
         print(f"  Entities:        {', '.join(creds.entities)}")
         print(f"  Scenarios on:    {', '.join(sorted(sandbox.scenarios)) or 'none'}")
+        if sandbox.strict:
+            print("  Strict:          only documented answers (no chosen texts or codes)")
         print(f"  Switch scenarios: POST {sandbox.admin_url}")
         print("These are public demo credentials for this local simulation only.")
         print("Press Ctrl+C to stop.", flush=True)

@@ -75,6 +75,7 @@ class Context:
     session_key: str
     results: ResultSets
     base_url: str
+    strict: bool = False  # answer only what public sources document (no chosen facts)
 
     def on(self, name: str) -> bool:
         return name in self.scenarios

@@ -49,3 +49,24 @@ def require(table: dict[str, Any], key: str, kind: type, where: str) -> Any:
             f"{where}: '{key}' must be a {kind.__name__}, not {type(value).__name__}."
         )
     return value
+
+
+def read_chosen(entry: dict[str, Any], where: str) -> tuple[frozenset[str], str]:
+    """The entry's `chosen` keys (facts no public source gives) and its `generic_errorno`.
+
+    Every chosen key must be a key of the entry; a chosen `errorno` needs the documented
+    `generic_errorno` a real Intacct would send instead (the strict sandbox sends that).
+    """
+    chosen = entry.get("chosen", [])
+    if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
+        raise SandboxDataError(f"{where}: 'chosen' must be a list of key names.")
+    unknown = sorted(set(chosen) - set(entry))
+    if unknown:
+        raise SandboxDataError(
+            f"{where}: 'chosen' names {', '.join(unknown)}, which the entry does not have."
+        )
+    generic = entry.get("generic_errorno", "")
+    if "errorno" in chosen:
+        generic = require(entry, "generic_errorno", str, where)
+        require(entry, "generic_errorno_source", str, where)
+    return frozenset(chosen), str(generic)

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+
+# The parts of an error a strict sandbox leaves out when they are chosen (no public source):
+# the correction and description texts are dropped, a chosen code becomes the generic one.
+DROPPED_WHEN_CHOSEN = ("description", "correction")
 
 
 @dataclass(frozen=True)
 class GatewayError:
-    """One `<error>` of an `<errormessage>`."""
+    """One `<error>` of an `<errormessage>`.
+
+    `chosen` names the parts no public source gives (picked for the sandbox);
+    `generic_errorno` is the documented code a real Intacct answers instead of a chosen one.
+    """
 
     errorno: str
     description2: str
     description: str = ""
     correction: str = ""
+    chosen: frozenset[str] = field(default=frozenset(), compare=False)
+    generic_errorno: str = field(default="", compare=False)
+
+    def documented(self) -> GatewayError:
+        """The error as far as public sources document it (what the strict sandbox sends)."""
+        if not self.chosen:
+            return self
+        changes: dict[str, object] = {k: "" for k in DROPPED_WHEN_CHOSEN if k in self.chosen}
+        if "errorno" in self.chosen and self.generic_errorno:
+            changes["errorno"] = self.generic_errorno
+        return replace(self, **changes, chosen=frozenset())  # type: ignore[arg-type]
 
 
 class SandboxDataError(ValueError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -105,8 +105,10 @@ class Gateway:
         scenarios: Callable[[], frozenset[str]],
         base_url: Callable[[], str],
         session_timeout_s: float | None = None,
+        strict: bool = False,
     ) -> None:
         self.company = company
+        self.strict = strict
         self.scenarios = scenarios
         self.base_url = base_url
         self.session_timeout_s = (
@@ -119,17 +121,25 @@ class Gateway:
 
     # -- request ---------------------------------------------------------------------------
 
+    def shown(self, errors: Sequence[GatewayError]) -> tuple[GatewayError, ...]:
+        """The errors as sent: in strict mode only what public sources document."""
+        if not self.strict:
+            return tuple(errors)
+        return tuple(e.documented() for e in errors)
+
     def handle(self, body: bytes, path: str) -> bytes:
         active = self.scenarios()
         try:
             root = etree.fromstring(body, _parser())
         except etree.XMLSyntaxError as error:
             detail = f"{error.msg}. Line: {error.lineno}, column: {error.offset}."
-            return control_failure([messages.error("parse", detail=detail)])
+            return control_failure(self.shown([messages.error("parse", detail=detail)]))
         head = root.find("control") if root.tag == "request" else None
         if head is None:
             return control_failure(
-                [_schema("request", "Missing child element(s). Expected is ( control ).")]
+                self.shown(
+                    [_schema("request", "Missing child element(s). Expected is ( control ).")]
+                )
             )
         senderid, controlid = _text(head, "senderid"), _text(head, "controlid")
         uniqueid = _text(head, "uniqueid") or "false"
@@ -147,9 +157,10 @@ class Gateway:
             ):
                 raise ControlFailure(messages.error("sender"))
         except ControlFailure as failure:
+            errors = self.shown(failure.errors)
             if not failure.echo_control:
-                return control_failure(failure.errors, uniqueid=None, dtdversion=None)
-            return control_failure(failure.errors, senderid, controlid, uniqueid, dtdversion)
+                return control_failure(errors, uniqueid=None, dtdversion=None)
+            return control_failure(errors, senderid, controlid, uniqueid, dtdversion)
         parts = [XML_DECLARATION, "<response>"]
         parts.append(control("success", senderid, controlid, uniqueid, dtdversion))
         for operation in operations:
@@ -308,7 +319,7 @@ class Gateway:
                 + element("userid", shown_user)
                 + element("companyid", shown_company)
                 + "</authentication>"
-                + errormessage(failure.errors)
+                + errormessage(self.shown(failure.errors))
                 + "</operation>"
             )
         ctx = Context(
@@ -319,6 +330,7 @@ class Gateway:
             session_key=signed.session_key,
             results=self.results,
             base_url=self.base_url(),
+            strict=self.strict,
         )
         head = (
             "<operation><authentication>"
@@ -372,7 +384,7 @@ class Gateway:
                     ]
             finally:
                 company.commit()
-        return [result(s, n, c, p, e) for s, n, c, p, e in done]
+        return [result(s, n, c, p, self.shown(e)) for s, n, c, p, e in done]
 
     def _call(self, ctx: Context, name: str, body: etree._Element) -> str:
         if name == "getAPISession":

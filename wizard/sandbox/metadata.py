@@ -3,11 +3,16 @@ get_companyprefs, getFinancialSetup, get_applications, readEntityDetails."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from lxml import etree
 
 from wizard.sandbox import messages
 from wizard.sandbox.company import RIGHTS
 from wizard.sandbox.context import Context
+from wizard.sandbox.data import load_toml, require
+from wizard.sandbox.errors import SandboxDataError
 from wizard.sandbox.render import element
 from wizard.sandbox.scenarios import SCENARIOS
 
@@ -20,13 +25,43 @@ _MODULE_NAMES = {
     "PLATFORM": "Platform Services",
 }
 
-# AR preference names are not documented (spec §3.8): these names are chosen for the sandbox.
-_AR_PREFERENCES = {
-    "invoice_summary_frequency": "INVOICE_SUMMARY_FREQUENCY",
-    "payment_summary_frequency": "PAYMENT_SUMMARY_FREQUENCY",
-    "invoice_numbering": "INVOICE_NUMBERING",
-    "invoice_sequence_prefix": "INVOICE_SEQUENCE_PREFIX",
-}
+
+@dataclass(frozen=True)
+class Preference:
+    """One preference get_companyprefs answers with (resources/sandbox/preferences.toml)."""
+
+    application: str
+    name: str
+    table: str  # company.toml table holding the value, e.g. "ar_config"
+    key: str
+    chosen: bool  # no public source gives the name: the strict sandbox leaves it out
+
+
+def load_preferences(folder: Path | None = None) -> tuple[Preference, ...]:
+    entries = require(load_toml("preferences.toml", folder), "preference", list, "preferences.toml")
+    found = []
+    for number, entry in enumerate(entries, 1):
+        where = f"preferences.toml [[preference]] number {number}"
+        value = require(entry, "value", str, where)
+        table, _, key = value.partition(".")
+        if table not in ("ar_config", "financial_setup") or not key:
+            raise SandboxDataError(
+                f"{where}: value must be 'ar_config.<key>' or 'financial_setup.<key>'."
+            )
+        require(entry, "source", str, where)
+        found.append(
+            Preference(
+                application=require(entry, "application", str, where).upper(),
+                name=require(entry, "name", str, where),
+                table=table,
+                key=key,
+                chosen=bool(entry.get("chosen", False)),
+            )
+        )
+    return tuple(found)
+
+
+PREFERENCES = load_preferences()
 
 
 def _field_xml(ctx: Context, name: str, spec_name: str) -> str:
@@ -144,29 +179,20 @@ def get_user_permissions(ctx: Context, body: etree._Element) -> str:
 
 def get_companyprefs(ctx: Context, body: etree._Element) -> str:
     application = (body.get("application") or body.findtext("application") or "").upper()
-    prefs: list[tuple[str, str, str]] = []
-    if application in ("", "GEN"):
-        prefs.append(
-            (
-                "GEN",
-                "FISCAL_FIRST_MONTH",
-                str(ctx.company.financial_setup.get("first_fiscal_month", "January")),
-            )
-        )
-    if application in ("", "AR"):
-        config = dict(ctx.company.ar_config)
-        if ctx.on("payment-summary-user-specified"):
-            config["payment_summary_frequency"] = "User specified"
-        for key, name in _AR_PREFERENCES.items():
-            if key in config:
-                prefs.append(("AR", name, str(config[key])))
+    ar_config = dict(ctx.company.ar_config)
+    if ctx.on("payment-summary-user-specified"):
+        ar_config["payment_summary_frequency"] = "User specified"
+    tables = {"ar_config": ar_config, "financial_setup": ctx.company.financial_setup}
     items = "".join(
         "<companypref>"
-        + element("application", app)
-        + element("preference", name)
-        + element("prefvalue", value)
+        + element("application", pref.application)
+        + element("preference", pref.name)
+        + element("prefvalue", str(tables[pref.table][pref.key]))
         + "</companypref>"
-        for app, name, value in prefs
+        for pref in PREFERENCES
+        if application in ("", pref.application)
+        and pref.key in tables[pref.table]
+        and not (pref.chosen and ctx.strict)
     )
     return f"<data>{items}</data>"
 

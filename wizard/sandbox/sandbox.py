@@ -38,7 +38,11 @@ class Sandbox:
         max_in_flight: int | None = 2,
         rate_limit_per_s: float | None = None,
         port: int = 0,
+        strict: bool = False,
     ) -> None:
+        """`strict=True`: answer only what public sources document. A fact labelled chosen in
+        resources/sandbox (a correction text, an AR preference name, an error code) is left
+        out or answered with the documented generic code, as a real Intacct may."""
         if records is not None and records < 0:
             raise ValueError("records must be 0 or more.")
         if max_in_flight is not None and max_in_flight < 1:
@@ -55,8 +59,13 @@ class Sandbox:
         self._in_flight = 0
         self._flight_lock = threading.Lock()
         self.port = port
+        self.strict = strict
         self.gateway = Gateway(
-            self.company, lambda: self._scenarios, lambda: self.base_url, session_timeout_s
+            self.company,
+            lambda: self._scenarios,
+            lambda: self.base_url,
+            session_timeout_s,
+            strict=strict,
         )
         self._server: SandboxServer | None = None
         self._thread: threading.Thread | None = None

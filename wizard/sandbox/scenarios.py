@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from wizard.sandbox.data import load_toml, require
+from wizard.sandbox.data import load_toml, read_chosen, require
 from wizard.sandbox.errors import GatewayError, SandboxDataError
 
 LEVELS = ("http", "transport", "control", "authentication", "result")
@@ -25,7 +25,14 @@ _COMMON_KEYS = {
     "errorno_source",
     "text_source",
     "http_status",
+    "chosen",
+    "generic_errorno",
+    "generic_errorno_source",
 }
+
+
+# scenarios.toml key -> the part of the gateway error it fills.
+_ERROR_PART = {"error_description": "description"}
 
 
 class _Blank(dict[str, Any]):
@@ -50,6 +57,10 @@ class Scenario:
     text_source: str = ""
     http_status: int | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    # The keys no public source gives (picked for the sandbox), and the documented code a
+    # real Intacct would answer instead of a chosen `errorno`.
+    chosen: frozenset[str] = frozenset()
+    generic_errorno: str = ""
 
     def error(self, **values: object) -> GatewayError:
         """The scenario's gateway error with its {placeholders} filled from `values`."""
@@ -60,6 +71,11 @@ class Scenario:
             description=formatter.vformat(self.error_description, (), fill),
             description2=formatter.vformat(self.description2, (), fill),
             correction=formatter.vformat(self.correction, (), fill),
+            chosen=frozenset(
+                _ERROR_PART.get(key, key)
+                for key in self.chosen & {"errorno", "error_description", "correction"}
+            ),
+            generic_errorno=self.generic_errorno,
         )
 
 
@@ -75,6 +91,7 @@ def load_scenarios(folder: Path | None = None) -> dict[str, Scenario]:
         if level in ("control", "authentication", "result"):
             require(entry, "errorno", str, where)
             require(entry, "description2", str, where)
+        chosen, generic_errorno = read_chosen(entry, where)
         status = entry.get("http_status")
         if level == "http" and not isinstance(status, int):
             raise SandboxDataError(f"{where}: an http scenario needs an integer http_status.")
@@ -92,6 +109,8 @@ def load_scenarios(folder: Path | None = None) -> dict[str, Scenario]:
             text_source=str(entry.get("text_source", "")),
             http_status=status,
             params=MappingProxyType({k: v for k, v in entry.items() if k not in _COMMON_KEYS}),
+            chosen=chosen,
+            generic_errorno=generic_errorno,
         )
     return scenarios
 

@@ -201,12 +201,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if "rate-limited" in active or not sandbox.rate_allows():
             retry = str(SCENARIOS["rate-limited"].params.get("retry_after_s", 1))
-            error = messages.error("rate_limited")
+            (error,) = sandbox.gateway.shown([messages.error("rate_limited")])
             self._send(429, gateway_failure(error), XML_TYPE, {"Retry-After": retry})
             return
         if not sandbox.enter():
             # Refused at once, holding no slot (chosen: Intacct's refusal time is not known).
-            self._send(200, control_failure([messages.error("too_many_operations")]), XML_TYPE)
+            busy = sandbox.gateway.shown([messages.error("too_many_operations")])
+            self._send(200, control_failure(busy), XML_TYPE)
             return
         try:
             started = time.monotonic()
