@@ -21,6 +21,18 @@ from wizard.sandbox.render import record_template
 
 REFERENCE_MODIFIED = "01/02/2024 09:00:00"
 RIGHTS = {"all": "List|View|Add|Edit|Delete", "read": "List|View"}
+# A right on one permission, as Intacct's Permissions page names it (lower case here).
+OBJECT_RIGHTS = ("list", "view", "add", "edit", "delete")
+# The right each gateway operation needs on its object's permission (chosen: Intacct's docs name
+# the rights, not which API operation each one allows; List lists, View opens one record).
+RIGHT_FOR_OPERATION = {
+    "READ_BY_QUERY": "list",
+    "READ": "view",
+    "READ_BY_NAME": "view",
+    "CREATE": "add",
+    "UPDATE": "edit",
+    "DELETE": "delete",
+}
 # The GLACCOUNT field that says an account requires a dimension on every line.
 REQUIRE_FLAGS = {
     "DEPARTMENT": "REQUIREDEPT",
@@ -150,10 +162,44 @@ class Company:
         self.tables: dict[str, Table] = {}
         self._load_reference(data)
         self._generate(generator_data, invoices, data)
+        for name in self.specs:
+            if name not in self.tables:
+                self._fill(name, [])
+        # None: the user's rights come from `subscriptions` (module -> all/read). Otherwise
+        # exactly these rights per object (Sandbox(user_permissions=...), changeable at run time).
+        self.user_permissions: dict[str, frozenset[str]] | None = None
         self.lock = threading.RLock()
         self._journal: list[Callable[[], None]] | None = None
         # Function control IDs already run with uniqueid=true.
         self.unique_controlids: set[str] = set()
+
+    def set_user_permissions(self, permissions: object) -> None:
+        """Give the Web Services user exactly these rights per object ({"ARINVOICE": ["list",
+        "view"], ...}); None goes back to the module subscriptions of company.toml."""
+        if permissions is None:
+            self.user_permissions = None
+            return
+        if not isinstance(permissions, dict):
+            raise ValueError("user_permissions must map object names to lists of rights.")
+        checked: dict[str, frozenset[str]] = {}
+        for name, rights in permissions.items():
+            obj = str(name).strip().upper()
+            if obj not in self.specs:
+                raise ValueError(
+                    f"user_permissions: {name!r} is not an object of the sandbox "
+                    f"({', '.join(sorted(self.specs))})."
+                )
+            if isinstance(rights, str) or not isinstance(rights, list | tuple | set | frozenset):
+                raise ValueError(f"user_permissions: the rights on {obj} must be a list.")
+            wanted = frozenset(str(r).strip().lower() for r in rights)
+            unknown = sorted(wanted - set(OBJECT_RIGHTS))
+            if unknown:
+                raise ValueError(
+                    f"user_permissions: {', '.join(unknown)} on {obj} is not a right; "
+                    f"use {', '.join(OBJECT_RIGHTS)}."
+                )
+            checked[obj] = wanted
+        self.user_permissions = checked
 
     # -- building -------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wizard.sandbox import messages
-from wizard.sandbox.company import Company
+from wizard.sandbox.company import RIGHT_FOR_OPERATION, Company
 from wizard.sandbox.errors import ResultFailure
 from wizard.sandbox.objects import ObjectSpec, Table
 from wizard.sandbox.scenarios import SCENARIOS, Scenario
@@ -109,6 +109,13 @@ class Context:
             raise ResultFailure(
                 self.scenario(module_scenario).error(operation=operation, object=shown)
             )
+        granted = self.company.user_permissions
+        if granted is not None:
+            if RIGHT_FOR_OPERATION.get(operation, operation.lower()) not in granted.get(
+                spec.name, frozenset()
+            ):
+                raise messages.fail("permission", operation=operation, object=shown)
+            return
         right = self.company.subscriptions.get(spec.module)
         if right is None or (operation not in READ_OPERATIONS and right != "all"):
             raise messages.fail("permission", operation=operation, object=shown)

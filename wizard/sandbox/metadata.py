@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 from wizard.sandbox import messages
-from wizard.sandbox.company import RIGHTS
+from wizard.sandbox.company import OBJECT_RIGHTS, RIGHTS
 from wizard.sandbox.context import Context
 from wizard.sandbox.data import load_toml, require
 from wizard.sandbox.errors import SandboxDataError
@@ -22,6 +22,8 @@ _MODULE_NAMES = {
     "CM": "Cash Management",
     "OE": "Order Entry",
     "CO": "Company",
+    "AP": "Accounts Payable",
+    "EE": "Time & Expenses",
     "PLATFORM": "Platform Services",
 }
 
@@ -161,10 +163,38 @@ def effective_subscriptions(ctx: Context) -> dict[str, str]:
     return out
 
 
+def _per_object_policies(ctx: Context, granted: dict[str, frozenset[str]]) -> str:
+    """One appSubscription per module the user has a right in, one policy per permission."""
+    by_module: dict[str, list[str]] = {}
+    for name in sorted(granted):
+        rights = [r for r in OBJECT_RIGHTS if r in granted[name]]
+        spec = ctx.company.specs[name]
+        scenario = f"no-permission-{spec.module.lower()}"
+        if not rights or (scenario in SCENARIOS and ctx.on(scenario)):
+            continue
+        by_module.setdefault(spec.module, []).append(
+            "<policy>"
+            + element("policyName", spec.permission)
+            + element("rights", "|".join(r.capitalize() for r in rights))
+            + "</policy>"
+        )
+    return "".join(
+        "<appSubscription>"
+        + element("applicationName", _MODULE_NAMES.get(module, module))
+        + "<policies>"
+        + "".join(policies)
+        + "</policies></appSubscription>"
+        for module, policies in by_module.items()
+    )
+
+
 def get_user_permissions(ctx: Context, body: etree._Element) -> str:
     user = (body.findtext("userId") or "").strip()
     if user.lower() != ctx.company.user_id.lower():
         raise messages.fail("invalid_reference", what="user", value=user)
+    granted = ctx.company.user_permissions
+    if granted is not None:
+        return f"<data><permissions>{_per_object_policies(ctx, granted)}</permissions></data>"
     apps = "".join(
         "<appSubscription>"
         + element("applicationName", _MODULE_NAMES.get(module, module))

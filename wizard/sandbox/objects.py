@@ -28,6 +28,7 @@ class ObjectSpec:
     dates: frozenset[str] = frozenset()
     datetimes: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
+    permission: str = ""  # the permission guarding it on its module's Permissions page
     by_upper: dict[str, str] = field(default_factory=dict, compare=False)
 
     def canonical(self, name: str) -> str | None:
@@ -51,6 +52,7 @@ def make_spec(name: str, entry: dict[str, Any], where: str) -> ObjectSpec:
         dates=frozenset(entry.get("dates", ())),
         datetimes=frozenset(entry.get("datetimes", ())),
         numbers=frozenset(entry.get("numbers", ())),
+        permission=str(entry.get("permission", "")) or require(entry, "label", str, where),
         by_upper={f.upper(): f for f in fields},
     )
 

@@ -39,6 +39,7 @@ class Sandbox:
         rate_limit_per_s: float | None = None,
         port: int = 0,
         strict: bool = False,
+        user_permissions: dict[str, list[str]] | None = None,
     ) -> None:
         """`strict=True`: answer only what public sources document. A fact labelled chosen in
         resources/sandbox (a correction text, an AR preference name, an error code) is left
@@ -52,6 +53,7 @@ class Sandbox:
         self._scenarios = check_names(list(scenarios))
         self._scenario_lock = threading.Lock()
         self.company = Company(records=records)
+        self.company.set_user_permissions(user_permissions)
         self.latency_ms = latency_ms
         self.latency_per_record_us = latency_per_record_us
         self.max_in_flight = max_in_flight or self.company.max_in_flight
@@ -154,6 +156,18 @@ class Sandbox:
             user_password=company.user_password,
             entities=tuple(e.id for e in company.entities),
         )
+
+    # -- the Web Services user's permissions ------------------------------------------------
+
+    @property
+    def user_permissions(self) -> dict[str, frozenset[str]] | None:
+        return self.company.user_permissions
+
+    def set_user_permissions(self, permissions: dict[str, list[str]] | None) -> None:
+        """Exactly these rights per object for the Web Services user, at run time ({"APBILL":
+        ["list", "view", "add"], ...}); None: the module subscriptions of company.toml."""
+        with self.company.lock:
+            self.company.set_user_permissions(permissions)
 
     # -- scenarios -------------------------------------------------------------------------
 

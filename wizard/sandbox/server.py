@@ -175,11 +175,21 @@ class _Handler(BaseHTTPRequestHandler):
                 enable = change.get("enable", [])
                 disable = change.get("disable", [])
                 sandbox.change_scenarios(enable=enable, disable=disable)
+                if "user_permissions" in change:
+                    sandbox.set_user_permissions(change["user_permissions"])
             except ValueError as error:
                 answer = json.dumps({"error": str(error)}).encode()
                 self._send(400, answer, "application/json")
                 return
-        answer = json.dumps({"scenarios": sorted(sandbox.scenarios)}).encode()
+        granted = sandbox.user_permissions
+        answer = json.dumps(
+            {
+                "scenarios": sorted(sandbox.scenarios),
+                "user_permissions": None
+                if granted is None
+                else {name: sorted(rights) for name, rights in granted.items()},
+            }
+        ).encode()
         self._send(200, answer, "application/json")
 
     def _gateway(self, body: bytes, path: str) -> None:
