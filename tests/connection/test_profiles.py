@@ -403,3 +403,26 @@ def test_storage_locations_without_a_keyring_say_so() -> None:
     keyring.set_keyring(keyring.backends.fail.Keyring())  # conftest restores the previous one
     where = storage_locations("Acme")
     assert "no usable system keyring" in where.passwords_where
+
+
+def test_a_version_3_file_is_migrated_as_a_connection_for_the_wizards_own_sync(
+    store: ProfileStore,
+) -> None:
+    store.profiles_dir.mkdir(parents=True)
+    shutil.copyfile(DATA / "profile_v3.json", store.profiles_dir / "Acme Corp.json")
+    loaded = store.load("Acme Corp")
+    assert loaded.integration == "this-program"
+    assert loaded.posting.gl_accounts == ("4000",)
+    store.save(loaded.replace(integration="expensify"))
+    saved = json.loads((store.profiles_dir / "Acme Corp.json").read_text())
+    assert (saved["schema_version"], saved["integration"]) == (SCHEMA_VERSION, "expensify")
+    assert store.load("Acme Corp").integration == "expensify"
+
+
+def test_a_malformed_integration_id_is_named(store: ProfileStore) -> None:
+    path = store.save(full_profile())
+    data = json.loads(path.read_text())
+    data["integration"] = "Expensify Classic!"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ProfileFileError, match="'integration' should be an integration id"):
+        store.load("Acme")

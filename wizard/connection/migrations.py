@@ -15,6 +15,8 @@ Layouts:
 - v4 (current): v3 plus a `network` table: `proxy_mode` ("system", "none" or "manual"),
   `proxy_url`, `proxy_user` and `extra_ca_file`; a v3 file gets the system's proxy and
   certificates, as before (the proxy password is in the keyring, never here).
+  v4 also has `integration`, the id of the integration the connection is for
+  (resources/integrations); a v3 file was made for the wizard's own sync: "this-program".
 
 To change the layout: bump SCHEMA_VERSION, add a `_vN_to_vN+1` step to STEPS and a test that
 loads a vN file.
@@ -69,7 +71,8 @@ def _v2_to_v3(old: dict[str, Any]) -> dict[str, Any]:
 
 def _v3_to_v4(old: dict[str, Any]) -> dict[str, Any]:
     network = {"proxy_mode": "system", "proxy_url": "", "proxy_user": "", "extra_ca_file": ""}
-    return {**old, VERSION_KEY: 4, "network": network}
+    # Every v3 file was made for the wizard's own sync, the only integration v3 knew.
+    return {**old, VERSION_KEY: 4, "network": network, "integration": "this-program"}
 
 
 # from-version -> step that returns the next version's layout

@@ -8,6 +8,7 @@ layouts are brought up to date by `migrations.py` before `from_dict` sees them.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +21,9 @@ from wizard.gateway.network import check_proxy_url
 DEFAULT_BATCH_SIZE = 100
 MAX_BATCH_SIZE = 1000  # readByQuery pages hold at most 1000 records
 DEFAULT_CONCURRENCY = 2  # Intacct's usual per-company limit on requests in flight
+# The wizard's own sync (resources/integrations/this-program.toml): what v3 files were made for.
+DEFAULT_INTEGRATION = "this-program"
+_INTEGRATION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class ProfileDataError(ValueError):
@@ -119,6 +123,8 @@ class Profile:
     last_good_run: LastGoodRun | None = None
     posting: PostingChoices = field(default_factory=PostingChoices)
     network: NetworkChoices = field(default_factory=NetworkChoices)
+    # The integration the connection is for (an id of resources/integrations/<id>.toml).
+    integration: str = DEFAULT_INTEGRATION
 
     @property
     def top_level(self) -> bool:
@@ -134,6 +140,7 @@ class Profile:
             "sender_id": self.sender_id,
             "entity_id": self.entity_id,
             "endpoint": self.endpoint,
+            "integration": self.integration,
             "mappings": {
                 "default_location": self.mappings.default_location,
                 "default_department": self.mappings.default_department,
@@ -195,6 +202,7 @@ class Profile:
             sender_id=reader.text("sender_id"),
             entity_id=reader.text("entity_id"),
             endpoint=reader.text("endpoint") or DEFAULT_ENDPOINT,
+            integration=_integration_id(reader.text("integration")),
             mappings=Mappings(
                 default_location=mappings.text("default_location"),
                 default_department=mappings.text("default_department"),
@@ -237,6 +245,17 @@ def _proxy_mode(value: str) -> ProxyMode:
         raise ProfileDataError(
             f"The setting 'network.proxy_mode' should be one of {modes}, not {value!r}."
         ) from None
+
+
+def _integration_id(text: str) -> str:
+    if not text:
+        return DEFAULT_INTEGRATION
+    if not _INTEGRATION_ID.match(text):
+        raise ProfileDataError(
+            f"The setting 'integration' should be an integration id such as 'expensify', "
+            f"not {text!r}."
+        )
+    return text
 
 
 class _Reader:
