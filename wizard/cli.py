@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sandbox",
     "explain",
     "sync",
+    "outbox",
     "diagnose",
     "integrations",
     "report",

@@ -74,6 +74,50 @@ class Outbox(StoreDatabase):
             ).fetchone()
         return _outbox_record(row)
 
+    def outbox_put(
+        self,
+        kind: OutboxKind,
+        local_id: str,
+        payload: Mapping[str, Any],
+        *,
+        document_no: str | None,
+        depends_on: int | None,
+    ) -> None:
+        """`outbox_add` for bulk imports: inside the caller's transaction, with a dependency the
+        caller took from this store, and returning nothing (one statement per record)."""
+        if not self._depth:
+            raise StoreError("outbox_put writes inside a transaction; open one first.")
+        body = json.dumps(dict(payload), separators=(",", ":"), ensure_ascii=False, default=str)
+        now = self._now()
+        self._conn.execute(
+            "INSERT INTO outbox (kind, local_id, document_no, payload, depends_on, state, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) "
+            "ON CONFLICT (kind, local_id) DO UPDATE SET payload = excluded.payload, "
+            "document_no = excluded.document_no, depends_on = excluded.depends_on, "
+            "updated_at = excluded.updated_at "
+            "WHERE state IN ('pending', 'failed') AND payload IS NOT excluded.payload",
+            (kind.value, local_id, document_no, body, depends_on, now, now),
+        )
+
+    def outbox_find(self, kind: OutboxKind | str, local_id: str) -> OutboxRecord | None:
+        """The record of this kind with this local id (its key in the integration), if any."""
+        row = self._conn.execute(
+            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE kind = ? AND local_id = ?",
+            (OutboxKind(kind).value, local_id),
+        ).fetchone()
+        return _outbox_record(row) if row else None
+
+    def outbox_documents(self, kinds: Iterable[OutboxKind | str]) -> dict[str, int]:
+        """Document number -> outbox id, for every record of these kinds (e.g. the invoices a
+        file of payments may pay)."""
+        wanted = [OutboxKind(k).value for k in kinds]
+        rows = self._conn.execute(
+            "SELECT document_no, id FROM outbox WHERE document_no IS NOT NULL "
+            f"AND kind IN ({', '.join('?' * len(wanted))}) ORDER BY id",
+            wanted,
+        )
+        return {str(document): int(record_id) for document, record_id in rows}
+
     def outbox_get(self, record_id: int) -> OutboxRecord:
         row = self._conn.execute(
             f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE id = ?", (record_id,)
