@@ -173,3 +173,31 @@ def test_cancel_stops_starting_checks(make_context: MakeContext) -> None:
     runner = Runner(make_context(), on_finding=stop_after_first, workers=1)
     findings = runner.run_all()
     assert 1 <= len(findings) < len(default_registry())
+
+
+def test_check_again_runs_what_the_check_decides_and_what_those_need() -> None:
+    def ok(_ctx: CheckContext) -> Verdict:
+        return Verdict(CheckStatus.PASS, "fine")
+
+    registry = Registry(
+        [
+            Check("sign-in", "Sign in", ok),
+            Check("endpoint", "Endpoint", ok),
+            Check("permissions", "Permissions", ok, ("sign-in",)),
+            Check("posting", "Posting", ok, ("permissions", "endpoint")),
+            Check("unrelated", "Unrelated", ok),
+        ]
+    )
+    assert [c.id for c in registry.dependents("sign-in")] == ["permissions", "posting"]
+    assert [c.id for c in registry.affected_by("sign-in")] == [
+        "sign-in",
+        "endpoint",
+        "permissions",
+        "posting",
+    ]
+    assert [c.id for c in registry.affected_by("posting")] == [
+        "sign-in",
+        "endpoint",
+        "permissions",
+        "posting",
+    ]

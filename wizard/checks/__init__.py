@@ -4,7 +4,7 @@
     with CheckContext(profile, secrets) as context:
         runner = Runner(context, on_finding=show)   # called as each finding completes
         findings = runner.run_all()
-        again = runner.run_one("permissions")       # "Check again"
+        again = runner.run_again("permissions")     # "Check again", dependents included
 
 Modules: `model` (Finding, CheckStatus, PermissionGrid), `context` (CheckContext: the shared
 session, request slots, cache), `registry` (ids, titles, dependencies; plain data), `builtin`

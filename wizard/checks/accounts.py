@@ -4,7 +4,7 @@ checking accounts carrying a location when the sync posts at the top level."""
 from __future__ import annotations
 
 from wizard.checks.context import CHECKING_ACCOUNT_FIELDS, CheckContext
-from wizard.checks.model import Verdict, failed, passed, skipped
+from wizard.checks.model import Verdict, failed, not_applicable, passed
 from wizard.checks.registry import Check
 
 # GLACCOUNT "require" flags and the default (mapping) that covers each.
@@ -20,7 +20,7 @@ GL_ACCOUNT_FIELDS = ("ACCOUNTNO", "TITLE", "STATUS", *(flag for flag, _, _ in RE
 def gl_accounts(ctx: CheckContext) -> Verdict:
     wanted = ctx.posting.gl_accounts
     if not wanted:
-        return skipped("Skipped: no GL accounts are mapped yet.")
+        return not_applicable("Skipped: no GL accounts are mapped yet.")
     accounts = {r.get("ACCOUNTNO", ""): r for r in ctx.records("GLACCOUNT", GL_ACCOUNT_FIELDS)}
     missing = [a for a in wanted if a not in accounts]
     if missing:
@@ -60,7 +60,7 @@ def checking_account_locations(ctx: CheckContext) -> Verdict:
         return passed("The sync does not record payments, so no deposit account is used.")
     wanted = ctx.posting.deposit_accounts
     if not wanted:
-        return skipped("Skipped: no deposit (checking) account is mapped yet.")
+        return not_applicable("Skipped: no deposit (checking) account is mapped yet.")
     accounts = {
         r.get("BANKACCOUNTID", ""): r
         for r in ctx.records("CHECKINGACCOUNT", CHECKING_ACCOUNT_FIELDS)

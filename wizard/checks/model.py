@@ -23,6 +23,7 @@ class Verdict:
     evidence: str
     fix: Fix | None = None
     grid: PermissionGrid | None = None
+    applies: bool = True  # False: skipped because it does not apply yet (nothing chosen)
 
 
 def passed(evidence: str, grid: PermissionGrid | None = None) -> Verdict:
@@ -38,7 +39,14 @@ def warned(evidence: str, fix: Fix | None = None, grid: PermissionGrid | None = 
 
 
 def skipped(reason: str) -> Verdict:
+    """Skipped because something else stopped it (signing in failed, no passwords): the
+    connection is not proven, so this counts against it."""
     return Verdict(CheckStatus.SKIPPED, reason)
+
+
+def not_applicable(reason: str) -> Verdict:
+    """Skipped because there is nothing to check yet (nothing chosen, switched off)."""
+    return Verdict(CheckStatus.SKIPPED, reason, applies=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,12 @@ class Finding:
     grid: PermissionGrid | None = None
     started: float = 0.0  # time.monotonic() when the check began (0 when skipped unrun)
     finished: float = 0.0
+    applies: bool = True  # False: skipped because there is nothing to check yet
+
+    @property
+    def blocked(self) -> bool:
+        """Skipped because something failed or was missing: the connection is not proven."""
+        return self.status is CheckStatus.SKIPPED and self.applies
 
     @property
     def fix_id(self) -> str | None:

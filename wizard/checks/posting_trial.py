@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from wizard.checks.context import CHECKING_ACCOUNT_FIELDS, ENTITY_FIELDS, CheckContext
-from wizard.checks.model import Verdict, failed, passed, skipped, warned
+from wizard.checks.model import Verdict, failed, not_applicable, passed, warned
 from wizard.checks.registry import Check
 from wizard.fixes import Fix, MatchContext
 from wizard.gateway import ErrorDetail, ErrorLevel, GatewayError, Outcome, Record, Status, functions
@@ -272,12 +272,14 @@ def _refusals(refused: Sequence[Tried]) -> list[str]:
 
 def posting_trial(ctx: CheckContext) -> Verdict:
     if not ctx.test_posting:
-        return skipped("Skipped: test postings are switched off (--no-test-posting).")
+        return not_applicable("Skipped: test postings are switched off (--no-test-posting).")
     on = ctx.profile.sync.start_date or dt.datetime.now(dt.UTC).date()
     planned, untried = trials(ctx, on)
     if not planned:
         reason = f" ({'; '.join(untried)})" if untried else ""
-        return skipped(f"Skipped: the chosen sync creates nothing that can be tried yet{reason}.")
+        return not_applicable(
+            f"Skipped: the chosen sync creates nothing that can be tried yet{reason}."
+        )
     builder = Builder(
         ctx.flow_catalogue,
         SyncSettings.from_profile(ctx.profile, ctx.flow_catalogue.default),

@@ -69,3 +69,20 @@ class Registry:
 
         visit(check_id)
         return tuple(c for c in self if c.id in wanted)
+
+    def dependents(self, check_id: str) -> tuple[Check, ...]:
+        """Every check that needs `check_id` to pass, directly or through another check."""
+        found = {check_id}
+        for check in self:  # registry order lists dependencies first, so one pass will do
+            if any(d in found for d in check.depends_on):
+                found.add(check.id)
+        found.discard(check_id)
+        return tuple(c for c in self if c.id in found)
+
+    def affected_by(self, check_id: str) -> tuple[Check, ...]:
+        """What "Check again" on `check_id` must run: the check, everything that depends on
+        it, and everything those need, in a valid order."""
+        wanted: set[str] = set()
+        for check in (self[check_id], *self.dependents(check_id)):
+            wanted.update(c.id for c in self.with_dependencies(check.id))
+        return tuple(c for c in self if c.id in wanted)

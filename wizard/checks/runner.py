@@ -2,7 +2,7 @@
 
     runner = Runner(context, on_finding=show)   # called on the thread that runs run_all()
     findings = runner.run_all()
-    finding = runner.run_one("permissions")     # the "Check again" button
+    findings = runner.run_again("permissions")  # "Check again": it and what depends on it
 
 A GUI runs `run_all()` on a worker thread and forwards each finding to the window by signal.
 A check whose dependency failed or was skipped is skipped with the reason, not failed. The
@@ -58,6 +58,13 @@ class Runner:
         self.context.forget_cache()
         self._run(list(self.registry.with_dependencies(check_id)))
         return self.findings[check_id]
+
+    def run_again(self, check_id: str) -> tuple[Finding, ...]:
+        """The "Check again" button: the check, what it depends on, and every check whose result it
+        decides (a check skipped because this one failed must not stay skipped), with fresh
+        data from Intacct. Returns the new findings, in registry order."""
+        self.context.forget_cache()
+        return self._run(list(self.registry.affected_by(check_id)))
 
     def _run(self, checks: list[Check]) -> tuple[Finding, ...]:
         pending = {c.id: c for c in checks}
@@ -115,6 +122,7 @@ class Runner:
             verdict.grid,
             started,
             time.monotonic(),
+            verdict.applies,
         )
 
 
@@ -150,17 +158,25 @@ def run_safely(check: Check, context: CheckContext) -> Verdict:
 
 
 def _skipped_because(check: Check, blocker: Finding) -> Finding:
-    word = "failed" if blocker.status is CheckStatus.FAIL else "was skipped"
+    """Skipped for what stopped `blocker`: a failure counts against the connection; a check
+    with nothing to check yet leaves this one with nothing to check either."""
+    if blocker.status is CheckStatus.FAIL:
+        evidence = f"Skipped: this needs “{blocker.title}” to pass first, and it failed."
+    elif blocker.applies:
+        evidence = f"Skipped: this needs “{blocker.title}” to pass first, and it was skipped."
+    else:
+        evidence = f"Skipped: this needs “{blocker.title}”, which has nothing to check yet."
     now = time.monotonic()
     return Finding(
         check.id,
         check.title,
         CheckStatus.SKIPPED,
-        f"Skipped: this needs “{blocker.title}” to pass first, and it {word}.",
+        evidence,
         None,
         None,
         now,
         now,
+        applies=blocker.status is CheckStatus.FAIL or blocker.applies,
     )
 
 

@@ -31,6 +31,9 @@ class WizardContext:
     discovery: Discovery | None = field(default=None)
     sync_job: SyncJob | None = field(default=None)
     sync_summaries: list[object] = field(default_factory=list)
+    # Bumped each time the passwords are saved: the connection test's results then no longer
+    # hold (the passwords never enter the flow's data, so the flow cannot see the change).
+    credentials_version: int = field(default=0)
 
     @classmethod
     def create(cls, workers: Workers, flow: Flow | None = None) -> WizardContext:

@@ -264,6 +264,7 @@ class CredentialsPage(FlowPage):
 
     def _saved(self, saved: SavedConnection) -> None:
         self.saved = saved
+        self.context.credentials_version += 1
         self._dirty = False
         self.set_busy(False)
         self._say(f"Saved. The passwords are kept {saved.secrets_in}.", "ok")

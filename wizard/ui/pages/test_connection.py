@@ -27,7 +27,7 @@ from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.context import WizardContext
 from wizard.ui.fix_panel import FixPanel
-from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
+from wizard.ui.pages.base import FlowPage, repolish, set_severity, wrapped_label
 from wizard.ui.permission_grid import PermissionGridView
 from wizard.ui.qt_compat import emit
 from wizard.ui.session_adapter import CheckSession, Discovery, Target
@@ -138,6 +138,8 @@ class TestPage(FlowPage):
         self.rows: dict[str, CheckRow] = {}
         self.ok = False
         self.running = False
+        self.stale = False  # a setting changed after the last run: its results no longer hold
+        self._changed_while_running = False
         self._tested_for: tuple[object, ...] | None = None
         self.bridge = FindingBridge(self)
         self.bridge.found.connect(self._show_finding)
@@ -178,7 +180,9 @@ class TestPage(FlowPage):
         self.list_layout.setContentsMargins(0, 0, 6, 0)
         self.list_layout.setSpacing(2)
         card = QFrame()
+        card.setObjectName("checkCard")
         card.setProperty("role", "card")
+        self.card = card
         self.card_layout = QVBoxLayout(card)
         self.card_layout.setContentsMargins(6, 6, 6, 6)
         self.card_layout.setSpacing(0)
@@ -202,7 +206,7 @@ class TestPage(FlowPage):
     # -- flow -----------------------------------------------------------------------------
 
     def apply(self, data: WizardData) -> WizardData:
-        if self.running or self._tested_for is None:
+        if self.running or self.stale or self._tested_for is None:
             return data.replace(connection_ok=None)
         discovery = self.context.discovery
         entities = tuple(e.id for e in discovery.entities) if discovery else ()
@@ -222,6 +226,13 @@ class TestPage(FlowPage):
             data.user_id,
             data.sender_id,
             data.entity_id,
+            data.entity_choice,
+            data.flows,
+            data.default_location,
+            data.default_department,
+            data.dimension_map,
+            data.custom_field_map,
+            self.context.credentials_version,
             id(self.context.demo_sandbox),
         )
 
@@ -242,6 +253,8 @@ class TestPage(FlowPage):
         if self.running:
             return
         self.running = True
+        self.stale = self._changed_while_running = False
+        self._grey_results(False)
         self._tested_for = self._key()
         self.context.close_checks()
         self.context.discovery = None
@@ -277,16 +290,25 @@ class TestPage(FlowPage):
         session = self.context.checks
         if session is None or self.running:
             return
+        if self.stale:  # the settings changed: one check alone would prove nothing
+            self.start()
+            return
         self.running = True
         self.again.setEnabled(False)
         row = self.rows[check_id]
+        affected = session.affected_by(check_id)
+        for other in affected:
+            if other != check_id and other in self.rows:
+                self.rows[other].set_running("Checking again, with the check it is linked to…")
         row.set_running("Checking again…")
-        self._say(f"Checking “{row.title_text}” again…", "")
+        others = len(affected) - 1
+        extra = f" (and {others} related check{'s' if others != 1 else ''})" if others else ""
+        self._say(f"Checking “{row.title_text}”{extra} again…", "")
         emit(self.completeChanged)
         discovered = self.context.discovery
 
         def run(cancel: CancelFlag) -> tuple[CheckSession, tuple[Finding, ...], Discovery | None]:
-            session.run_one(check_id, self.bridge)
+            session.check_again(check_id, self.bridge)
             findings = session.findings()
             discovery = discovered
             if discovery is None and session_adapter.connection_ok(findings):
@@ -319,22 +341,32 @@ class TestPage(FlowPage):
                 row.show_finding(latest[check_id])
         all_findings = tuple(latest.values())
         self.context.findings = all_findings
-        self.ok = session_adapter.connection_ok(all_findings)
+        counts = session_adapter.tally(all_findings)
+        self.ok = counts.proven
         failed = [f for f in all_findings if f.status is CheckStatus.FAIL]
         if self.ok:
-            warned = sum(1 for f in all_findings if f.status is CheckStatus.WARN)
-            extra = f" ({warned} with a warning to read)" if warned else ""
-            self._say(f"All checks passed{extra}. Press Next to go on.", "ok")
+            read = (
+                f" Read the warning{'s' if counts.warnings != 1 else ''}, then press Next."
+                if counts.warnings
+                else " Press Next to go on."
+            )
+            self._say(f"{counts.counts()}: the connection works.{read}", "ok")
+        elif not failed:
+            self._say(
+                f"{counts.counts()}. Some checks could not run, so the connection is not proven "
+                "yet: read why under each one, then press Test again.",
+                "warning",
+            )
         elif self.context.flow.data.route is Route.DIAGNOSE:
             self._say(
-                f"{len(failed)} check{'s' if len(failed) != 1 else ''} failed. Press Next for the "
-                "findings, or fix them here and press Check again.",
+                f"{counts.counts()}. Press Next for the findings, or fix them here and press "
+                "Check again.",
                 "error",
             )
         else:
             self._say(
-                f"{len(failed)} check{'s' if len(failed) != 1 else ''} failed. Follow the steps "
-                "under each one, then press Check again.",
+                f"{counts.counts()}. Follow the steps under each failed check, then press "
+                "Check again.",
                 "error",
             )
             first = self.rows[failed[0].check] if failed else None
@@ -345,6 +377,9 @@ class TestPage(FlowPage):
         self.context.flow.update(self.apply(self.context.flow.data))
         emit(self.completeChanged)
         emit(self.tested, self.ok)
+        if self._changed_while_running:
+            self._changed_while_running = False
+            self.mark_stale()
 
     def _failed(self, error: BaseException) -> None:
         self.running = False
@@ -397,3 +432,27 @@ class TestPage(FlowPage):
         active = sorted(sandbox.scenarios)
         self.faults.setText(f"Demo &faults ({len(active)})" if active else "Demo &faults")
         log.info("demo faults now: %s", ", ".join(active) or "none")
+        self.mark_stale()
+
+    def _grey_results(self, grey: bool) -> None:
+        self.card.setProperty("stale", "true" if grey else "false")
+        for widget in (self.card, *self.card.findChildren(QLabel)):
+            repolish(widget)
+
+    def mark_stale(self) -> None:
+        """A setting the results depend on changed: they no longer hold until tested again."""
+        if self._tested_for is None:
+            return
+        if self.running:  # the run under way started with the old settings
+            self._changed_while_running = True
+            return
+        self.stale = True
+        self.ok = False
+        self._grey_results(True)  # these results belong to the old settings
+        self._say(
+            "Settings changed: test again. The results below were found before the change.",
+            "warning",
+        )
+        self.again.setFocus()
+        self.context.flow.update(self.apply(self.context.flow.data))
+        emit(self.completeChanged)

@@ -6,7 +6,7 @@ the disk) and only show what comes back. Nothing in this package imports Qt.
     target = demo_target(sandbox) | profile_target(name)    # target.py
     session = CheckSession(target)                           # checks.py: the connection test
     findings = session.run_all(on_finding, cancel)           # each finding as it completes
-    session.run_one("permissions")                           # "Check again"
+    session.check_again("permissions")                       # and what depends on it
     findings = check_posting(target, since, cancel)          # before the first sync starts
     discovery = session.discover()                           # discovery.py: entities, accounts
     job = SyncJob.for_target(target, choices)                # sync_job.py: first sync / retry
@@ -18,10 +18,12 @@ from wizard.ui.session_adapter.catalogues import fix_for, flow_catalogue
 from wizard.ui.session_adapter.checks import (
     POSTING_CHECKS,
     CheckSession,
+    CheckTally,
     check_posting,
     check_titles,
     connection_ok,
     latest_grid,
+    tally,
 )
 from wizard.ui.session_adapter.discovery import (
     AccountInfo,
@@ -50,6 +52,7 @@ __all__ = [
     "AccountInfo",
     "BankAccountInfo",
     "CheckSession",
+    "CheckTally",
     "DimensionInfo",
     "Discovery",
     "EntityInfo",
@@ -74,5 +77,6 @@ __all__ = [
     "profile_target",
     "save_choices",
     "storage_lines",
+    "tally",
     "write_report",
 ]

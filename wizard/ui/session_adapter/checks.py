@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wizard.checks import CheckContext, CheckStatus, Finding, PermissionGrid, Runner
@@ -45,11 +46,18 @@ class CheckSession:
             finally:
                 watcher.stop()
 
-    def run_one(self, check_id: str, on_finding: Callable[[Finding], None]) -> Finding:
+    def check_again(
+        self, check_id: str, on_finding: Callable[[Finding], None]
+    ) -> tuple[Finding, ...]:
+        """The check, what it needs and every check it decides, run again."""
         with self._lock:
             self.runner.on_finding = on_finding
             self.runner.cancelled.clear()
-            return self.runner.run_one(check_id)
+            return self.runner.run_again(check_id)
+
+    def affected_by(self, check_id: str) -> tuple[str, ...]:
+        """The ids "Check again" on `check_id` runs (fast, no network)."""
+        return tuple(check.id for check in self.runner.registry.affected_by(check_id))
 
     def findings(self) -> tuple[Finding, ...]:
         return tuple(self.runner.findings.values())
@@ -97,8 +105,56 @@ def check_posting(
     return tuple(sorted(runner.findings.values(), key=lambda f: order.index(f.check)))
 
 
+@dataclass(frozen=True)
+class CheckTally:
+    """How many checks passed, warned, failed and were skipped, and why they were skipped."""
+
+    passed: int = 0
+    warnings: int = 0
+    failed: int = 0
+    blocked: int = 0  # skipped because something failed or was missing
+    not_applicable: int = 0  # skipped because there is nothing to check yet
+
+    @property
+    def skipped(self) -> int:
+        return self.blocked + self.not_applicable
+
+    @property
+    def total(self) -> int:
+        return self.passed + self.warnings + self.failed + self.skipped
+
+    @property
+    def proven(self) -> bool:
+        """Nothing failed and nothing was left unchecked because of a failure."""
+        return self.total > 0 and not self.failed and not self.blocked
+
+    def counts(self) -> str:
+        """ "12 passed, 1 warning, 1 failed, 2 skipped" (only the numbers there are)."""
+        parts = [f"{self.passed} passed"]
+        if self.warnings:
+            parts.append(f"{self.warnings} warning{'s' if self.warnings != 1 else ''}")
+        if self.failed:
+            parts.append(f"{self.failed} failed")
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped")
+        return ", ".join(parts)
+
+
+def tally(findings: Sequence[Finding]) -> CheckTally:
+    return CheckTally(
+        passed=sum(1 for f in findings if f.status is CheckStatus.PASS),
+        warnings=sum(1 for f in findings if f.status is CheckStatus.WARN),
+        failed=sum(1 for f in findings if f.status is CheckStatus.FAIL),
+        blocked=sum(1 for f in findings if f.blocked),
+        not_applicable=sum(
+            1 for f in findings if f.status is CheckStatus.SKIPPED and not f.applies
+        ),
+    )
+
+
 def connection_ok(findings: Sequence[Finding]) -> bool:
-    return bool(findings) and not any(f.status is CheckStatus.FAIL for f in findings)
+    """Proven: nothing failed and nothing was skipped because something failed."""
+    return tally(findings).proven
 
 
 def latest_grid(findings: Sequence[Finding]) -> PermissionGrid | None:
