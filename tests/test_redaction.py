@@ -17,6 +17,11 @@ from wizard.redaction import MASK, RedactingFilter, redact, remember_secret
         "sessionid: hunter2!",
         '{"proxy_password": "hunter2!"}',
         "HTTPS_PROXY=http://jo:hunter2!@proxy.corp.example:8080",
+        '{"access_token": "hunter2!", "expires_in": 21600}',
+        "grant_type=refresh_token&refresh_token=hunter2!&client_id=x",
+        "client_secret=hunter2!",
+        '{"code_verifier": "hunter2!"}',
+        "Authorization: Bearer hunter2!",
     ],
 )
 def test_secret_fields_are_masked_whatever_their_form(text: str) -> None:
@@ -28,6 +33,17 @@ def test_remembered_secrets_are_masked_anywhere_in_any_spelling() -> None:
     remember_secret("p&ss<word>")
     text = "login failed for p&ss<word>; body had p&amp;ss&lt;word&gt; and p%26ss%3Cword%3E"
     assert "ss" not in redact(text).replace("[redacted]", "")
+
+
+def test_anything_shaped_like_a_jwt_is_masked_even_if_never_seen() -> None:
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJjbGllbnRJZCI6IngifQ.c2lnbmF0dXJlLXBhcnQ"
+    assert token not in redact(f"pasted: {token} (expired)")
+    assert redact("code=eyJhbGciOiJIUzI1NiJ9.eyJjbGllbnRJZCI6IngifQ.sig123456").count("eyJ") == 0
+
+
+def test_rest_error_codes_stay_readable() -> None:
+    text = '{"ia::error": {"code": "tokenInvalid", "message": "Token is not valid"}}'
+    assert redact(text) == text
 
 
 def test_ordinary_text_is_left_alone() -> None:

@@ -12,6 +12,7 @@ Other engineers add their runs (a sync, the GUI) by calling their entry point in
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import urllib.parse
 import uuid
@@ -19,13 +20,23 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from secret_hunt import assert_no_secrets, find_secrets
 
 from wizard.cli import main
 from wizard.connection import Profile, ProfileStore, Secrets
 from wizard.gateway import Client, Credentials, GatewayError
-from wizard.logs import close_logging, log_file
+from wizard.logs import close_logging, log_file, setup_logging
+from wizard.rest import (
+    App,
+    RestClient,
+    RestError,
+    SignInRequired,
+    TokenError,
+    authorization_request,
+    code_from_paste,
+)
 from wizard.sandbox import Sandbox
 
 
@@ -126,6 +137,61 @@ def test_no_secret_leaves_the_program(
     everything = [isolated_user_dirs, tmp_path]
     hunted = [*secrets.values(), *session_ids]
     assert_no_secrets(everything, texts, hunted)
+
+
+def test_no_rest_token_or_secret_leaves_the_program(
+    isolated_user_dirs: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """REST: client secret, access and refresh tokens, codes and PKCE verifiers, through a
+    sign-in, calls, a token that expires mid-run, a revoked sign-in and a refused request,
+    all logged at DEBUG."""
+    monkeypatch.setenv("INTACCT_WIZARD_LOG_LEVEL", "DEBUG")
+    setup_logging()
+    client_secret = _unique("ClientSecret")
+    texts: list[str] = []
+    with Sandbox() as sandbox:
+        sandbox.rest.data = dataclasses.replace(sandbox.rest.data, client_secret=client_secret)
+        sandbox.rest.oauth.data = sandbox.rest.data
+        app = App(sandbox.rest_app.client_id, client_secret, sandbox.rest_app.redirect_uri)
+        with RestClient(app, base_url=sandbox.rest_base_url) as rest:
+            request = authorization_request(app, rest.base_url)
+            form = dict(httpx.QueryParams(request.url.split("?", 1)[1]))
+            form |= {
+                "company_id": sandbox.company.id,
+                "user_id": sandbox.company.user_id,
+                "password": sandbox.company.user_password,
+                "decision": "accept",
+            }
+            location = httpx.post(request.url.split("?", 1)[0], data=form).headers["Location"]
+            code = code_from_paste(location, request)
+            rest.exchange_code(code, request)
+            rest.count("general-ledger/account")
+            sandbox.rest.oauth.expire_tokens()
+            rest.count("general-ledger/account")  # refreshed mid-run
+            with pytest.raises(RestError) as refused:
+                rest.get("general-ledger/account", "nope")
+            texts += [str(refused.value), repr(refused.value)]
+            sandbox.rest.oauth.revoke()
+            sandbox.rest.oauth.expire_tokens()
+            with pytest.raises(SignInRequired) as again:
+                rest.count("general-ledger/account")
+            texts += [str(again.value), repr(again.value), repr(rest.token), repr(app)]
+            with pytest.raises(TokenError) as reused:
+                rest.exchange_code(code, request)  # a used code
+            texts += [str(reused.value), repr(reused.value)]
+        tokens = set(sandbox.rest.oauth.tokens) | set(sandbox.rest.oauth.refresh_tokens)
+        codes = set(sandbox.rest.oauth.codes)
+    captured = capsys.readouterr()
+    texts += [captured.out, captured.err]
+    close_logging()
+    log_text = log_file().read_text(encoding="utf-8")
+    assert "DEBUG" in log_text and "oauth2/token" in log_text
+    assert len(tokens) >= 4 and codes
+    hunted = [client_secret, *tokens, *codes, request.pkce.verifier]
+    assert_no_secrets([isolated_user_dirs, tmp_path], texts, hunted)
 
 
 def test_the_hunt_finds_a_secret_in_any_spelling(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ Two nets, both applied by `redact()`:
 
 1. By field name: the content of XML elements, JSON members and `key=value` pairs whose name
    is a secret field (passwords, session ids, and the fields the official Intacct SDKs mask).
+   Also every `Bearer …` credential and anything shaped like a JWT (OAuth tokens).
 2. By value: every password and session id the program has handled is remembered (in memory
    only) with `remember_secret()`, and any occurrence of it is masked, wherever it appears:
    an exception message, a URL, a pasted error text.
@@ -40,6 +41,17 @@ SECRET_FIELDS: frozenset[str] = frozenset(
         "achaccountnumber",
         "wireaccountnumber",
         "taxid",
+        # OAuth 2.0 (REST API): tokens, the client secret, the PKCE verifier. The
+        # authorization `code` is not a field name here ("code" names every error code);
+        # each code is remembered by value instead (`wizard.rest.oauth.code_from_paste`).
+        "access_token",
+        "refresh_token",
+        "client_secret",
+        "code_verifier",
+        "id_token",
+        "accesstoken",
+        "refreshtoken",
+        "clientsecret",
     }
 )
 
@@ -57,6 +69,10 @@ _KEY_VALUE = re.compile(rf"(\b(?:{_names})\s*[=:]\s*)(?!\s*\")([^\s&,;<]+)", re.
 
 # The password in a URL's user:password@ part (a proxy address copied from HTTPS_PROXY).
 _URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s/:@]*:)([^\s/@]+)(@)", re.IGNORECASE)
+# A bearer credential in a header or pasted text, and anything shaped like a JWT (Intacct's
+# access tokens and authorization codes are JWTs), whether or not it was seen before.
+_BEARER = re.compile(r"(\bBearer\s+)[A-Za-z0-9._~+/-]+=*", re.IGNORECASE)
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*")
 
 _known_secrets: set[str] = set()
 _known_lock = threading.Lock()
@@ -94,6 +110,8 @@ def redact(text: str, extra_secrets: Iterable[str] = ()) -> str:
     text = _JSON_MEMBER.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", text)
     text = _KEY_VALUE.sub(lambda m: f"{m.group(1)}{MASK}", text)
     text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", text)
+    text = _BEARER.sub(lambda m: f"{m.group(1)}{MASK}", text)
+    text = _JWT.sub(MASK, text)
     with _known_lock:
         values = set(_known_secrets)
     for extra in extra_secrets:

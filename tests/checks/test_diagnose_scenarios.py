@@ -69,10 +69,12 @@ SETTING_PUNISHED: dict[str, dict[str, Any]] = {
     },
 }
 NOT_A_FAULT = {"slow-responses"}  # everything still works, only slowly
+# REST-only faults change nothing on the XML gateway.
+REST_ONLY = {name for name, scenario in SCENARIOS.items() if scenario.level == "rest"}
 
 
 def test_every_scenario_is_either_diagnosed_or_not_a_fault() -> None:
-    assert set(VISIBLE) | NOT_A_FAULT == set(SCENARIOS)
+    assert set(VISIBLE) | NOT_A_FAULT | REST_ONLY == set(SCENARIOS)
     for name, (_check, fix_id) in VISIBLE.items():
         assert SCENARIOS[name].fix_id == fix_id, name
 
@@ -96,6 +98,14 @@ def test_a_fault_is_named_by_the_check_that_owns_it_with_the_contract_fix(
     findings = diagnose(context)
     assert failures(findings) == {check: fix_id}, findings[check].evidence
     assert findings[check].fix is not None and findings[check].fix.steps
+
+
+def test_rest_only_faults_leave_the_xml_diagnosis_clean(
+    sandbox: Sandbox, make_context: MakeContext
+) -> None:
+    sandbox.set_scenarios(REST_ONLY)
+    findings = diagnose(make_context())
+    assert failures(findings) == {}, {c: f.evidence for c, f in findings.items()}
 
 
 POSTED = sorted(s for s, (check, _fix) in VISIBLE.items() if check == "test-posting")

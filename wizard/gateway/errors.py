@@ -35,6 +35,8 @@ class ErrorDetail:
     description2: str = ""
     correction: str = ""
     support_id: str = ""
+    # REST only: the `errorId` (REST-1028) that names the exact message; empty for XML.
+    error_id: str = ""
 
     @classmethod
     def from_texts(

@@ -9,6 +9,7 @@ from types import TracebackType
 
 from wizard.sandbox.company import Company
 from wizard.sandbox.gateway import LOGIN_PATH, Gateway
+from wizard.sandbox.rest_api import API_PREFIX, RestApi
 from wizard.sandbox.scenarios import SCENARIOS, check_names
 from wizard.sandbox.server import ADMIN_PATH, RateLimiter, SandboxServer
 
@@ -23,6 +24,15 @@ class Credentials:
     user_id: str
     user_password: str
     entities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RestApp:
+    """The demo app registered for the REST API (fixed, public demo values)."""
+
+    client_id: str
+    client_secret: str
+    redirect_uri: str
 
 
 class Sandbox:
@@ -40,6 +50,7 @@ class Sandbox:
         port: int = 0,
         strict: bool = False,
         user_permissions: dict[str, list[str]] | None = None,
+        token_lifetime_s: float | None = None,
     ) -> None:
         """`strict=True`: answer only what public sources document. A fact labelled chosen in
         resources/sandbox (a correction text, an AR preference name, an error code) is left
@@ -69,6 +80,7 @@ class Sandbox:
             session_timeout_s,
             strict=strict,
         )
+        self.rest = RestApi(self.company, lambda: self._scenarios, token_lifetime_s)
         self._server: SandboxServer | None = None
         self._thread: threading.Thread | None = None
         self._show_settings()
@@ -137,6 +149,17 @@ class Sandbox:
     def endpoint(self) -> str:
         """The login endpoint (getAPISession answers with a different, session endpoint)."""
         return self.base_url + LOGIN_PATH
+
+    @property
+    def rest_base_url(self) -> str:
+        """The REST API's base (`…/ia/api/v1`); OAuth lives under it (`/oauth2/token`)."""
+        return f"{self.base_url}{API_PREFIX}v1"
+
+    @property
+    def rest_app(self) -> RestApp:
+        """The demo integration's app registration (client ID, secret, redirect URI)."""
+        data = self.rest.data
+        return RestApp(data.client_id, data.client_secret, data.redirect_uris[0])
 
     @property
     def admin_url(self) -> str:

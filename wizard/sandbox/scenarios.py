@@ -12,7 +12,7 @@ from typing import Any
 from wizard.sandbox.data import load_toml, read_chosen, require
 from wizard.sandbox.errors import GatewayError, SandboxDataError
 
-LEVELS = ("http", "transport", "control", "authentication", "result")
+LEVELS = ("http", "transport", "control", "authentication", "result", "rest")
 _COMMON_KEYS = {
     "description",
     "fix_id",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from wizard.sandbox import messages
 from wizard.sandbox.gateway import LOGIN_PATH
 from wizard.sandbox.render import control_failure, gateway_failure
+from wizard.sandbox.rest_api import API_PREFIX
 from wizard.sandbox.scenarios import SCENARIOS
 
 if TYPE_CHECKING:
@@ -136,9 +137,49 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- methods ---------------------------------------------------------------------------
 
+    def _rest(self, method: str) -> None:
+        body = self._body()
+        sandbox = self.server.sandbox
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        delay = sandbox.delay_s()
+        if delay:
+            time.sleep(delay)
+        reply = sandbox.rest.handle(method, self.path, headers, body)
+        active = sandbox.scenarios
+        if "cdn-timeout-524" in active:
+            page = _CDN_PAGE.format(
+                title="Error 524: A timeout occurred",
+                text="The origin web server timed out responding to this request.",
+            )
+            self._send(524, page.encode(), "text/html; charset=UTF-8")
+            return
+        if "dropped-connections" in active:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        content = reply.body
+        if "truncated-responses" in active:
+            content = content[: len(content) // 2]
+        self._send(reply.status, content, reply.content_type, reply.headers)
+
+    def do_PATCH(self) -> None:
+        if self._path().startswith(API_PREFIX):
+            self._rest("PATCH")
+        else:
+            self._send(404, b"Not found\n", "text/plain")
+
+    def do_DELETE(self) -> None:
+        if self._path().startswith(API_PREFIX):
+            self._rest("DELETE")
+        else:
+            self._send(404, b"Not found\n", "text/plain")
+
     def do_GET(self) -> None:
         path = self._path()
-        if path == ADMIN_PATH:
+        if path.startswith(API_PREFIX):
+            self._rest("GET")
+        elif path == ADMIN_PATH:
             self._admin(None)
         elif self._is_gateway(path):
             # GET is blocked by the real gateway (developer.intacct.com); the exact status and
@@ -154,6 +195,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         path = self._path()
+        if path.startswith(API_PREFIX):
+            self._rest("POST")
+            return
         body = self._body()
         if path == ADMIN_PATH:
             self._admin(body)
