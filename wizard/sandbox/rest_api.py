@@ -27,6 +27,7 @@ ENTITY_HEADER = "x-ia-api-param-entity"  # the live-verified spelling (§1.3)
 BULK_MAX = 500
 LIST_MAX = 100
 _READ = ("list", "view")
+_RIGHT_FOR_METHOD = {"GET": "view", "POST": "add", "PATCH": "edit", "DELETE": "delete"}
 
 
 def _iso(value: str) -> str:
@@ -152,7 +153,9 @@ class RestApi:
                 obj = self._object(name)
                 if obj is None:
                     return self._error("not-found")
-                denied = self._denied(obj, "add" if method in ("POST", "PATCH") else "view")
+                denied = self._denied(
+                    obj, _RIGHT_FOR_METHOD[method] if key or method != "GET" else "list"
+                )
                 if denied is not None:
                     return denied
                 if method == "GET":
@@ -186,6 +189,11 @@ class RestApi:
             return None
         if self._answer_at("module", obj.module):
             return self._error("forbidden", operation=operation, object=shown)
+        granted = self.company.user_permissions  # per object, when set (same as XML)
+        if granted is not None:
+            if operation not in granted.get(obj.table, frozenset()):
+                return self._error("forbidden", operation=operation, object=shown)
+            return None
         right = self.company.subscriptions.get(obj.module)
         if right is None or (operation not in _READ and right != "all"):
             return self._error("forbidden", operation=operation, object=shown)
