@@ -25,6 +25,7 @@ class Reply:
     body: bytes
     content_type: str = JSON_TYPE
     headers: dict[str, str] = field(default_factory=dict)
+    records: int = 0  # rows in the answer, for the sandbox's latency model
 
 
 class _Blank(dict[str, Any]):
@@ -97,4 +98,5 @@ def result_reply(status: int, result: object, meta: dict[str, Any] | None = None
     if meta is None:
         count = len(result) if isinstance(result, list) else 1
         meta = {"totalCount": count, "totalSuccess": count, "totalError": 0}
-    return Reply(status, dumps({"ia::result": result, "ia::meta": meta}))
+    records = len(result) if isinstance(result, list) else 1
+    return Reply(status, dumps({"ia::result": result, "ia::meta": meta}), records=records)

@@ -141,10 +141,11 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         sandbox = self.server.sandbox
         headers = {k.lower(): v for k, v in self.headers.items()}
-        delay = sandbox.delay_s()
-        if delay:
-            time.sleep(delay)
+        started = time.monotonic()
         reply = sandbox.rest.handle(method, self.path, headers, body)
+        delay = sandbox.answer_time_s(reply.records) - (time.monotonic() - started)
+        if delay > 0:
+            time.sleep(delay)
         active = sandbox.scenarios
         if "cdn-timeout-524" in active:
             page = _CDN_PAGE.format(
