@@ -31,6 +31,7 @@ from typing import Any
 import orjson
 
 from wizard.gateway.errors import ErrorDetail, ErrorLevel
+from wizard.gateway.network import NetworkSettings
 from wizard.gateway.transport import RetryPolicy, check_endpoint
 from wizard.rest import oauth
 from wizard.rest.bodies import (
@@ -95,6 +96,7 @@ class RestClient:
         retry: RetryPolicy | None = None,
         clock: Callable[[], float] = time.time,
         entity_header: str = ENTITY_HEADER,
+        network: NetworkSettings | None = None,
     ) -> None:
         self.app = app
         self.base_url = check_endpoint(base_url.rstrip("/"))
@@ -105,7 +107,7 @@ class RestClient:
         self.entity_header = entity_header
         self._token = token
         self.tokens_issued = 0
-        self._transport = RestTransport(timeout, retry)
+        self._transport = RestTransport(timeout, retry, network)
 
     # -- lifecycle ---------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import httpx
 
 from wizard.gateway.errors import ErrorLevel
+from wizard.gateway.network import NetworkSettings, NetworkSettingsError, client_options
 from wizard.gateway.transport import USER_AGENT, RetryPolicy
 from wizard.redaction import redact
 from wizard.rest.envelope import MAX_BODY_BYTES, parse_envelope
@@ -40,14 +41,20 @@ def _retry_after(headers: httpx.Headers) -> float | None:
 
 
 class RestTransport:
-    def __init__(self, timeout: float = 60.0, retry: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        timeout: float = 60.0,
+        retry: RetryPolicy | None = None,
+        network: NetworkSettings | None = None,
+    ) -> None:
+        """`network`: the proxy and certificates, the same settings the XML gateway uses."""
         self.retry = retry or RetryPolicy()
         self.requests_sent = 0
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout),
             headers={"Accept": "application/json", "User-Agent": USER_AGENT},
             follow_redirects=False,
-            trust_env=False,
+            **client_options(network),
         )
 
     def close(self) -> None:
@@ -77,6 +84,8 @@ class RestTransport:
                 status, body, answer_headers = self._once(
                     method, url, content, form, headers, params
                 )
+            except NetworkSettingsError as exc:
+                raise RestError(ErrorLevel.TRANSPORT, str(exc), reason="network-settings") from None
             except httpx.TimeoutException:
                 failure = RestError(
                     ErrorLevel.TRANSPORT,
