@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import MemoryKeyring
 from wizard.connection import (
     SCHEMA_VERSION,
+    ConnectionMethod,
     InvalidProfileName,
     KeyringUnavailable,
     LastGoodRun,
@@ -24,11 +25,14 @@ from wizard.connection import (
     NetworkChoices,
     PostingChoices,
     Profile,
+    ProfileError,
     ProfileExists,
     ProfileFileError,
     ProfileNotFound,
     ProfileStore,
     ProfileWriteError,
+    RestChoices,
+    RestGrant,
     Secrets,
     SecretStore,
     SyncOptions,
@@ -224,6 +228,33 @@ def test_a_version_3_file_uses_the_systems_proxy_and_certificates(store: Profile
     saved = json.loads((store.profiles_dir / "Acme Corp.json").read_text())
     assert saved["schema_version"] == 4
     assert saved["network"]["proxy_mode"] == "system"
+
+
+def test_a_version_3_file_talks_xml_and_a_rest_profile_round_trips(store: ProfileStore) -> None:
+    store.profiles_dir.mkdir(parents=True)
+    shutil.copyfile(DATA / "profile_v3.json", store.profiles_dir / "Acme Corp.json")
+    loaded = store.load("Acme Corp")
+    assert loaded.method is ConnectionMethod.XML
+    assert loaded.rest == RestChoices()
+    rest = loaded.replace(
+        name="Acme REST",
+        method=ConnectionMethod.REST,
+        rest=RestChoices("abc.app.sage.com", RestGrant.SIGN_IN, redirect_uri="https://x/cb"),
+    )
+    store.save(rest)
+    saved = json.loads((store.profiles_dir / "Acme REST.json").read_text())
+    assert saved["method"] == "rest" and saved["rest"]["grant"] == "sign-in"
+    assert "secret" not in json.dumps(saved).lower()  # the client secret is in the keyring
+    assert store.load("Acme REST") == rest
+
+
+def test_an_unknown_method_is_named(store: ProfileStore) -> None:
+    store.profiles_dir.mkdir(parents=True)
+    data = json.loads((DATA / "profile_v3.json").read_text())
+    data |= {"schema_version": 4, "method": "soap"}
+    (store.profiles_dir / "Acme Corp.json").write_text(json.dumps(data))
+    with pytest.raises(ProfileError, match=r"'method'.*xml, rest"):
+        store.load("Acme Corp")
 
 
 @pytest.mark.parametrize(

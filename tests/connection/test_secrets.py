@@ -57,6 +57,16 @@ def test_the_proxy_password_joins_the_item_and_older_items_still_load(
     assert "proxy-Pa55" not in repr(store.load("Acme"))
 
 
+def test_rest_secrets_join_the_item_and_never_print(memory_keyring: MemoryKeyring) -> None:
+    store = SecretStore()
+    rest = Secrets("", "", client_secret="cs-123456", refresh_token="rt-abcdef")
+    store.save("Rest", rest)
+    assert store.load("Rest") == rest
+    assert "cs-123456" not in repr(rest) and "rt-abcdef" not in repr(rest)
+    assert "client_secret=<set>" in repr(rest)
+    assert redact("refresh rt-abcdef failed") == f"refresh {MASK} failed"
+
+
 def test_profiles_keep_their_own_passwords(memory_keyring: MemoryKeyring) -> None:
     store = SecretStore()
     store.save("Production", Secrets("prod-sender", "prod-user"))

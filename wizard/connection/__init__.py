@@ -16,11 +16,14 @@ from __future__ import annotations
 from wizard.connection.locations import StorageLocations, storage_locations
 from wizard.connection.migrations import SCHEMA_VERSION
 from wizard.connection.profile import (
+    ConnectionMethod,
     LastGoodRun,
     Mappings,
     NetworkChoices,
     PostingChoices,
     Profile,
+    RestChoices,
+    RestGrant,
     SyncOptions,
 )
 from wizard.connection.profile_store import (
@@ -67,6 +70,7 @@ def list_profiles() -> tuple[str, ...]:
 __all__ = [
     "DEFAULT_ENDPOINT",
     "SCHEMA_VERSION",
+    "ConnectionMethod",
     "InvalidConnectionInput",
     "InvalidProfileName",
     "KeyringStatus",
@@ -83,6 +87,8 @@ __all__ = [
     "ProfileNotFound",
     "ProfileStore",
     "ProfileWriteError",
+    "RestChoices",
+    "RestGrant",
     "SecretStore",
     "SecretTooLarge",
     "Secrets",

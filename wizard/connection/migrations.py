@@ -17,6 +17,10 @@ Layouts:
   certificates, as before (the proxy password is in the keyring, never here).
   v4 also has `integration`, the id of the integration the connection is for
   (resources/integrations); a v3 file was made for the wizard's own sync: "this-program".
+  v4 also has `method` ("xml" or "rest": how the connection talks to Intacct) and a `rest`
+  table (`client_id`, `grant` "client-credentials" or "sign-in", `base_url`,
+  `redirect_uri`); a v3 file used the XML gateway. The REST client secret and refresh token
+  are in the keyring, never here.
 
 To change the layout: bump SCHEMA_VERSION, add a `_vN_to_vN+1` step to STEPS and a test that
 loads a vN file.
@@ -72,7 +76,15 @@ def _v2_to_v3(old: dict[str, Any]) -> dict[str, Any]:
 def _v3_to_v4(old: dict[str, Any]) -> dict[str, Any]:
     network = {"proxy_mode": "system", "proxy_url": "", "proxy_user": "", "extra_ca_file": ""}
     # Every v3 file was made for the wizard's own sync, the only integration v3 knew.
-    return {**old, VERSION_KEY: 4, "network": network, "integration": "this-program"}
+    rest = {"client_id": "", "grant": "client-credentials", "base_url": "", "redirect_uri": ""}
+    return {
+        **old,
+        VERSION_KEY: 4,
+        "network": network,
+        "integration": "this-program",
+        "method": "xml",
+        "rest": rest,
+    }
 
 
 # from-version -> step that returns the next version's layout

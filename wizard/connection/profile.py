@@ -8,11 +8,12 @@ layouts are brought up to date by `migrations.py` before `from_dict` sees them.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import re
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from wizard.connection.validation import DEFAULT_ENDPOINT
 from wizard.gateway import NetworkSettingsError, ProxyMode
@@ -28,6 +29,34 @@ _INTEGRATION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 class ProfileDataError(ValueError):
     """The stored settings have the wrong shape; the message names the setting."""
+
+
+class ConnectionMethod(enum.StrEnum):
+    """How the connection talks to Intacct: the XML gateway or the REST API (OAuth 2.0)."""
+
+    XML = "xml"
+    REST = "rest"
+
+
+class RestGrant(enum.StrEnum):
+    """How a REST connection signs in."""
+
+    CLIENT_CREDENTIALS = "client-credentials"  # the app's client ID and secret + a WS user
+    SIGN_IN = "sign-in"  # "Sign in with Sage Intacct" (authorization code), refresh token kept
+
+
+# Sage's REST API (the wizard.rest default; here too so a profile needs no REST import).
+DEFAULT_REST_BASE_URL = "https://api.intacct.com/ia/api/v1"
+
+
+@dataclass(frozen=True)
+class RestChoices:
+    """A REST connection's app registration (its secret and refresh token are in the keyring)."""
+
+    client_id: str = ""
+    grant: RestGrant = RestGrant.CLIENT_CREDENTIALS
+    base_url: str = DEFAULT_REST_BASE_URL
+    redirect_uri: str = ""  # for RestGrant.SIGN_IN: the https:// address registered for the app
 
 
 @dataclass(frozen=True)
@@ -125,6 +154,8 @@ class Profile:
     network: NetworkChoices = field(default_factory=NetworkChoices)
     # The integration the connection is for (an id of resources/integrations/<id>.toml).
     integration: str = DEFAULT_INTEGRATION
+    method: ConnectionMethod = ConnectionMethod.XML
+    rest: RestChoices = field(default_factory=RestChoices)
 
     @property
     def top_level(self) -> bool:
@@ -141,6 +172,13 @@ class Profile:
             "entity_id": self.entity_id,
             "endpoint": self.endpoint,
             "integration": self.integration,
+            "method": self.method.value,
+            "rest": {
+                "client_id": self.rest.client_id,
+                "grant": self.rest.grant.value,
+                "base_url": self.rest.base_url,
+                "redirect_uri": self.rest.redirect_uri,
+            },
             "mappings": {
                 "default_location": self.mappings.default_location,
                 "default_department": self.mappings.default_department,
@@ -183,6 +221,7 @@ class Profile:
         sync = _Reader(reader.table("sync"), "sync.")
         posting = _Reader(reader.table("posting"), "posting.")
         network = _Reader(reader.table("network"), "network.")
+        rest = _Reader(reader.table("rest"), "rest.")
         run_data = data.get("last_good_run")
         run = None
         if run_data is not None:
@@ -203,6 +242,13 @@ class Profile:
             entity_id=reader.text("entity_id"),
             endpoint=reader.text("endpoint") or DEFAULT_ENDPOINT,
             integration=_integration_id(reader.text("integration")),
+            method=_choice(ConnectionMethod, reader.text("method"), "method"),
+            rest=RestChoices(
+                client_id=rest.text("client_id"),
+                grant=_choice(RestGrant, rest.text("grant"), "rest.grant"),
+                base_url=rest.text("base_url") or DEFAULT_REST_BASE_URL,
+                redirect_uri=rest.text("redirect_uri"),
+            ),
             mappings=Mappings(
                 default_location=mappings.text("default_location"),
                 default_department=mappings.text("default_department"),
@@ -235,6 +281,20 @@ class Profile:
 
     def replace(self, **changes: Any) -> Profile:
         return dataclasses.replace(self, **changes)
+
+
+_E = TypeVar("_E", bound=enum.StrEnum)
+
+
+def _choice(kind: type[_E], value: str, setting: str) -> _E:
+    """`value` as one of `kind`'s values; empty means the first (the default)."""
+    try:
+        return kind(value) if value else next(iter(kind))
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise ProfileDataError(
+            f"The setting '{setting}' should be one of {allowed}, not {value!r}."
+        ) from None
 
 
 def _proxy_mode(value: str) -> ProxyMode:

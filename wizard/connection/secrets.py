@@ -71,22 +71,36 @@ class Secrets:
     sender_password: str = field(repr=False)
     user_password: str = field(repr=False)
     proxy_password: str = field(default="", repr=False)
+    # REST connections (profile method "rest"): the app's client secret, and the refresh
+    # token a "Sign in with Sage Intacct" left (replaced each time Intacct rotates it).
+    client_secret: str = field(default="", repr=False)
+    refresh_token: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
-        remember_secret(self.proxy_password)
+        for value in self.values():
+            remember_secret(value)
 
     def __repr__(self) -> str:
         def state(value: str) -> str:
             return "set" if value else "empty"
 
         proxy = ", proxy_password=<set>" if self.proxy_password else ""
+        rest = "".join(
+            f", {name}=<set>" for name in ("client_secret", "refresh_token") if getattr(self, name)
+        )
         return (
             f"Secrets(sender_password=<{state(self.sender_password)}>, "
-            f"user_password=<{state(self.user_password)}>{proxy})"
+            f"user_password=<{state(self.user_password)}>{proxy}{rest})"
         )
 
     def values(self) -> tuple[str, ...]:
-        return self.sender_password, self.user_password, self.proxy_password
+        return (
+            self.sender_password,
+            self.user_password,
+            self.proxy_password,
+            self.client_secret,
+            self.refresh_token,
+        )
 
 
 class Problem(enum.StrEnum):
@@ -336,8 +350,10 @@ class SecretStore:
             "sender_password": secrets.sender_password,
             "user_password": secrets.user_password,
         }
-        if secrets.proxy_password:  # optional: items saved before it existed lack it
-            fields["proxy_password"] = secrets.proxy_password
+        # Optional: items saved before these existed lack them.
+        for name in ("proxy_password", "client_secret", "refresh_token"):
+            if getattr(secrets, name):
+                fields[name] = getattr(secrets, name)
         payload = json.dumps(fields, ensure_ascii=False)
         size = len(payload.encode("utf-16-le"))
         if size > MAX_PAYLOAD_UTF16_BYTES:
@@ -392,11 +408,18 @@ class SecretStore:
             or data.get("v") != PAYLOAD_VERSION
             or not isinstance(data.get("sender_password"), str)
             or not isinstance(data.get("user_password"), str)
-            or not isinstance(data.get("proxy_password", ""), str)
+            or not all(
+                isinstance(data.get(name, ""), str)
+                for name in ("proxy_password", "client_secret", "refresh_token")
+            )
         ):
             raise unreadable
         return Secrets(
-            data["sender_password"], data["user_password"], data.get("proxy_password", "")
+            data["sender_password"],
+            data["user_password"],
+            data.get("proxy_password", ""),
+            data.get("client_secret", ""),
+            data.get("refresh_token", ""),
         )
 
     def delete(self, profile_name: str) -> None:
