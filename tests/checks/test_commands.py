@@ -120,6 +120,13 @@ def test_typed_settings_take_the_passwords_from_the_environment(
     assert main(args) == 0
     findings = {f["check"]: f for f in _json(capsys)["findings"]}  # type: ignore[union-attr]
     assert "entity US-EAST" in findings["user-sign-in"]["evidence"]
+    # Item 2 of issue 12: the passwords are where they really are, and that is a warning.
+    kept = findings["keyring-secrets"]
+    assert kept["status"] == "warn", kept
+    assert (
+        "INTACCT_SENDER_PASSWORD" in kept["evidence"]
+        and "not from a system keyring" in (kept["evidence"])
+    )
 
 
 @pytest.mark.parametrize(

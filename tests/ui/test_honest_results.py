@@ -119,3 +119,41 @@ def test_check_again_on_stale_results_tests_everything_again(
     assert check_again(qtbot, window, "user-sign-in") is True
     assert all(r.status is CheckStatus.PASS for r in page.rows.values())
     assert page.status.property("severity") == "ok" and next_button(window)
+
+
+def test_passwords_kept_for_this_session_only_are_a_warning_not_a_keyring(
+    qtbot: QtBot, wizard_window: SetupWizard
+) -> None:
+    """Item 2: with no keyring and "this session only", the check says where they are."""
+    import keyring
+    from keyring.backends import fail
+
+    from wizard.ui.qt_compat import emit
+
+    keyring.set_keyring(fail.Keyring())
+    window = wizard_window
+    press(qtbot, window, Qt.Key.Key_S, ALT)  # "&Set up a new connection"
+    qtbot.waitUntil(window.welcome.new_choice.isChecked)
+    window.next()
+    qtbot.waitUntil(lambda: window.currentId() == int(PageId.PREPARE))
+    window.prepare.role_based.setChecked(True)
+    window.next()
+    qtbot.waitUntil(lambda: window.currentId() == int(PageId.CREDENTIALS))
+    page = window.credentials
+    for name, value in (
+        ("company_id", "ACME"),
+        ("user_id", "ws_user"),
+        ("user_password", "pw-123456"),
+        ("sender_id", "S"),
+        ("sender_password", "spw-123456"),
+    ):
+        page.fields[name].setText(value)
+        emit(page.fields[name].textEdited, value)
+    page.session_only.setChecked(True)
+    with qtbot.waitSignal(window.test.tested, timeout=WAIT_MS):
+        window.next()
+    row = window.test.rows["keyring-secrets"]
+    assert row.status is CheckStatus.WARN, row.evidence.text()
+    text = row.evidence.text()
+    assert "session" in text and "asks for them again next time" in text, text
+    assert "found in the system keyring" not in text

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 
 from wizard.checks.choices import load_demo_choices
-from wizard.checks.context import CheckContext
+from wizard.checks.context import CheckContext, SecretsKept
 from wizard.connection import (
     KeyringUnavailable,
     Profile,
@@ -29,6 +29,7 @@ class FoundSecrets:
     source: str = ""  # where they came from, in words
     problem: str = ""  # why there are none
     fix_id: str = "keyring-unavailable"
+    kept: SecretsKept | None = None  # None: the caller did not say
 
 
 def secrets_from_environment() -> Secrets | None:
@@ -50,12 +51,17 @@ def secrets_for_profile(store: ProfileStore, name: str) -> FoundSecrets:
         found, problem = None, str(error)
     except SecretsUnreadable as error:
         found, problem = None, str(error)
+    if found is not None and store.secrets.session_only:
+        return FoundSecrets(found, "this session's memory", kept=SecretsKept.SESSION_ONLY)
     if found is not None:
-        return FoundSecrets(found, f"the system keyring (“{store.secrets.status(name).where}”)")
+        where = store.secrets.status(name).where
+        return FoundSecrets(found, f"the system keyring ({where})", kept=SecretsKept.KEYRING)
     from_env = secrets_from_environment()
     if from_env is not None:
         return FoundSecrets(
-            from_env, f"the environment ({SENDER_PASSWORD_VARIABLE}, {USER_PASSWORD_VARIABLE})"
+            from_env,
+            f"the environment variables {SENDER_PASSWORD_VARIABLE} and {USER_PASSWORD_VARIABLE}",
+            kept=SecretsKept.ENVIRONMENT,
         )
     return FoundSecrets(
         None,
@@ -77,6 +83,7 @@ def context_for_profile(
         secrets_problem=found.problem,
         secrets_source=found.source,
         secrets_fix_id=found.fix_id,
+        secrets_kept=found.kept,
         max_in_flight=max_in_flight,
     )
 

@@ -8,6 +8,7 @@ is never exceeded however many checks run at once (`peak_in_flight` shows what w
 
 from __future__ import annotations
 
+import enum
 import logging
 import threading
 import time
@@ -78,6 +79,15 @@ class SignIn:
         return self.session is not None
 
 
+class SecretsKept(enum.Enum):
+    """Where the passwords were found: it decides whether they are there next time."""
+
+    KEYRING = "keyring"  # the OS keyring: kept until the admin forgets the connection
+    SESSION_ONLY = "session-only"  # this run's memory: asked for again next time
+    ENVIRONMENT = "environment"  # INTACCT_*_PASSWORD: only where those variables are set
+    BUILT_IN = "built-in"  # the demo company's own passwords
+
+
 class MissingSecrets(Exception):
     """The passwords are not available (the keyring check says why)."""
 
@@ -91,6 +101,7 @@ class CheckContext:
         secrets_problem: str = "",
         secrets_source: str = "the system keyring",
         secrets_fix_id: str = "keyring-unavailable",
+        secrets_kept: SecretsKept | None = None,
         max_in_flight: int | None = None,
         retry: RetryPolicy | None = None,
         timeout: float = 30.0,
@@ -102,6 +113,7 @@ class CheckContext:
         self.secrets_problem = secrets_problem
         self.secrets_source = secrets_source
         self.secrets_fix_id = secrets_fix_id
+        self.secrets_kept = secrets_kept
         self.test_posting = True  # False: the check "test-posting" sends nothing
         self.max_in_flight = max(1, max_in_flight or profile.sync.concurrency)
         self.retry = retry or DIAGNOSE_RETRY

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from wizard.checks.ar_settings import ar_preferences
-from wizard.checks.context import ENTITY_FIELDS, SIGN_IN_CHAIN, CheckContext, SignIn
+from wizard.checks.context import ENTITY_FIELDS, SIGN_IN_CHAIN, CheckContext, SecretsKept, SignIn
 from wizard.checks.dimensions import company_dimensions
-from wizard.checks.model import Verdict, failed, passed, skipped
+from wizard.checks.model import Verdict, failed, passed, skipped, warned
 from wizard.checks.permissions import module_rights
 from wizard.checks.registry import Check
 from wizard.gateway import ErrorLevel, GatewayError, functions
@@ -58,6 +58,27 @@ def keyring_secrets(ctx: CheckContext) -> Verdict:
             f"The saved {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} empty.",
             ctx.fix("keyring-unavailable"),
         )
+    return _where_kept(ctx)
+
+
+def _where_kept(ctx: CheckContext) -> Verdict:
+    """Say where the passwords really are: only the keyring keeps them for next time."""
+    kept = ctx.secrets_kept
+    if kept is SecretsKept.SESSION_ONLY:
+        return warned(
+            "The passwords are kept in this session's memory only, not in a system keyring: "
+            "the wizard forgets them when it closes and asks for them again next time, and "
+            "a scheduled sync or diagnose on this computer cannot use them.",
+            ctx.fix("keyring-unavailable"),
+        )
+    if kept is SecretsKept.ENVIRONMENT:
+        return warned(
+            f"The passwords come from {ctx.secrets_source}, not from a system keyring: they "
+            "work only where those variables are set (this terminal, this scheduled task), "
+            "and are asked for again anywhere else."
+        )
+    if kept is SecretsKept.BUILT_IN:
+        return passed("The demo company's passwords are built in; nothing is saved.")
     return passed(f"Both passwords were found in {ctx.secrets_source}.")
 
 
@@ -216,7 +237,7 @@ def _entity_access_from_top(ctx: CheckContext) -> Verdict:
 
 
 CHECKS = (
-    Check("keyring-secrets", "The passwords are kept in the system keyring", keyring_secrets),
+    Check("keyring-secrets", "Where the passwords are kept", keyring_secrets),
     Check("endpoint-reachable", "This computer can reach the Intacct gateway", endpoint_reachable),
     Check(
         "sender-authorized",

@@ -94,6 +94,7 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
         secrets_from_environment,
         typed_profile,
     )
+    from wizard.checks.context import SecretsKept
     from wizard.connection import (
         ProfileError,
         ProfileStore,
@@ -125,7 +126,9 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
             from wizard.connection import Secrets
 
             found = FoundSecrets(
-                Secrets(creds.sender_password, creds.user_password), "the demo company"
+                Secrets(creds.sender_password, creds.user_password),
+                "the demo company",
+                kept=SecretsKept.BUILT_IN,
             )
             shown = f" with {', '.join(sorted(args.scenario))}" if args.scenario else ""
             with context_for_profile(profile, found) as context:
@@ -154,7 +157,11 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
         profile = typed_profile(
             args.sender_id, args.company_id, args.user_id, args.entity or "", endpoint
         )
-        found = FoundSecrets(secrets, "the environment")
+        found = FoundSecrets(
+            secrets,
+            f"the environment variables {SENDER_PASSWORD_VARIABLE} and {USER_PASSWORD_VARIABLE}",
+            kept=SecretsKept.ENVIRONMENT,
+        )
         with context_for_profile(profile, found) as context:
             yield Target(context, f"Diagnosis of {args.company_id.strip()} ({endpoint})", None)
         return

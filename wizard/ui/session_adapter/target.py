@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from wizard.checks import PostingChoices
 from wizard.checks.connect import FoundSecrets, demo_profile, secrets_for_profile
+from wizard.checks.context import SecretsKept
 from wizard.connection import Mappings, Profile, ProfileStore, Secrets
 from wizard.redaction import remember_secret
 
@@ -55,7 +56,9 @@ def demo_target(sandbox: Sandbox) -> Target:
     remember_secret(creds.sender_password)
     remember_secret(creds.user_password)
     secrets = Secrets(creds.sender_password, creds.user_password)
-    return Target(profile, FoundSecrets(secrets, "the demo company"), demo=True)
+    return Target(
+        profile, FoundSecrets(secrets, "the demo company", kept=SecretsKept.BUILT_IN), demo=True
+    )
 
 
 def profile_target(name: str) -> Target:
