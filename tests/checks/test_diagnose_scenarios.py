@@ -31,7 +31,7 @@ VISIBLE = {
     # entity and session
     "entity-access-denied": ("session-entity", "entity-access"),
     "session-expiry": ("session-entity", "session-expired"),
-    "liability-account-entity-level": ("entity-level", "liability-account-entity-level"),
+    "liability-account-entity-level": ("test-posting", "liability-account-entity-level"),
     # permissions and dimensions
     "no-permission-ar": ("permissions", "permission-missing"),
     "no-permission-gl": ("permissions", "permission-missing"),
@@ -42,7 +42,7 @@ VISIBLE = {
     "account-requires-dimension": ("gl-accounts", "dimension-required"),
     "checking-account-no-location": ("checking-account-locations", "location-missing"),
     "payment-summary-user-specified": ("payment-summary-frequency", "payment-batch-key"),
-    "invoice-number-exists": ("document-numbering", "document-number-exists"),
+    "invoice-number-exists": ("test-posting", "document-number-exists"),
     "field-not-found": ("custom-fields", "field-not-found"),
     # concurrency and transport
     "too-many-operations": ("concurrency", "too-many-operations"),
@@ -116,16 +116,22 @@ def test_the_test_posting_finds_the_fault_live_and_keeps_nothing(
     scenario: str, sandbox: Sandbox, make_context: MakeContext
 ) -> None:
     company = sandbox.company
-    kept = {obj: company.count(obj) for obj in ("CUSTOMER", "ARINVOICE", "ARPYMT")}
+    objects = ("CUSTOMER", "ARINVOICE", "ARPYMT", "CREDITCARD")
+    kept = {obj: company.count(obj) for obj in objects}
+    setting = SETTING_PUNISHED.get(scenario, {})
     sandbox.set_scenarios([scenario])
-    refused = diagnose(make_context())["test-posting"]
+    refused = diagnose(make_context(**setting))["test-posting"]
     assert refused.status is CheckStatus.FAIL
+    assert refused.fix_id == VISIBLE[scenario][1]
     assert "nothing was kept" in refused.evidence
+    # The same choices with the fault off: the same documents are accepted. A row whose
+    # failure came from the choices alone, not from Intacct's answer, fails here.
     sandbox.set_scenarios([])
-    accepted = diagnose(make_context())["test-posting"]
+    accepted = diagnose(make_context(**setting))["test-posting"]
     assert accepted.status is CheckStatus.PASS, accepted.evidence
-    for part in ("a customer", "an invoice on account(s) 4000", "USD payment into bank account"):
-        assert part in accepted.evidence
+    if not setting:
+        for part in ("a customer", "an invoice on account(s) 4000", "USD payment into bank"):
+            assert part in accepted.evidence
     assert {obj: company.count(obj) for obj in kept} == kept
 
 
@@ -142,6 +148,11 @@ def test_checks_after_a_failure_are_skipped_with_the_reason_not_failed(
     # The steps before the failing one are confirmed: the gateway got past them.
     assert findings["sender-authorized"].status is CheckStatus.PASS
     # ...but a failed sign-in does not prove the user is a Web Services-only user: Intacct
-    # answers a wrong password and a user who may not use Web Services with the same words.
-    assert findings["web-services-only-user"].status is CheckStatus.SKIPPED
-    assert "once signing in works" in findings["web-services-only-user"].evidence
+    # answers a wrong password and a user who may not use Web Services with the same words,
+    # so that check could not verify it and names the causes and where to look.
+    unsure = findings["web-services-only-user"]
+    assert unsure.status is CheckStatus.WARN
+    assert unsure.evidence.startswith("Could not verify")
+    for where in ("Company > Admin > Web Services users", "Locked out", "User type"):
+        assert where in unsure.evidence
+    assert "same answer" in findings["user-sign-in"].evidence

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wizard.checks.context import CheckContext
-from wizard.checks.model import Verdict, failed, passed
+from wizard.checks.model import Candidate, Verdict, passed, unverified
 from wizard.checks.registry import Check
 
 
@@ -11,9 +11,26 @@ def entity_level(ctx: CheckContext) -> Verdict:
     catalogue = ctx.flow_catalogue
     need_entity = [catalogue[f].title for f in ctx.flows if catalogue[f].entity_level]
     if need_entity and ctx.top_level:
-        return failed(
-            f"The connection is to the top level, but {', '.join(need_entity)} "
-            "must post in an entity (liability card accounts exist per entity).",
+        # Intacct does not document this rule (integrators report it: Expensify INT068), and
+        # no setting it returns says whether it applies to this company.
+        return unverified(
+            f"whether {', '.join(need_entity)} can post at the top level",
+            "the connection is to the top level, and some companies accept liability credit "
+            "card accounts only in an entity; Intacct has no setting to read that says so.",
+            [
+                Candidate(
+                    "The company keeps liability card accounts per entity: creating one at "
+                    "the top level is refused.",
+                    "In Intacct, Cash Management > Setup > Credit card accounts, at the top "
+                    "level: no liability card account can be added there.",
+                ),
+                Candidate(
+                    "The company accepts them at the top level.",
+                    "The same page at the top level lists liability card accounts.",
+                ),
+            ],
+            "The test posting settles it: it creates one card account at this level, as "
+            "the sync would, and undoes it.",
             ctx.fix("liability-account-entity-level"),
         )
     where = f"entity {ctx.profile.entity_id}" if ctx.profile.entity_id else "the top level"

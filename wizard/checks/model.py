@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from wizard.fixes import Fix
@@ -47,6 +48,37 @@ def skipped(reason: str) -> Verdict:
 def not_applicable(reason: str) -> Verdict:
     """Skipped because there is nothing to check yet (nothing chosen, switched off)."""
     return Verdict(CheckStatus.SKIPPED, reason, applies=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One possible cause of something Intacct does not tell, and how the admin tells."""
+
+    cause: str  # in the admin's words, e.g. "The user is locked out."
+    how_to_tell: str  # where in Intacct to look (menu path) to confirm or rule it out
+
+
+COULD_NOT_VERIFY = "Could not verify"
+
+
+def unverified(
+    what: str,
+    why: str,
+    candidates: Sequence[Candidate],
+    settled_by: str = "",
+    fix: Fix | None = None,
+) -> Verdict:
+    """A warning, not a pass: Intacct's answer does not tell which of `candidates` is true.
+
+    `what` is the question, `why` what Intacct did (not) say, `settled_by` the other check or
+    the test posting that answers it, where one exists."""
+    parts = [f"{COULD_NOT_VERIFY} {what}: {why}"]
+    if candidates:
+        parts.append("Possible causes:")
+        parts += [f"{n}. {c.cause} To tell: {c.how_to_tell}" for n, c in enumerate(candidates, 1)]
+    if settled_by:
+        parts.append(settled_by)
+    return Verdict(CheckStatus.WARN, " ".join(parts), fix)
 
 
 @dataclass(frozen=True, slots=True)

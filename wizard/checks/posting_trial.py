@@ -200,6 +200,30 @@ def trials(ctx: CheckContext, on: dt.date) -> tuple[list[Trial], list[str]]:
             )
         else:
             untried.append("an invoice (Intacct has no active customer to raise it for)")
+    if OutboxKind.CARD_ACCOUNT in kinds:
+        liability = _first(
+            ctx,
+            "GLACCOUNT",
+            ["ACCOUNTNO"],
+            functions.where("ACCOUNTTYPE", "equalto", "balancesheet"),
+            functions.where("NORMALBALANCE", "equalto", "credit"),
+            functions.where("STATUS", "equalto", "active"),
+        )
+        if liability.get("ACCOUNTNO"):
+            found.append(
+                Trial(
+                    OutboxKind.CARD_ACCOUNT,
+                    "a liability credit card account",
+                    f"{TEST_MARK}-CARD",
+                    {
+                        "description": "Setup Wizard test card account (undone at once)",
+                        "gl_account": liability["ACCOUNTNO"],
+                        "liability_type": "Liability",
+                    },
+                )
+            )
+        else:
+            untried.append("a credit card account (Intacct has no active liability GL account)")
     if OutboxKind.PAYMENT in kinds and posting.payment_posting != "batch":
         payments, not_paid = _payments(ctx, day)
         found += payments

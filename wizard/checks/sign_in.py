@@ -18,7 +18,15 @@ from concurrent.futures import ThreadPoolExecutor
 from wizard.checks.ar_settings import ar_preferences
 from wizard.checks.context import ENTITY_FIELDS, SIGN_IN_CHAIN, CheckContext, SecretsKept, SignIn
 from wizard.checks.dimensions import company_dimensions
-from wizard.checks.model import Verdict, failed, passed, skipped, warned
+from wizard.checks.model import (
+    Candidate,
+    Verdict,
+    failed,
+    passed,
+    skipped,
+    unverified,
+    warned,
+)
 from wizard.checks.permissions import module_rights
 from wizard.checks.registry import Check
 from wizard.gateway import ErrorLevel, GatewayError, functions
@@ -31,6 +39,33 @@ _PROBE_TIMEOUT_S = 5.0
 # not proved by a failed sign-in: Intacct answers a wrong password and a user who may not use
 # Web Services with the same words.
 _PROVED_BY_A_LATER_FAILURE = frozenset({"endpoint-reachable", "sender-authorized"})
+
+# The fix matched when Intacct says only "Sign-in information is incorrect": it gives the same
+# answer for a wrong user ID, company ID or password, a locked-out user, and a user who is not
+# a Web Services only user (reference/intacct-xml-api.md §4 lists no other wording).
+_AMBIGUOUS_SIGN_IN = "user-credentials-invalid"
+_SAME_ANSWER = (
+    " Intacct gives this same answer for a wrong user ID, company ID or password, a locked-out "
+    "user and a user who is not a Web Services only user (see “web-services-only-user” for how "
+    "to tell them apart)."
+)
+_SIGN_IN_CANDIDATES = (
+    Candidate(
+        "The user ID, company ID or password is wrong (the password was changed or expired).",
+        "In Intacct, Company > Admin > Web Services users: the user is listed, Active, with "
+        "exactly this user ID; the company ID is under Company > Setup > Company.",
+    ),
+    Candidate(
+        "The user is locked out (too many failed sign-ins) or inactive.",
+        "Company > Admin > Users (or Web Services users): the user's status says Locked out "
+        "or Inactive.",
+    ),
+    Candidate(
+        "The user is a normal (interactive) user, not a Web Services only user.",
+        "Company > Admin > Users: the user's User type is not Web Services only (Web Services "
+        "only users are also listed under Company > Admin > Web Services users).",
+    ),
+)
 
 
 def _quietly(call: Callable[[], object]) -> None:
@@ -88,8 +123,17 @@ def _sign_in_step(ctx: CheckContext, me: str, success: str) -> Verdict:
         return passed(success)
     assert attempt.error is not None and attempt.fix is not None
     said = redact(str(attempt.error))
+    ambiguous = attempt.fix.id == _AMBIGUOUS_SIGN_IN and attempt.owner == "user-sign-in"
     if attempt.owner == me:
-        return failed(f"Signing in failed here. Intacct said: {said}", attempt.fix)
+        same = _SAME_ANSWER if ambiguous else ""
+        return failed(f"Signing in failed here. Intacct said: {said}.{same}", attempt.fix)
+    if ambiguous and me == "web-services-only-user":
+        return unverified(
+            "whether the user is a Web Services only user",
+            f"signing in failed, and Intacct's answer ({said}) is the same for several causes.",
+            _SIGN_IN_CANDIDATES,
+            "Once the user can sign in, this check and “user-sign-in” confirm it.",
+        )
     if attempt.owner == "concurrency" and me == "endpoint-reachable":
         return passed(
             "The Intacct gateway answered, but it is refusing requests right now "
