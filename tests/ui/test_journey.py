@@ -120,7 +120,8 @@ def test_demo_company_end_to_end_from_the_keyboard(
     next_page(qtbot, window, PageId.DONE)
     done = window.done_page
     assert "DEMO-COMPANY" in done.summary.text()
-    assert "nothing left failing" in done.summary.text()
+    assert " in Intacct, 0 refused, 0 waiting, 0 ignored." in done.summary.text()
+    assert done.headline.text().startswith("✔") and done.headline.property("severity") == "ok"
     report = tmp_path / "report.zip"
     done.report.path = report
     qtbot.mouseClick(done.report, Qt.MouseButton.LeftButton)
@@ -225,7 +226,7 @@ def test_first_sync_push_errors_are_grouped_by_fix_and_land_after_retry(
     assert list(page.errors.groups) == ["period-closed"], page.status.text()
     group = page.errors.groups["period-closed"]
     failed = len(group.group.errors)
-    assert failed > 0 and f"{failed:,} not accepted" in page.status.text()
+    assert failed > 0 and f"{failed:,} refused" in page.status.text()
     assert group.panel.fix.steps, "the inline fix says what to do"
     assert window.button(QWizard.WizardButton.NextButton).isEnabled(), "may go on and retry later"
 

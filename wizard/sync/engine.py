@@ -82,6 +82,8 @@ class SyncSummary:
     dry_run: DryRunReport | None = None
     history_complete_to: dt.date | None = None  # first sync by range: done up to this day
     history_pending: tuple[str, ...] = field(default=())  # objects whose history is not done
+    # What was read back after the push (the records it created), so the store matches Intacct.
+    read_back: tuple[PullResult, ...] = field(default=())
 
 
 class SyncEngine:
@@ -156,6 +158,7 @@ class SyncEngine:
         run = store.start_run(self.catalogue.order(self.settings.flows))
         meter = Meter(self.on_progress)
         pulled: list[PullResult] = []
+        read_back: list[PullResult] = []
         failures: list[tuple[str, Fix]] = []
         status = RunStatus.SUCCEEDED
         message = ""
@@ -231,7 +234,7 @@ class SyncEngine:
                 for obj in objects:
                     if obj.object in written and store.get_cursor(obj.object) is not None:
                         try:
-                            self._pull(client, obj, since, today, meter)
+                            read_back.append(self._pull(client, obj, since, today, meter))
                         except GatewayError as error:
                             self._pull_failed(obj.object, error, failures, meter)
                 requests += client.requests_sent - before
@@ -282,6 +285,7 @@ class SyncEngine:
             requests=requests,
             history_complete_to=complete_to if pending else None,
             history_pending=pending,
+            read_back=tuple(read_back),
         )
 
     def _pull(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,15 @@ from wizard.ui.worker import CancelFlag, Workers
 if TYPE_CHECKING:
     from wizard.checks import Finding
     from wizard.sandbox import Sandbox
-    from wizard.ui.session_adapter import CheckSession, Discovery, SyncJob, Target
+    from wizard.ui.session_adapter import (
+        CheckSession,
+        Discovery,
+        ErrorGroup,
+        OutboxFigures,
+        SyncJob,
+        SyncOutcome,
+        Target,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +40,14 @@ class WizardContext:
     discovery: Discovery | None = field(default=None)
     sync_job: SyncJob | None = field(default=None)
     sync_summaries: list[object] = field(default_factory=list)
+    sync_outcomes: list[SyncOutcome] = field(default_factory=list)  # each run, in order
+    outbox: OutboxFigures | None = field(default=None)  # the outbox now (after Ignore too)
+    open_groups: tuple[ErrorGroup, ...] = field(default=())  # refused records now, by fix
+    # The checks of the choices that had failed when the admin pressed "Sync anyway".
+    synced_despite: tuple[str, ...] = field(default=())
+    # Asks the admin (title, question, the button that goes ahead): True = go ahead. The
+    # window shows a dialog; tests answer without one.
+    ask: Callable[[str, str, str], bool] = field(default=lambda _t, _q, _y: True)
     # Bumped each time the passwords are saved: the connection test's results then no longer
     # hold (the passwords never enter the flow's data, so the flow cannot see the change).
     credentials_version: int = field(default=0)

@@ -13,7 +13,7 @@ from wizard.redaction import redact
 from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import wrapped_label
 from wizard.ui.qt_compat import emit
-from wizard.ui.session_adapter import ErrorGroup
+from wizard.ui.session_adapter import ErrorGroup, OutboxFigures, SyncFigures
 
 # Intacct objects and outbox kinds in the admin's words (plural), for "1,234 of 5,000 invoices".
 NOUNS = {
@@ -39,7 +39,13 @@ NOUNS = {
     "card_account": "card accounts",
     "card_charge": "card charges",
 }
-_VERB = {"pull": "read", "push": "sent", "lookup": "checked", "dry_run": "checked"}
+_VERB = {
+    "pull": "read",
+    "pull-back": "read back",
+    "push": "sent",
+    "lookup": "checked",
+    "dry_run": "checked",
+}
 PROGRESS_INTERVAL_S = 0.1  # at most ten progress updates a second reach the GUI thread
 
 
@@ -56,6 +62,44 @@ def duration(seconds: float) -> str:
         return f"{minutes} min {seconds:02d} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
+
+
+def outbox_text(box: OutboxFigures) -> str:
+    """ "Outbox: 79 records: 51 in Intacct, 20 refused, 8 waiting, 0 ignored." (adds up)"""
+    if not box.total:
+        return "The outbox is empty: nothing to send to Intacct."
+    return (
+        f"Outbox, all runs: {box.total:,} record{'s' if box.total != 1 else ''}: "
+        f"{box.landed:,} in Intacct, {box.refused:,} refused, {box.waiting:,} waiting, "
+        f"{box.ignored:,} ignored."
+    )
+
+
+def sync_figures_text(figures: SyncFigures) -> str:
+    """This run's figures, then the whole outbox: every number can be checked on the page."""
+    sent = (
+        f"sent {figures.sent_this_run:,} to Intacct"
+        if figures.sent_this_run
+        else "sent nothing new to Intacct"
+    )
+    refused = f", {figures.refused_this_run:,} refused" if figures.refused_this_run else ""
+    back = (
+        f" ({figures.read_back_total:,} of them read back after sending)"
+        if figures.read_back_total
+        else ""
+    )
+    return f"This run: read {figures.read_total:,} records{back}, {sent}{refused}. " + outbox_text(
+        figures.outbox
+    )
+
+
+def _bar_title(key: tuple[str, str]) -> str:
+    phase, obj = key
+    if phase == "push":
+        return "Sending to Intacct"
+    if phase == "pull-back":
+        return f"Reading back {noun(obj)}"
+    return f"Reading {noun(obj)}"
 
 
 class ProgressBridge(QObject):
@@ -89,6 +133,8 @@ class ProgressPanel(QFrame):
         self.grid.setVerticalSpacing(4)
         self.grid.setColumnStretch(1, 1)
         self.bars: dict[tuple[str, str], QProgressBar] = {}
+        self._read_once: set[tuple[str, str]] = set()  # objects read (some records) this run
+        self._read_back: set[tuple[str, str]] = set()  # objects now being read back
         self.titles: list[QLabel] = []
         self.rate = wrapped_label("", "syncRate", "hint")
         self.grid.addWidget(self.rate, 0, 0, 1, 2)
@@ -100,6 +146,8 @@ class ProgressPanel(QFrame):
             widget.deleteLater()
         self.bars.clear()
         self.titles.clear()
+        self._read_once.clear()
+        self._read_back.clear()
         self.rate.setText("")
         self.show()
 
@@ -108,10 +156,20 @@ class ProgressPanel(QFrame):
         phase = p.phase.value  # type: ignore[attr-defined]
         # Pushes count every outbox record together (done/total span all kinds): one bar.
         key = (phase, "records" if phase == "push" else p.object)  # type: ignore[attr-defined]
+        if phase == "pull":
+            starting = p.done == 0 and p.total is None  # type: ignore[attr-defined]
+            if starting and key in self._read_once:
+                # After the push the sync reads back what it created: a bar of its own, so
+                # the bars add up to what the summary says was read.
+                self._read_back.add(key)
+            if key in self._read_back:
+                key = ("pull-back", key[1])
+            elif p.done:  # type: ignore[attr-defined]
+                self._read_once.add(key)
         bar = self.bars.get(key)
         if bar is None:
             row = len(self.bars) + 1
-            title = QLabel("Sending to Intacct" if phase == "push" else f"Reading {noun(key[1])}")
+            title = QLabel(_bar_title(key))
             bar = QProgressBar()
             bar.setObjectName(f"progress_{key[0]}_{key[1]}")
             bar.setAccessibleName(title.text())
@@ -163,7 +221,7 @@ class ErrorGroupPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
         count = len(group.errors)
-        refs = ", ".join(e.record_ref for e in group.errors[:show_records])
+        refs = ", ".join(group.name(i) for i in range(min(count, show_records)))
         more = f" and {count - show_records:,} more" if count > show_records else ""
         heading = wrapped_label(
             f"✖  {count:,} record{'s' if count != 1 else ''} not accepted: {refs}{more}",

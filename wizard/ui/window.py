@@ -79,6 +79,7 @@ class SetupWizard(QWizard):
             self._add(page)
         # Asked before closing while a sync runs; tests replace it to answer without a dialog.
         self.confirm_stop = self._ask_stop
+        self.context.ask = self._ask
         self._stop_confirmed = False
         self.setStartId(int(PageId.WELCOME))
 
@@ -184,6 +185,16 @@ class SetupWizard(QWizard):
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def _ask(self, title: str, question: str, go_ahead: str) -> bool:
+        """A question whose default answer is the safe one (nothing is lost or changed)."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=self)
+        yes = box.addButton(go_ahead, QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is yes
 
     def done(self, result: int) -> None:
         if not self._may_close():

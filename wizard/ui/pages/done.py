@@ -3,6 +3,7 @@ again, and "Save diagnostic report" (a redacted zip for support)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.context import WizardContext
 from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
+from wizard.ui.sync_view import sync_figures_text
 
 
 def default_report_name() -> str:
@@ -83,6 +85,7 @@ class DonePage(FlowPage):
         inner.setContentsMargins(16, 12, 16, 12)
         self.headline = wrapped_label("✔  The connection is set up.", "doneHeadline")
         self.headline.setProperty("severity", "ok")
+        self._sync_lines: list[str] | None = None
         self.headline.setProperty("role", "sectionHeading")
         inner.addWidget(self.headline)
         self.summary = wrapped_label("", "doneSummary")
@@ -135,21 +138,8 @@ class DonePage(FlowPage):
             lines.append(
                 "Dimensions: " + ", ".join(f"{a} → {b}" for a, b in data.dimension_map) + "."
             )
-        runs = self.context.sync_summaries
-        if runs:  # the first sync and any retries after it
-            pulled = sum(sum(p.fetched for p in run.pulled) for run in runs)  # type: ignore[attr-defined]
-            landed = sum(run.push.landed for run in runs if run.push)  # type: ignore[attr-defined]
-            failed = len(runs[-1].open_errors)  # type: ignore[attr-defined]
-            lines.append(
-                f"First sync: {pulled:,} records read, {landed:,} sent to Intacct"
-                + (f", {failed:,} waiting for a fix." if failed else ", nothing left failing.")
-            )
-            self.headline.setText(
-                "✔  The connection works and the first sync ran."
-                if not failed
-                else "✔  The connection works. Some records still wait for a fix."
-            )
-        self.summary.setText("\n".join(lines))
+        self._sync_lines = lines
+        self._show_sync()
         if data.route is Route.DEMO:
             self.places.setText(
                 "This was the demo company: nothing was saved, and its data disappears when "
@@ -162,6 +152,82 @@ class DonePage(FlowPage):
             )
             task.succeeded.connect(lambda lines: self.places.setText("\n".join(lines)))
         self.report.setFocus()
+
+    def entered(self) -> None:
+        if self._sync_lines is not None:  # back from First sync, maybe after Ignore or Retry
+            self._show_sync()
+
+    def _show_sync(self) -> None:
+        """What landed, what failed, what was ignored (with the way back), in its colour."""
+        lines = list(self._sync_lines or ())
+        outcomes = self.context.sync_outcomes
+        box = self.context.outbox
+        if not outcomes or box is None:
+            self.headline.setText("✔  The connection is set up.")
+            set_severity(self.headline, "ok")
+            self.summary.setText("\n".join(lines))
+            return
+        # The last run's figures, with the outbox as it is now (after any Ignore).
+        last = dataclasses.replace(outcomes[-1].figures, outbox=box)
+        lines.append(sync_figures_text(last))
+        if len(outcomes) > 1:
+            read = sum(o.figures.read_total for o in outcomes)
+            sent = sum(o.figures.sent_this_run for o in outcomes)
+            lines.append(
+                f"All {len(outcomes)} runs since the wizard opened: read {read:,} records, "
+                f"sent {sent:,} to Intacct."
+            )
+        despite = self.context.synced_despite
+        if despite:
+            lines.append(
+                "The sync was started although "
+                + ("these checks" if len(despite) > 1 else "this check")
+                + f" of your choices failed: {'; '.join(despite)}."
+            )
+        refused_names = [
+            group.name(i)
+            for o in outcomes[-1:]
+            for group in o.groups
+            for i in range(len(group.errors))
+        ]
+        if box.refused:
+            shown = ", ".join(refused_names[:5]) + (
+                f" and {len(refused_names) - 5:,} more" if len(refused_names) > 5 else ""
+            )
+            lines.append(
+                f"Refused by Intacct: {shown or f'{box.refused:,} records'}. Press Back to see "
+                "each fix and Retry them."
+            )
+        if box.ignored:
+            lines.append(
+                f"Ignored (not sent): {box.ignored:,} record{'s' if box.ignored != 1 else ''}. "
+                "To send them after all, press Back and then “Send the ignored records again”."
+            )
+        if box.refused:
+            headline, severity = (
+                f"✖  {box.refused:,} record{'s' if box.refused != 1 else ''} did not land: "
+                "Intacct refused them.",
+                "error",
+            )
+        elif despite or box.ignored or box.waiting:
+            words = []
+            if box.ignored:
+                words.append(f"{box.ignored:,} ignored")
+            if box.waiting:
+                words.append(f"{box.waiting:,} not sent yet")
+            headline = "⚠  The first sync ran" + (f", with {' and '.join(words)}" if words else "")
+            headline += "; a check had failed." if despite and not words else "."
+            severity = "warning"
+        else:
+            headline = (
+                "✔  The connection works: everything in the outbox is in Intacct."
+                if box.total
+                else "✔  The connection works; the outbox was empty, so nothing was sent."
+            )
+            severity = "ok"
+        self.headline.setText(headline)
+        set_severity(self.headline, severity)
+        self.summary.setText("\n".join(lines))
 
     def _say(self, text: str, severity: str) -> None:
         self.status.setText(text)

@@ -23,7 +23,7 @@ from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 from wizard.ui.pages.done import ReportButton
 from wizard.ui.qt_compat import emit
-from wizard.ui.sync_view import ErrorList, ProgressBridge, ProgressPanel
+from wizard.ui.sync_view import ErrorList, ProgressBridge, ProgressPanel, sync_figures_text
 from wizard.ui.worker import Task
 
 
@@ -166,7 +166,8 @@ class RetryPage(FlowPage):
         self.progress.reset()
         _say(self.status, "Sending the failed records again…", "")
         self.task = self.context.workers.run(
-            "retry failed", lambda cancel: job.retry_all(self.bridge, lambda: cancel.is_set)
+            "retry failed",
+            lambda cancel: job.outcome_of(job.retry_all(self.bridge, lambda: cancel.is_set)),
         )
         self.task.succeeded.connect(self._done)
         self.task.failed.connect(
@@ -183,20 +184,19 @@ class RetryPage(FlowPage):
         emit(self.completeChanged)
         emit(self.run_ended)
 
-    def _done(self, summary: object) -> None:
-        self.summary = summary
-        groups = session_adapter.group_errors(summary.open_errors)  # type: ignore[attr-defined]
+    def _done(self, outcome: session_adapter.SyncOutcome) -> None:
+        self.summary = outcome.summary
+        self.context.sync_outcomes.append(outcome)
+        self.context.outbox = outcome.figures.outbox
+        self.context.open_groups = groups = outcome.groups
         self.errors.show_groups(groups)
-        landed = summary.push.landed if summary.push else 0  # type: ignore[attr-defined]
+        text = sync_figures_text(outcome.figures)
         if groups:
-            _say(
-                self.status,
-                f"{landed:,} records landed; {sum(len(g.errors) for g in groups):,} still "
-                "refused. Their fixes are below.",
-                "warning",
-            )
+            _say(self.status, f"{text} The fixes for the refused ones are below.", "warning")
+        elif outcome.figures.outbox.waiting or outcome.figures.outbox.ignored:
+            _say(self.status, f"{text} You can close the wizard.", "warning")
         else:
-            _say(self.status, f"All {landed:,} records landed. You can close the wizard.", "ok")
+            _say(self.status, f"{text} Everything landed. You can close the wizard.", "ok")
         wizard = self.wizard()
         if wizard is not None:
             wizard.mark_work_done()  # type: ignore[attr-defined]

@@ -34,7 +34,13 @@ from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 from wizard.ui.posting_check_view import PostingCheckView
 from wizard.ui.qt_compat import emit
-from wizard.ui.sync_view import ErrorList, ProgressBridge, ProgressPanel
+from wizard.ui.sync_view import (
+    ErrorList,
+    ProgressBridge,
+    ProgressPanel,
+    outbox_text,
+    sync_figures_text,
+)
 from wizard.ui.worker import Task
 
 log = logging.getLogger(__name__)
@@ -96,8 +102,14 @@ class FirstSyncPage(FlowPage):
         self.stop_button.clicked.connect(self.stop)
         self.status = wrapped_label("", "syncStatus")
         self.status.setAccessibleName("Sync status")
+        self.unignore_button = QPushButton("S&end the ignored records again")
+        self.unignore_button.setObjectName("unignore")
+        self.unignore_button.setAccessibleName("Send the ignored records again on the next sync")
+        self.unignore_button.clicked.connect(self.unignore)
+        self.unignore_button.hide()
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.unignore_button)
         buttons.addWidget(self.status, 1)
         outer.addLayout(buttons)
 
@@ -244,6 +256,7 @@ class FirstSyncPage(FlowPage):
         if self.task is not None:
             return
         failed = [row.finding.title for row in self.posting_checks.rows.values()]
+        self.context.synced_despite = tuple(failed)
         self._hide_checks()
         if failed:
             self._note(
@@ -262,7 +275,8 @@ class FirstSyncPage(FlowPage):
             return
         self._begin("Syncing…")
         self._launch(
-            "first sync", lambda cancel: job.run(since, self.bridge, lambda: cancel.is_set)
+            "first sync",
+            lambda cancel: job.outcome_of(job.run(since, self.bridge, lambda: cancel.is_set)),
         )
 
     def _choices_checked(self, findings: tuple[Finding, ...]) -> None:
@@ -299,6 +313,7 @@ class FirstSyncPage(FlowPage):
             emit(self.choices_checked, False)
             return
         self._note(_checked_line(findings, since), "")
+        self.context.synced_despite = ()
         emit(self.choices_checked, True)
         self._sync(since)
 
@@ -318,16 +333,38 @@ class FirstSyncPage(FlowPage):
         self._begin(f"Sending {len(outbox_ids):,} records again…")
         self._launch(
             "retry failed records",
-            lambda cancel: job.retry(outbox_ids, self.bridge, lambda: cancel.is_set),
+            lambda cancel: job.outcome_of(
+                job.retry(outbox_ids, self.bridge, lambda: cancel.is_set)
+            ),
         )
 
     def ignore(self, outbox_ids: tuple[int, ...]) -> None:
         if self.task is not None:
             return
+        count = len(outbox_ids)
+        records = f"these {count:,} records" if count != 1 else "this record"
+        if not self.context.ask(
+            "Ignore these records?",
+            f"Stop sending {records} to Intacct? They stay in the outbox, marked ignored, and "
+            "are listed on the Done page. You can send them again with “Send ignored records "
+            "again”.",
+            f"&Ignore {count:,}",
+        ):
+            return
         job = self._job()
         self.errors.set_enabled_buttons(False)
         task = self.context.workers.run("ignore records", lambda _c: job.ignore(outbox_ids))
         task.succeeded.connect(self._ignored)
+        task.failed.connect(self._failed_task)
+
+    def unignore(self) -> None:
+        """Undo Ignore: every ignored record is sent on the next sync."""
+        if self.task is not None:
+            return
+        job = self._job()
+        self.unignore_button.setEnabled(False)
+        task = self.context.workers.run("send ignored records again", lambda _c: job.unignore())
+        task.succeeded.connect(self._unignored)
         task.failed.connect(self._failed_task)
 
     def stop(self) -> None:
@@ -346,14 +383,14 @@ class FirstSyncPage(FlowPage):
             return
         self._errors_seen = errors
         self._reading_errors = True
-        task = self.context.workers.run("read failed records", lambda _c: job.open_errors())
+        task = self.context.workers.run("read failed records", lambda _c: job.open_groups())
         task.succeeded.connect(self._errors_so_far)
         task.finished.connect(lambda: setattr(self, "_reading_errors", False))
 
-    def _errors_so_far(self, errors: object) -> None:
+    def _errors_so_far(self, groups: tuple[session_adapter.ErrorGroup, ...]) -> None:
         if self.task is None:
             return  # the run's own summary is newer
-        self.errors.show_groups(session_adapter.group_errors(errors))  # type: ignore[arg-type]
+        self.errors.show_groups(groups)
         self.errors.set_enabled_buttons(False)  # retry and ignore once the run has ended
 
     def _begin(self, text: str) -> None:
@@ -395,44 +432,51 @@ class FirstSyncPage(FlowPage):
         emit(self.completeChanged)
         emit(self.run_ended)
 
-    def _done(self, summary: object) -> None:
+    def _done(self, result: object) -> None:
         from wizard.sync.store import RunStatus
 
-        self.summary = summary
-        s = summary
-        groups = session_adapter.group_errors(s.open_errors)  # type: ignore[attr-defined]
-        if s.dry_run is not None:  # type: ignore[attr-defined]
-            self._show_dry_run(s)
+        if not isinstance(result, session_adapter.SyncOutcome):  # a dry run
+            self.summary = result
+            self._show_dry_run(result)
             self.dry_run.setChecked(False)
             self.start_button.setText("Start the s&ync")
             return
-        self.context.sync_summaries.append(summary)
-        self.errors.show_groups(groups)
-        status = s.status  # type: ignore[attr-defined]
-        pulled = sum(p.fetched for p in s.pulled)  # type: ignore[attr-defined]
-        landed = s.push.landed if s.push else 0  # type: ignore[attr-defined]
-        failed = sum(len(g.errors) for g in groups)
-        if status is RunStatus.FAILED:
+        s = result.summary
+        self.summary = s
+        self.context.sync_summaries.append(s)
+        self.context.sync_outcomes.append(result)
+        self.context.outbox = result.figures.outbox
+        self.context.open_groups = result.groups
+        self.errors.show_groups(result.groups)
+        self._show_ignored(result.figures.outbox.ignored)
+        if s.status is RunStatus.FAILED:
             self.finished_ok = False
-            self._say(redact(s.message) or "The sync stopped.", "error")  # type: ignore[attr-defined]
-            if s.fix is not None:  # type: ignore[attr-defined]
-                self._show_stop_panel(s.fix)  # type: ignore[attr-defined]
+            self._say(redact(s.message) or "The sync stopped.", "error")
+            if s.fix is not None:
+                self._show_stop_panel(s.fix)
             return
-        if status is RunStatus.CANCELLED:
+        if s.status is RunStatus.CANCELLED:
             return
         self.finished_ok = True
-        head = f"Done: {pulled:,} records read, {landed:,} sent to Intacct"
-        if failed:
+        figures = result.figures
+        text = sync_figures_text(figures)
+        box = figures.outbox
+        if box.refused:
             self._say(
-                f"{head}; {failed:,} not accepted. Fix each group below, then press Retry "
-                "these (or Ignore these). You can also go on and retry later.",
+                f"{text} Fix each group below, then press Retry these (or Ignore these). You "
+                "can also go on and retry later.",
                 "warning",
             )
             first = next(iter(self.errors.groups.values()), None)
             if first is not None and "retry" in first.panel.buttons:
                 first.panel.buttons["retry"].setFocus()
+        elif box.waiting or box.ignored:
+            self._say(f"{text} Press Next.", "warning")
+        elif box.total:
+            self._say(f"{text} Everything landed. Press Next.", "ok")
+            self.start_button.setText("Sync a&gain")
         else:
-            self._say(f"{head}. Everything landed. Press Next.", "ok")
+            self._say(f"{text} Press Next.", "ok")
             self.start_button.setText("Sync a&gain")
         if self.wizard() is not None:
             self.wizard().mark_work_done()  # type: ignore[attr-defined]
@@ -457,11 +501,33 @@ class FirstSyncPage(FlowPage):
         self.predictions.show()
         self._say("Dry run finished.", "ok" if not by_fix else "warning")
 
-    def _ignored(self, open_errors: object) -> None:
-        groups = session_adapter.group_errors(open_errors)  # type: ignore[arg-type]
+    def _ignored(
+        self, result: tuple[tuple[session_adapter.ErrorGroup, ...], session_adapter.OutboxFigures]
+    ) -> None:
+        groups, outbox = result
+        self.context.outbox, self.context.open_groups = outbox, groups
         self.errors.show_groups(groups)
-        if not groups:
-            self._say("The remaining records are ignored. Press Next.", "ok")
+        self.errors.set_enabled_buttons(True)
+        self._show_ignored(outbox.ignored)
+        self._say(outbox_text(outbox) + " Press Next, or send the ignored ones again.", "warning")
+        self.unignore_button.setFocus()  # Enter must not fall to Back
+
+    def _unignored(
+        self, result: tuple[tuple[session_adapter.ErrorGroup, ...], session_adapter.OutboxFigures]
+    ) -> None:
+        groups, outbox = result
+        self.context.outbox, self.context.open_groups = outbox, groups
+        self.errors.show_groups(groups)
+        self._show_ignored(outbox.ignored)
+        self._say(
+            outbox_text(outbox) + " Press Start the sync to send the waiting ones.", "warning"
+        )
+        self.start_button.setFocus()
+
+    def _show_ignored(self, ignored: int) -> None:
+        self.unignore_button.setEnabled(True)
+        self.unignore_button.setVisible(ignored > 0)
+        self.unignore_button.setText(f"S&end the {ignored:,} ignored records again")
 
     def _failed_task(self, error: BaseException) -> None:
         self._say(

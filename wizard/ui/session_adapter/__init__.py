@@ -10,6 +10,7 @@ the disk) and only show what comes back. Nothing in this package imports Qt.
     findings = check_posting(target, since, cancel)          # before the first sync starts
     discovery = session.discover()                           # discovery.py: entities, accounts
     job = SyncJob.for_target(target, choices)                # sync_job.py: first sync / retry
+    job.outcome_of(job.run(...))                             # outcome.py: figures that add up
     changes(findings, history(target))                       # history.py: diagnose
     write_report(path, findings, summary)                    # report.py: the support bundle
 """
@@ -36,6 +37,12 @@ from wizard.ui.session_adapter.discovery import (
     gl_accounts,
 )
 from wizard.ui.session_adapter.history import History, changes, history
+from wizard.ui.session_adapter.outcome import (
+    OutboxFigures,
+    SyncFigures,
+    SyncOutcome,
+    record_name,
+)
 from wizard.ui.session_adapter.report import storage_lines, write_report
 from wizard.ui.session_adapter.sync_job import (
     DEMO_OUTBOX_INVOICES,
@@ -58,8 +65,11 @@ __all__ = [
     "EntityInfo",
     "ErrorGroup",
     "History",
+    "OutboxFigures",
     "SyncChoices",
+    "SyncFigures",
     "SyncJob",
+    "SyncOutcome",
     "Target",
     "changes",
     "check_posting",
@@ -75,6 +85,7 @@ __all__ = [
     "history",
     "latest_grid",
     "profile_target",
+    "record_name",
     "save_choices",
     "storage_lines",
     "tally",

@@ -14,6 +14,13 @@ from wizard.connection import Mappings
 from wizard.fixes import Fix
 from wizard.ui.session_adapter.cancel_watcher import CancelWatcher
 from wizard.ui.session_adapter.catalogues import fix_for, flow_catalogue
+from wizard.ui.session_adapter.outcome import (
+    OutboxFigures,
+    SyncOutcome,
+    named_groups,
+    outbox_figures,
+    outcome,
+)
 
 if TYPE_CHECKING:
     from wizard.sync.engine import SyncEngine, SyncSummary
@@ -49,6 +56,10 @@ class ErrorGroup:
 
     fix: Fix
     errors: tuple[SyncError, ...]
+    names: tuple[str, ...] = ()  # each record as the admin knows it ("invoice WEB-000035")
+
+    def name(self, index: int) -> str:
+        return self.names[index] if index < len(self.names) else self.errors[index].record_ref
 
     @property
     def outbox_ids(self) -> tuple[int, ...]:
@@ -180,6 +191,31 @@ class SyncJob:
             store.close()
         return self.run(None, on_progress, cancelled)
 
+    def outcome_of(self, summary: SyncSummary) -> SyncOutcome:
+        """The run's figures and its failed records by name (reads the store)."""
+        from wizard.sync.store import Store
+
+        with Store.open(self.store_path) as store:
+            return outcome(store, summary)
+
+    def open_groups(self) -> tuple[ErrorGroup, ...]:
+        """The failed records so far, grouped and named (from a connection of its own)."""
+        from wizard.sync.store import ErrorState, Store
+
+        if not self.store_path.exists():
+            return ()
+        with Store.open(self.store_path) as store:
+            return named_groups(store, store.errors(ErrorState.OPEN))
+
+    def outbox(self) -> OutboxFigures:
+        """The whole outbox now, every run so far."""
+        from wizard.sync.store import Store
+
+        if not self.store_path.exists():
+            return OutboxFigures()
+        with Store.open(self.store_path) as store:
+            return outbox_figures(store)
+
     def open_errors(self) -> tuple[SyncError, ...]:
         """The failed records so far (read while a sync runs, from a connection of its own)."""
         from wizard.sync.store import ErrorState, Store
@@ -189,14 +225,34 @@ class SyncJob:
         with Store.open(self.store_path) as store:
             return tuple(store.errors(ErrorState.OPEN))
 
-    def ignore(self, outbox_ids: Sequence[int]) -> tuple[SyncError, ...]:
-        """Stop sending these records; returns the errors still open."""
+    def ignore(self, outbox_ids: Sequence[int]) -> tuple[tuple[ErrorGroup, ...], OutboxFigures]:
+        """Stop sending these records; returns the failed records still open and the outbox."""
         from wizard.sync.store import ErrorState
 
         store, engine = self._open()
         try:
             for outbox_id in outbox_ids:
                 engine.ignore(outbox_id)
-            return tuple(store.errors(ErrorState.OPEN))
+            return named_groups(store, store.errors(ErrorState.OPEN)), outbox_figures(store)
+        finally:
+            store.close()
+
+    def unignore(
+        self, outbox_ids: Sequence[int] | None = None
+    ) -> tuple[tuple[ErrorGroup, ...], OutboxFigures]:
+        """Undo Ignore: these records (or every ignored one) are sent on the next run."""
+        from wizard.sync.outbox import OutboxState
+        from wizard.sync.store import ErrorState
+
+        store, engine = self._open()
+        try:
+            ids = (
+                list(outbox_ids)
+                if outbox_ids is not None
+                else [r.id for r in store.outbox_records(OutboxState.IGNORED)]
+            )
+            for outbox_id in ids:
+                engine.unignore(outbox_id)
+            return named_groups(store, store.errors(ErrorState.OPEN)), outbox_figures(store)
         finally:
             store.close()
