@@ -8,9 +8,6 @@ past them), and the steps after it are skipped by the runner.
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import ssl
 import urllib.parse
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,12 +24,11 @@ from wizard.checks.model import (
     unverified,
     warned,
 )
+from wizard.checks.network import path_problem
 from wizard.checks.permissions import module_rights
 from wizard.checks.registry import Check
 from wizard.gateway import ErrorLevel, GatewayError, functions
 from wizard.redaction import redact, remember_secret
-
-_PROBE_TIMEOUT_S = 5.0
 
 # Steps that Intacct's answer proves even when signing in fails later on: the gateway answered,
 # and it got past the control block (sender). Whether the user is a Web Services-only user is
@@ -155,52 +151,25 @@ def _sign_in_step(ctx: CheckContext, me: str, success: str) -> Verdict:
 def endpoint_reachable(ctx: CheckContext) -> Verdict:
     url = ctx.profile.endpoint
     parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    unreachable = ctx.fix("endpoint-unreachable")
-    proxy = next(
-        (
-            f" (this computer has a proxy set in {name})"
-            for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "HTTP_PROXY")
-            if os.environ.get(name)
-        ),
-        "",
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return failed(
+            f"The gateway address {url!r} is not a web address.", ctx.fix("endpoint-unreachable")
+        )
+    found, problem = path_problem(ctx)
+    if problem is not None:
+        return problem
+    proxy = found.proxy
+    how = f"via {proxy.describe()}" if proxy.url else f"directly, as {proxy.source}"
+    trust = (
+        f"; its certificate was checked against {found.trust}" if parts.scheme == "https" else ""
     )
-    if parts.scheme not in ("http", "https") or not host:
-        return failed(f"The gateway address {url!r} is not a web address.", unreachable)
-    try:
-        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        return failed(
-            f"The name {host} could not be looked up: this computer looks offline, or its "
-            f"DNS is not working{proxy}.",
-            unreachable,
-        )
-    family, kind, proto, _, address = addresses[0]
-    try:
-        with socket.socket(family, kind, proto) as connection:
-            connection.settimeout(_PROBE_TIMEOUT_S)
-            connection.connect(address)
-            if parts.scheme == "https":
-                context = ssl.create_default_context()
-                with context.wrap_socket(connection, server_hostname=host):
-                    pass
-    except ssl.SSLError as error:
-        return failed(
-            f"{host} answered, but its secure (TLS) connection could not be verified "
-            f"({error.reason or 'certificate problem'}): a proxy or antivirus may be "
-            f"intercepting HTTPS{proxy}.",
-            unreachable,
-        )
-    except OSError as error:
-        return failed(
-            f"{host} was found but did not accept a connection on port {port} "
-            f"({type(error).__name__}): a firewall or proxy may be blocking it{proxy}.",
-            unreachable,
-        )
     if ctx.secrets is None:
-        return passed(f"{host} accepted a connection on port {port}.")
-    return _sign_in_step(ctx, "endpoint-reachable", f"The Intacct gateway at {host} answered.")
+        return passed(f"{found.host} accepted a connection on port {found.port} ({how}{trust}).")
+    return _sign_in_step(
+        ctx,
+        "endpoint-reachable",
+        f"The Intacct gateway at {found.host} answered ({how}{trust}).",
+    )
 
 
 def sender_authorized(ctx: CheckContext) -> Verdict:

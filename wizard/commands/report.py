@@ -1,10 +1,11 @@
 """`intacct-wizard report`: a redacted diagnostic bundle (zip) an admin can send to support.
 
 The zip holds: findings.json and findings.txt (a fresh diagnosis of the connection, when there
-is one), versions.json (app, Python, Qt, OS, keyring backend), profile.json (the connection's
-settings: no passwords), wizard.log (the end of the log). Everything passes through the
-redactor before it is written. Exit 0: written and nothing failed; 1: written, a check
-failed (or writing failed); 2: bad usage.
+is one), network.json (which proxy, where that choice came from, and which certificate store
+were used: never the proxy's password), versions.json (app, Python, Qt, OS, keyring backend),
+profile.json (the connection's settings: no passwords), wizard.log (the end of the log).
+Everything passes through the redactor before it is written. Exit 0: written and nothing
+failed; 1: written, a check failed (or writing failed); 2: bad usage.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def default_output() -> Path:
 
 def run(args: argparse.Namespace) -> int:
     from wizard.checks import CheckStatus
+    from wizard.checks.network import network_summary
     from wizard.checks.text import findings_json, findings_text
     from wizard.commands.diagnose import diagnose, open_target
     from wizard.logs import recent_log, setup_logging
@@ -103,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
                 files["findings.txt"] = findings_text(findings, target.heading)
                 profile = target.context.profile.to_dict()
                 files["profile.json"] = json.dumps(profile, ensure_ascii=False, indent=2)
+                network = network_summary(profile["endpoint"], target.context.network)
+                files["network.json"] = json.dumps(network, ensure_ascii=False, indent=2)
     except UsageError as error:
         print(redact(str(error)), file=sys.stderr)
         return EXIT_USAGE

@@ -171,7 +171,7 @@ def choose_proxy(
     parts = urllib.parse.urlsplit(target_url)
     scheme, host = parts.scheme or "https", parts.hostname or ""
     if is_loopback(host):  # a proxy elsewhere can never reach this computer's own addresses
-        return ProxyChoice(None, f"{host} is this computer, reached directly")
+        return ProxyChoice(None, f"{host} is this computer")
     proxies = {k.lower(): v for k, v in system_proxies().items() if v}
     proxy = proxies.get(scheme) or proxies.get("all")
     if not proxy:
@@ -184,7 +184,7 @@ def choose_proxy(
         source = _system_source()
     if host and bypass(parts.netloc if parts.port else host):
         listed = "NO_PROXY" if environment else "the proxy exceptions"
-        return ProxyChoice(None, f"{host} is listed in {listed}, so it is reached directly")
+        return ProxyChoice(None, f"{host} is listed in {listed}")
     url, user, password = _without_userinfo(proxy)
     if not user:  # the connection's proxy sign-in applies to the system's proxy too
         user, password = settings.proxy_user, settings.proxy_password

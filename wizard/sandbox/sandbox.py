@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -51,10 +52,15 @@ class Sandbox:
         strict: bool = False,
         user_permissions: dict[str, list[str]] | None = None,
         token_lifetime_s: float | None = None,
+        tls: ssl.SSLContext | None = None,
+        hostname: str = "127.0.0.1",
     ) -> None:
         """`strict=True`: answer only what public sources document. A fact labelled chosen in
         resources/sandbox (a correction text, an AR preference name, an error code) is left
-        out or answered with the documented generic code, as a real Intacct may."""
+        out or answered with the documented generic code, as a real Intacct may.
+
+        `tls`: serve HTTPS with this server context (its certificate names `hostname`, the
+        name clients use in the address; the server listens on 127.0.0.1 only)."""
         if records is not None and records < 0:
             raise ValueError("records must be 0 or more.")
         if max_in_flight is not None and max_in_flight < 1:
@@ -73,6 +79,8 @@ class Sandbox:
         self._flight_lock = threading.Lock()
         self.port = port
         self.strict = strict
+        self.tls = tls
+        self.hostname = hostname
         self.gateway = Gateway(
             self.company,
             lambda: self._scenarios,
@@ -90,7 +98,7 @@ class Sandbox:
     def start(self) -> Sandbox:
         if self._server is not None:
             return self
-        self._server = SandboxServer(self, self.port)
+        self._server = SandboxServer(self, self.port, self.tls)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -114,7 +122,7 @@ class Sandbox:
     def serve_forever(self) -> None:
         """Serve in the calling thread until interrupted (for the `sandbox` command)."""
         if self._server is None:
-            self._server = SandboxServer(self, self.port)
+            self._server = SandboxServer(self, self.port, self.tls)
             self.port = self._server.server_address[1]
         try:
             self._server.serve_forever(poll_interval=0.2)
@@ -125,7 +133,7 @@ class Sandbox:
     def bind(self) -> None:
         """Open the listening socket now (so `endpoint` is known before serving)."""
         if self._server is None:
-            self._server = SandboxServer(self, self.port)
+            self._server = SandboxServer(self, self.port, self.tls)
             self.port = self._server.server_address[1]
 
     def __enter__(self) -> Sandbox:
@@ -143,7 +151,8 @@ class Sandbox:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://{self.hostname}:{self.port}"
 
     @property
     def endpoint(self) -> str:
