@@ -5,6 +5,9 @@ session id, and a sign-in that fails (with a wrong password that is itself a sec
 every file under the test's home (settings, data, logs, the report zip's members), captured
 output and exception messages are searched for every secret in every spelling.
 
+Proxy sign-ins (in the keyring, inside HTTPS_PROXY, a wrong one) are hunted for through a
+real proxy in `test_no_proxy_password_leaves_the_program`.
+
 Other engineers add their runs (a sync, the GUI) by calling their entry point in
 `test_no_secret_leaves_the_program` below, or by writing their own test with
 `secret_hunt.assert_no_secrets`.
@@ -12,8 +15,11 @@ Other engineers add their runs (a sync, the GUI) by calling their entry point in
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import html
+import ssl
+import sys
 import urllib.parse
 import uuid
 import zipfile
@@ -205,3 +211,79 @@ def test_the_hunt_finds_a_secret_in_any_spelling(tmp_path: Path) -> None:
     assert any("text #1" in f for f in found)
     with pytest.raises(AssertionError, match="secrets found"):
         assert_no_secrets([tmp_path], [], [secret])
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"),
+    reason="only on Linux can a test point the OS trust store at a test CA (SSL_CERT_FILE)",
+)
+def test_no_proxy_password_leaves_the_program(
+    isolated_user_dirs: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Proxy sign-ins: one kept in the keyring, one inside HTTPS_PROXY (user:password@), and a
+    wrong one; diagnose and report run through a real proxy with DEBUG logging."""
+    import trustme
+
+    from tests.connect_proxy import ConnectProxy
+    from wizard.connection import NetworkChoices
+
+    secrets = {
+        "keyring": _unique("ProxyPw"),
+        "in-url": _unique("UrlProxyPw"),
+        "wrong": _unique("WrongProxyPw"),
+    }
+    tokens = [  # the Proxy-Authorization header's spelling of each
+        base64.b64encode(f"{user}:{secrets[key]}".encode()).decode()
+        for user, key in (("jo", "keyring"), ("url-user", "in-url"), ("jo", "wrong"))
+    ]
+    monkeypatch.setenv("INTACCT_WIZARD_LOG_LEVEL", "DEBUG")
+    ca = trustme.CA()
+    (tmp_path / "roots.pem").write_bytes(ca.cert_pem.bytes())
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "roots.pem"))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("intacct.hunt.test").configure_cert(context)
+    users = {"jo": secrets["keyring"], "url-user": secrets["in-url"]}
+    texts: list[str] = []
+    with Sandbox(tls=context, hostname="intacct.hunt.test") as sandbox:
+        hosts = {"intacct.hunt.test": ("127.0.0.1", sandbox.port)}
+        with ConnectProxy(hosts=hosts, users=users) as proxy:
+            creds = sandbox.credentials
+            store = ProfileStore()
+            profile = Profile(
+                name="Hunt",
+                company_id=creds.company_id,
+                user_id=creds.user_id,
+                sender_id=creds.sender_id,
+                endpoint=sandbox.endpoint,
+                network=NetworkChoices(proxy_user="jo"),
+            )
+            store.save(profile)
+            keep = Secrets(creds.sender_password, creds.user_password, secrets["keyring"])
+            store.secrets.save("Hunt", keep)
+            monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+            assert main(["diagnose", "--profile", "Hunt", "--json"]) == 0
+            report = tmp_path / "report.zip"
+            assert main(["report", "--profile", "Hunt", "--output", str(report)]) == 0
+
+            quoted = urllib.parse.quote(secrets["in-url"], safe="")
+            monkeypatch.setenv("HTTPS_PROXY", proxy.url.replace("://", f"://url-user:{quoted}@"))
+            assert main(["diagnose", "--profile", "Hunt", "--json"]) == 0
+            assert main(["report", "--profile", "Hunt", "--output", str(tmp_path / "r2.zip")]) == 0
+
+            monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+            wrong = Secrets(creds.sender_password, creds.user_password, secrets["wrong"])
+            store.secrets.save("Hunt", wrong)
+            assert main(["diagnose", "--profile", "Hunt", "--json"]) == 1
+            users_seen = {user for _, _, user in proxy.tunnels}
+    captured = capsys.readouterr()
+    texts += [captured.out, captured.err]
+    close_logging()
+    assert users_seen == {"jo", "url-user"}  # both sign-ins were really used
+    assert "proxy-sign-in" in captured.out  # and the wrong one was refused
+    with zipfile.ZipFile(report) as bundle:
+        network = bundle.read("network.json").decode()
+    assert proxy.url in network and "HTTPS_PROXY" in network and "roots.pem" in network
+    assert_no_secrets([isolated_user_dirs, tmp_path], texts, [*secrets.values(), *tokens])
