@@ -176,17 +176,22 @@ def test_report_bundles_findings_versions_settings_and_log(
         assert names == {
             "findings.json",
             "findings.txt",
+            "network.json",
             "profile.json",
             "versions.json",
             "wizard.log",
         }
         findings = json.loads(bundle.read("findings.json"))["findings"]
+        network = json.loads(bundle.read("network.json"))
         versions = json.loads(bundle.read("versions.json"))
         profile = json.loads(bundle.read("profile.json"))
     assert ("permissions", "permission-missing") in [(f["check"], f["fix_id"]) for f in findings]
     assert {"app", "python", "qt", "os", "keyring_backend"} <= set(versions)
     assert profile["company_id"] == sandbox.credentials.company_id
     assert "password" not in json.dumps(profile).lower()
+    # Which proxy and certificate store reached Intacct (the sandbox: this computer, directly).
+    assert network["proxy"] == "none (direct)" and "this computer" in network["proxy_source"]
+    assert network["trust_store"]
 
 
 def test_report_refuses_a_folder_that_does_not_exist(
@@ -222,7 +227,12 @@ def test_report_without_any_connection_still_helps_support(
     output = tmp_path / "r.zip"
     assert main(["report", "--output", str(output)]) == 0
     with zipfile.ZipFile(output) as bundle:
-        assert set(bundle.namelist()) == {"findings.txt", "versions.json", "wizard.log"}
+        assert set(bundle.namelist()) == {
+            "findings.txt",
+            "network.json",
+            "versions.json",
+            "wizard.log",
+        }
         assert "nothing was diagnosed" in bundle.read("findings.txt").decode()
 
 

@@ -2,9 +2,9 @@
 
 The zip holds: findings.json and findings.txt (a fresh diagnosis of the connection, when there
 is one), network.json (which proxy, where that choice came from, and which certificate store
-were used: never the proxy's password), versions.json (app, Python, Qt, OS, keyring backend),
-profile.json (the connection's settings: no passwords), wizard.log (the end of the log).
-Everything passes through the redactor before it is written. Exit 0: written and nothing
+reach Intacct: never the proxy's password), versions.json (app, Python, Qt, OS, keyring
+backend), profile.json (the connection's settings: no passwords), wizard.log (the end of the
+log). Everything passes through the redactor before it is written. Exit 0: written and nothing
 failed; 1: written, a check failed (or writing failed); 2: bad usage.
 """
 
@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from wizard.checks.network import network_summary
     from wizard.checks.text import findings_json, findings_text
     from wizard.commands.diagnose import diagnose, open_target
+    from wizard.gateway import LOGIN_ENDPOINT, NetworkSettings
     from wizard.logs import recent_log, setup_logging
     from wizard.redaction import redact
 
@@ -95,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
         with open_target(args, require=False) as target:
             if target is None:
                 files["findings.txt"] = "No saved connection: nothing was diagnosed.\n"
+                network = network_summary(LOGIN_ENDPOINT, NetworkSettings())
+                files["network.json"] = json.dumps(network, ensure_ascii=False, indent=2)
             else:
                 target.context.test_posting = not args.no_test_posting
                 findings = diagnose(target)
