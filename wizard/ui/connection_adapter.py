@@ -28,6 +28,10 @@ from wizard.connection import (
     validate_user_id,
 )
 from wizard.connection import KeyringUnavailable as KeyringUnavailable  # re-exported
+from wizard.connection.network import NetworkInput as NetworkInput  # re-exported
+from wizard.connection.network import network_choices
+from wizard.connection.network import system_proxy_sentence as system_proxy_sentence
+from wizard.connection.network import validate_network as _validate_network
 from wizard.redaction import remember_secret
 
 log = logging.getLogger(__name__)
@@ -83,6 +87,14 @@ def validate(field: str, value: str) -> FieldCheck:
     return FieldCheck(_SEVERITY[result.status], result.message, result.value)
 
 
+def validate_network(values: NetworkInput) -> dict[str, FieldCheck]:
+    """Check the Network section's fields (pure, fast: fine on the GUI thread)."""
+    return {
+        name: FieldCheck(_SEVERITY[result.status], result.message, result.value)
+        for name, result in _validate_network(values).items()
+    }
+
+
 def profile_name(company_id: str, entity_id: str) -> str:
     """The name a new connection is saved under: the company ID, plus the entity if any."""
     name = f"{company_id} {entity_id}".strip()
@@ -111,8 +123,13 @@ def last_profile() -> str | None:
     return ProfileStore().last_used()
 
 
-def save_connection(settings: dict[str, str], secrets: dict[str, str]) -> SavedConnection:
-    """Save the profile's settings and put both passwords in the OS keyring. Off the GUI thread.
+def save_connection(
+    settings: dict[str, str], secrets: dict[str, str], network: NetworkInput | None = None
+) -> SavedConnection:
+    """Save the profile's settings and put the passwords in the OS keyring. Off the GUI thread.
+
+    `network`: the Network section (default: this computer's proxy and certificates); its
+    proxy password is kept in the keyring with the other two.
 
     Raises wizard.connection.KeyringUnavailable (its message says how to get a keyring) and
     the ProfileError family (each says what to change).
@@ -122,9 +139,16 @@ def save_connection(settings: dict[str, str], secrets: dict[str, str]) -> SavedC
     store = ProfileStore()
     name = settings["profile"]
     # Secrets first: a profile without its passwords would look saved but could not connect.
+    network = network or NetworkInput()
+    choices = network_choices(network)  # a setting that cannot be used stops here, named
+    proxy_password = network.proxy_password if choices.proxy_user else ""
     store.secrets.save(
         name,
-        Secrets(sender_password=secrets["sender_password"], user_password=secrets["user_password"]),
+        Secrets(
+            sender_password=secrets["sender_password"],
+            user_password=secrets["user_password"],
+            proxy_password=proxy_password,
+        ),
     )
     store.save(
         Profile(
@@ -133,6 +157,7 @@ def save_connection(settings: dict[str, str], secrets: dict[str, str]) -> SavedC
             user_id=settings["user_id"],
             sender_id=settings["sender_id"],
             entity_id=settings.get("entity_id", ""),
+            network=choices,
         )
     )
     where = store.secrets.status(name).where

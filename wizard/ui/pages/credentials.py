@@ -26,6 +26,7 @@ from wizard.redaction import redact, remember_secret
 from wizard.ui import connection_adapter
 from wizard.ui.connection_adapter import FIELDS, FieldCheck, SavedConnection, Severity
 from wizard.ui.context import WizardContext
+from wizard.ui.network_section import NetworkSection
 from wizard.ui.pages.base import FlowPage, repolish, set_severity, wrapped_label
 from wizard.ui.qt_compat import emit
 
@@ -101,6 +102,9 @@ class CredentialsPage(FlowPage):
             edit.editingFinished.connect(partial(self._finished, name))
             row += 3
         layout.addWidget(form_card)
+        self.network = NetworkSection()
+        self.network.changed.connect(self._network_edited)
+        layout.addWidget(self.network)
 
         self.where = wrapped_label("", "secretsWhere", "hint")
         layout.addWidget(self.where)
@@ -184,6 +188,12 @@ class CredentialsPage(FlowPage):
         self.status.hide()
         emit(self.completeChanged)
 
+    def _network_edited(self) -> None:
+        self._dirty = True
+        self.saved = None
+        self.status.hide()
+        emit(self.completeChanged)
+
     def _finished(self, name: str) -> None:
         if name not in self._touched:
             return
@@ -230,6 +240,7 @@ class CredentialsPage(FlowPage):
                 self.fields[name].setText(getattr(data, name))
         if not self.fields["user_id"].text():
             self.fields["user_id"].setText(self.context.checklist.values.get("user_id", ""))
+        self.network.describe_system()
         self.fields["company_id"].setFocus()
 
     def isComplete(self) -> bool:
@@ -244,8 +255,11 @@ class CredentialsPage(FlowPage):
         errors = [name for name, result in results.items() if result.severity is Severity.ERROR]
         for name, result in results.items():
             self._show(name, result)
-        if errors:
-            self.fields[errors[0]].setFocus()
+        network_ok = self.network.show_checks()
+        if errors or not network_ok:
+            first = self.fields[errors[0]] if errors else self.network.first_error()
+            if first is not None:
+                first.setFocus()
             self._say("Please correct the field marked above, then save again.", "error")
             return False
         values = {name: result.cleaned for name, result in results.items()}
@@ -255,8 +269,10 @@ class CredentialsPage(FlowPage):
         settings = {**values, "profile": self.apply(self.context.flow.data).profile or ""}
         self.set_busy(True)
         self._say("Saving the connection…", "")
+        network = self.network.values()
         task = self.context.workers.run(
-            "save connection", lambda _c: connection_adapter.save_connection(settings, secrets)
+            "save connection",
+            lambda _c: connection_adapter.save_connection(settings, secrets, network),
         )
         task.succeeded.connect(self._saved)
         task.failed.connect(self._save_failed)
