@@ -89,6 +89,7 @@ def run_self_test(expect_keyring: str | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from wizard.checks import CheckStatus
     from wizard.flow import PageId
+    from wizard.gateway.network import trust_store_name
     from wizard.ui.connection_adapter import keyring_status
     from wizard.ui.window import SetupWizard
 
@@ -123,6 +124,7 @@ def run_self_test(expect_keyring: str | None = None) -> int:
     print(f"  keyring backend:  {backend} ({'usable' if status.usable else 'not usable'})")
     if not status.usable:
         print("                    the demo keeps its passwords for this session only")
+    print(f"  certificates:     {trust_store_name()}")
     print(f"  pages:            {len(window.pages)}")
     print(f"  demo company:     {'started' if window.context.target else 'did not start'}")
     print(

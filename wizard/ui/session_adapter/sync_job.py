@@ -93,7 +93,7 @@ class SyncJob:
         return cls(target, choices, store_path(target.profile.name))
 
     def _client_factory(self) -> Callable[[], object]:
-        from wizard.connection.credentials import gateway_credentials
+        from wizard.connection.credentials import gateway_credentials, network_settings
         from wizard.gateway import Client
 
         profile = self.target.profile
@@ -103,7 +103,8 @@ class SyncJob:
 
         def client() -> Client:
             credentials = gateway_credentials(profile, secrets, self.choices.entity_id)
-            return Client(credentials, endpoint=profile.endpoint)
+            network = network_settings(profile, secrets)
+            return Client(credentials, endpoint=profile.endpoint, network=network)
 
         return client
 
