@@ -176,7 +176,7 @@ def choose_proxy(
     proxy = proxies.get(scheme) or proxies.get("all")
     if not proxy:
         return ProxyChoice(None, f"no proxy is set in the environment or {_system_source()}")
-    environment = {k.lower() for k, v in environment_proxies().items() if v}
+    environment = {k.lower() for k, v in environment_proxies().items() if v and k != "no"}
     if environment:
         name = f"{scheme}_proxy" if scheme in environment else "all_proxy"
         source = f"the {name.upper()} environment variable"
