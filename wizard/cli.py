@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "explain",
     "sync",
     "outbox",
+    "export",
     "diagnose",
     "integrations",
     "report",

@@ -20,6 +20,9 @@ from wizard.sandbox.objects import ObjectSpec, Table, esc, make_spec
 from wizard.sandbox.render import record_template
 
 REFERENCE_MODIFIED = "01/02/2024 09:00:00"
+# The audit trail object and the ACCESSMODE of a deletion (sources in objects.toml).
+AUDIT_OBJECT = "AUDITHISTORY"
+AUDIT_DELETED = "Deleted"
 RIGHTS = {"all": "List|View|Add|Edit|Delete", "read": "List|View"}
 # A right on one permission, as Intacct's Permissions page names it (lower case here).
 OBJECT_RIGHTS = ("list", "view", "add", "edit", "delete")
@@ -463,10 +466,29 @@ class Company:
         self._remember(lambda: self._restore(table, index, before))
 
     def remove(self, obj: str, index: int) -> None:
+        """Delete a record, and note it in the audit trail (AUDITHISTORY) as Intacct does."""
         table = self.tables[obj]
+        row = table.row(index)
         before = table.overrides.get(index, "absent")
         table.replace(index, None)
         self._remember(lambda: self._restore(table, index, before))
+        if row is None or obj == AUDIT_OBJECT or AUDIT_OBJECT not in self.tables:
+            return
+        spec = self.specs.get(obj)
+        record = table.as_dict(row)
+        now = self.now_text()
+        self.insert(
+            AUDIT_OBJECT,
+            {
+                "OBJECTTYPE": obj.lower(),
+                "OBJECTKEY": str(index + 1),
+                "OBJECTDESC": record.get(spec.id_field, "") if spec else "",
+                "USERID": self.user_id,
+                "ACCESSMODE": AUDIT_DELETED,
+                "ACCESSTIME": now,
+                "WHENMODIFIED": now,
+            },
+        )
 
     def mark_unique(self, controlid: str) -> None:
         self.unique_controlids.add(controlid)

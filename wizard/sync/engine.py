@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from wizard.fixes import Fix, MatchContext, match
 from wizard.gateway import AuthenticationError, Client, ControlError, GatewayError
 from wizard.gateway.errors import is_session_expired, is_too_many_operations
+from wizard.sync.deletions import DeletionsResult, notice_deletions
 from wizard.sync.documents import Builder, default_kinds
 from wizard.sync.dryrun import DryRunReport, dry_run
 from wizard.sync.flows import FlowCatalogue, load_flows
@@ -84,6 +85,7 @@ class SyncSummary:
     history_pending: tuple[str, ...] = field(default=())  # objects whose history is not done
     # What was read back after the push (the records it created), so the store matches Intacct.
     read_back: tuple[PullResult, ...] = field(default=())
+    deletions: DeletionsResult | None = None  # records Intacct deleted, flagged in the mirror
 
 
 class SyncEngine:
@@ -165,6 +167,7 @@ class SyncEngine:
         stop_fix: Fix | None = None
         push_summary: PushSummary | None = None
         requests = 0
+        deletions: DeletionsResult | None = None
         plan = default_pull_plan()
         today = self._today()
         client = self.client_factory()
@@ -197,6 +200,15 @@ class SyncEngine:
                     self._pull_failed(obj.object, error, failures, meter)
                 if self.cancel.requested:
                     raise Cancelled(obj.object)
+            failed_objects = {name for name, _ in failures}
+            deletions = notice_deletions(
+                store,
+                client,
+                [p.object for p in pulled if p.object not in failed_objects],
+                now=dt.datetime.now(dt.UTC),
+                overlap_s=self.settings.overlap_s,
+                page_size=plan.page_size,
+            )
             requests += client.requests_sent
             if not push:
                 raise _PullOnly
@@ -286,6 +298,7 @@ class SyncEngine:
             history_complete_to=complete_to if pending else None,
             history_pending=pending,
             read_back=tuple(read_back),
+            deletions=deletions,
         )
 
     def _pull(

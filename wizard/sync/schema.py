@@ -138,7 +138,11 @@ _V3 = "".join(f"DROP INDEX IF EXISTS {name}_entity;\n" for name in PULLED_TABLES
 # writing it.
 _V4 = "".join(f"DROP INDEX IF EXISTS {name}_modified;\n" for name in PULLED_TABLES)
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# v5: records deleted in Intacct stay in the mirror, flagged with when the sync noticed it
+# (wizard/sync/deletions.py), so what was synced is never lost and exports can show it.
+_V5 = "".join(f"ALTER TABLE {name} ADD COLUMN deleted_at TEXT;\n" for name in PULLED_TABLES)
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 LATEST_VERSION = len(MIGRATIONS)
 
 

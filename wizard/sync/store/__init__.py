@@ -2,7 +2,8 @@
 
 What it keeps, one module each: the records pulled from Intacct (`mirror`: fields as JSON plus
 indexed keys), a cursor per object (`cursors`), the outbox of local records to push (`queue`),
-per-record sync errors (`sync_errors`) and the sync runs (`runs`). `database` opens the file
+per-record sync errors (`sync_errors`), the sync runs (`runs`), and read-only SQL views of
+the mirror named as Intacct names objects and fields (`views`). `database` opens the file
 and runs the transactions every part writes in (durability: see there). The tables themselves
 and their migrations are in `wizard.sync.schema`.
 """
@@ -21,6 +22,7 @@ from wizard.sync.store.mirror import (
 from wizard.sync.store.queue import Outbox
 from wizard.sync.store.runs import RunLog, RunStatus, SyncRun
 from wizard.sync.store.sync_errors import ErrorLog, ErrorState, SyncError
+from wizard.sync.store.views import MirrorViews, ViewSpec
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -36,10 +38,11 @@ __all__ = [
     "SyncError",
     "SyncRun",
     "UnknownObject",
+    "ViewSpec",
     "normalize_modified",
     "store_path",
 ]
 
 
-class Store(PulledMirror, Cursors, Outbox, ErrorLog, RunLog):
+class Store(PulledMirror, MirrorViews, Cursors, Outbox, ErrorLog, RunLog):
     """One profile's sync database. Open with `Store.open(path)`; use from one thread."""

@@ -80,6 +80,7 @@ class StoreDatabase:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn)
+            cls._prepare(conn)
         except sqlite3.DatabaseError as error:
             conn.close()
             raise StoreError(
@@ -92,6 +93,9 @@ class StoreDatabase:
         return cls(conn, path, clock or _utc_now)
 
     @classmethod
+    def _prepare(cls, conn: sqlite3.Connection) -> None:
+        """After the migrations, before use: what a part of the store sets up on opening."""
+
     @classmethod
     def for_profile(cls, profile: str) -> Self:
         return cls.open(store_path(profile))

@@ -176,3 +176,25 @@ class PulledMirror(StoreDatabase):
         )
         for row in cursor:
             yield PulledRecord(*row)
+
+    def mark_deleted(self, object_name: str, record_no: str, deleted_at: str) -> bool:
+        """Flag a record Intacct deleted, keeping it (and when the deletion happened, sortable
+        ISO). False if the mirror does not hold it or it is flagged already."""
+        table, _ = self._table_for(object_name)
+        with self.transaction():
+            changed = self._conn.execute(
+                f"UPDATE {table} SET deleted_at = ? WHERE object = ? AND record_no = ? "
+                "AND deleted_at IS NULL",
+                (deleted_at, object_name, str(record_no)),
+            ).rowcount
+        return bool(changed)
+
+    def deleted_keys(self, object_name: str) -> dict[str, str]:
+        """RECORDNO -> when Intacct deleted it, for the flagged records of an object."""
+        table, _ = self._table_for(object_name)
+        rows = self._conn.execute(
+            f"SELECT record_no, deleted_at FROM {table} WHERE object = ? "
+            "AND deleted_at IS NOT NULL",
+            (object_name,),
+        )
+        return {str(key): str(when) for key, when in rows}
