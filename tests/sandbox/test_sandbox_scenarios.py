@@ -10,6 +10,7 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import httpx
 import pytest
@@ -302,12 +303,12 @@ CASES = [
 
 
 def _expiring_session(client: Client) -> Answer:
+    """A session used at once, then left unused a little longer than the scenario allows."""
     session, endpoint = client.session()
-    answer = None
-    for _ in range(4):  # the scenario lets a session serve three calls
-        answer = client.call(fn("<getFinancialSetup/>"), session=session, url=endpoint)
-    assert answer is not None
-    return answer
+    first = client.call(fn("<getFinancialSetup/>"), session=session, url=endpoint)
+    assert first.first("//result/status") == "success"
+    time.sleep(float(SCENARIOS["session-expiry"].params["idle_timeout_s"]) + 0.3)
+    return client.call(fn("<getFinancialSetup/>"), session=session, url=endpoint)
 
 
 def _errors(answer: Answer, level: str) -> etree._Element:
@@ -567,7 +568,7 @@ def test_html_error_pages_come_from_the_cdn() -> None:
 
 def test_admin_call_switches_scenarios_at_run_time(sandbox: Sandbox, client: Client) -> None:
     listed = httpx.get(sandbox.admin_url).json()
-    assert listed == {"scenarios": [], "user_permissions": None}
+    assert listed == {"scenarios": [], "times_left": {}, "user_permissions": None}
     changed = httpx.post(sandbox.admin_url, json={"enable": ["company-expired"]}).json()
     assert changed["scenarios"] == ["company-expired"]
     assert client.call(fn("<getAPISession/>")).first("//errorno") == "PL04000055"
@@ -584,3 +585,53 @@ def test_scenarios_carry_fix_ids_and_sources() -> None:
         if scenario.level in ("control", "authentication", "result"):
             assert scenario.errorno_source, scenario.name
             assert scenario.fix_id, scenario.name
+
+
+# -- faults that go away: a scenario on for a number of hits -------------------------------
+
+
+def test_a_scenario_on_for_two_hits_answers_twice_then_normally(
+    sandbox: Sandbox, client: Client
+) -> None:
+    sandbox.enable("rate-limited", times=2)
+    statuses = [client.call(fn("<getFinancialSetup/>")).status for _ in range(3)]
+    assert statuses == [429, 429, 200]
+    assert "rate-limited" not in sandbox.scenarios
+
+
+def test_one_session_expiry_ends_one_session_once(sandbox: Sandbox, client: Client) -> None:
+    session, endpoint = client.session()
+    sandbox.enable("session-expiry", times=1)
+    ended = client.call(fn("<getFinancialSetup/>"), session=session, url=endpoint)
+    assert ended.first("//operation/errormessage/error/description2") == "Invalid session"
+    session, endpoint = client.session()
+    again = client.call(fn("<getFinancialSetup/>"), session=session, url=endpoint)
+    assert again.first("//result/status") == "success"
+    assert "session-expiry" not in sandbox.scenarios
+
+
+def test_sessions_end_after_a_time_unused_as_the_sessiontimeout_says() -> None:
+    """Not after a number of calls: each call moves the end on (spec §3.1)."""
+    with Sandbox(scenarios=["session-expiry"]) as sandbox:
+        client = Client(sandbox)
+        session, endpoint = client.session()
+        idle = float(SCENARIOS["session-expiry"].params["idle_timeout_s"])
+        for _ in range(8):  # many calls, each well inside the idle time: the session lives
+            answer = client.call(fn("<getFinancialSetup/>"), session=session, url=endpoint)
+            assert answer.first("//result/status") == "success"
+        stamp = answer.first("//authentication/sessiontimestamp")
+        timeout = answer.first("//authentication/sessiontimeout")
+        client.close()
+    lasts = datetime.fromisoformat(timeout) - datetime.fromisoformat(stamp)
+    assert abs(lasts.total_seconds() - idle) <= 1
+
+
+def test_the_admin_call_switches_a_scenario_on_for_a_number_of_hits(sandbox: Sandbox) -> None:
+    answer = httpx.post(
+        sandbox.admin_url, json={"enable": ["server-error"], "times": {"server-error": 1}}
+    ).json()
+    assert answer["times_left"] == {"server-error": 1}
+    bad = httpx.post(
+        sandbox.admin_url, json={"enable": ["server-error"], "times": {"server-error": 0}}
+    )
+    assert bad.status_code == 400 and "1 or more" in bad.json()["error"]

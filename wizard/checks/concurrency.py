@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from wizard.checks.context import CheckContext
 from wizard.checks.model import Verdict, failed, passed, skipped
 from wizard.checks.registry import Check
-from wizard.gateway import GatewayError, RetryPolicy, functions
+from wizard.gateway import GatewayError, functions
 from wizard.redaction import redact
 
 
@@ -20,8 +19,9 @@ def concurrency(ctx: CheckContext) -> Verdict:
             return failed(f"Intacct refused the sign-in: {redact(str(attempt.error))}", attempt.fix)
         return skipped(f"Skipped: signing in failed first (see “{attempt.owner}”).")
     wanted = ctx.max_in_flight
-    # A client of its own that does not retry: a refusal must show, not be waited out.
-    client = ctx.new_client(retry=RetryPolicy(max_attempts=1))
+    # A client of its own, retrying as the sync does: a refusal that goes away is a warning
+    # (the runner says which), one that lasts fails here.
+    client = ctx.new_client()
 
     def probe(_: int) -> tuple[GatewayError | None, float]:
         started = time.monotonic()
@@ -34,8 +34,8 @@ def concurrency(ctx: CheckContext) -> Verdict:
     with client:
         with ctx.slot():
             client.login()
-        with ctx.all_slots(), ThreadPoolExecutor(wanted) as pool:
-            outcomes = list(pool.map(probe, range(wanted)))
+        with ctx.all_slots():
+            outcomes = ctx.in_threads(probe, range(wanted), wanted)
     errors = [e for e, _ in outcomes if e is not None]
     slowest = max(seconds for _, seconds in outcomes)
     if errors:

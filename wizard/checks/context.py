@@ -8,12 +8,15 @@ is never exceeded however many checks run at once (`peak_in_flight` shows what w
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import enum
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from wizard.connection import PostingChoices, Profile, Secrets
@@ -28,6 +31,7 @@ from wizard.gateway import (
     Outcome,
     Record,
     Result,
+    Retried,
     RetryPolicy,
     Session,
     functions,
@@ -37,10 +41,20 @@ from wizard.sync.flows import FlowCatalogue, load_flows
 log = logging.getLogger("wizard.checks")
 
 T = TypeVar("T")
+A = TypeVar("A")
 
-# Diagnose must answer in seconds: a short retry budget, so a refusing gateway is reported
-# rather than waited out (the sync itself retries harder).
-DIAGNOSE_RETRY = RetryPolicy(max_attempts=2, base_delay_s=0.25, max_delay_s=1.0, max_total_s=3.0)
+# Diagnose retries by the sync's own rules (RetryPolicy's defaults: Retry-After honoured,
+# backoff with jitter, "too many operations" waited out), bounded in total wait per request so
+# a full diagnose still answers within seconds: two refusals in a row (two 429s with
+# Retry-After: 1, two 502s, two "too many operations") are ridden out, as the sync would; a
+# refusal that lasts is reported with its fix.
+DIAGNOSE_WAIT_S = 4.5
+DIAGNOSE_RETRY = replace(RetryPolicy(), max_total_s=DIAGNOSE_WAIT_S)
+
+# The refusals waited out while the current check ran (see `CheckContext.retries_seen`).
+_RETRIES_SEEN: contextvars.ContextVar[list[Retried] | None] = contextvars.ContextVar(
+    "retries_seen", default=None
+)
 
 # "You do not have permission for API operation …" (a function's result).
 PERMISSION_CODES = frozenset({"PL04000005"})
@@ -116,7 +130,8 @@ class CheckContext:
         self.secrets_kept = secrets_kept
         self.test_posting = True  # False: the check "test-posting" sends nothing
         self.max_in_flight = max(1, max_in_flight or profile.sync.concurrency)
-        self.retry = retry or DIAGNOSE_RETRY
+        self.retry = replace(retry or DIAGNOSE_RETRY, on_retry=self._heard_retry)
+        self.retries: list[Retried] = []  # every refusal waited out, in this context
         self.timeout = timeout
         self.catalogue = catalogue or load_catalogue()
         self.flow_catalogue = flow_catalogue or load_flows()
@@ -221,6 +236,31 @@ class CheckContext:
         with self._count_lock:
             self.in_flight -= 1
         self._slots.release()
+
+    def _heard_retry(self, retried: Retried) -> None:
+        with self._count_lock:
+            self.retries.append(retried)
+        seen = _RETRIES_SEEN.get()
+        if seen is not None:
+            seen.append(retried)
+
+    @contextlib.contextmanager
+    def retries_seen(self) -> Iterator[list[Retried]]:
+        """The refusals waited out by requests made in this thread (and in work handed on
+        with `contextvars.copy_context()`) while the block runs."""
+        seen: list[Retried] = []
+        token = _RETRIES_SEEN.set(seen)
+        try:
+            yield seen
+        finally:
+            _RETRIES_SEEN.reset(token)
+
+    def in_threads(self, work: Callable[[A], T], items: Sequence[A], workers: int) -> list[T]:
+        """`work(item)` for each item on up to `workers` threads, results in order. The
+        refusals they wait out count for the calling check (see `retries_seen`)."""
+        with ThreadPoolExecutor(max(1, workers), thread_name_prefix="check-part") as pool:
+            futures = [pool.submit(contextvars.copy_context().run, work, i) for i in items]
+            return [future.result() for future in futures]
 
     def sign_in(self) -> SignIn:
         """Sign in once (getAPISession) and remember how it went; every check shares it."""

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from wizard.checks.context import CHECKING_ACCOUNT_FIELDS, ENTITY_FIELDS, CheckContext
@@ -309,8 +308,7 @@ def posting_trial(ctx: CheckContext) -> Verdict:
         SyncSettings.from_profile(ctx.profile, ctx.flow_catalogue.default),
         invoice_key=lambda _record_id: None,
     )
-    with ThreadPoolExecutor(max_workers=ctx.max_in_flight) as pool:
-        tried = list(pool.map(lambda t: try_one(ctx, builder, t), planned))
+    tried = ctx.in_threads(lambda t: try_one(ctx, builder, t), planned, ctx.max_in_flight)
     dated = f"dated {on.isoformat()}, the oldest date the sync posts"
     not_tried = f" Not tried: {'; '.join(untried)}." if untried else ""
     kept = [t.trial for t in tried if t.kept]

@@ -15,14 +15,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
 
 from wizard.checks.builtin import default_registry
 from wizard.checks.context import PERMISSION_CODES, CheckContext, MissingSecrets
 from wizard.checks.model import CheckStatus, Finding, Verdict
 from wizard.checks.registry import Check, Registry
-from wizard.gateway import GatewayError, ResultError
+from wizard.gateway import GatewayError, ResultError, Retried
 from wizard.redaction import redact
 
 log = logging.getLogger("wizard.checks")
@@ -112,7 +113,9 @@ class Runner:
 
     def _run_check(self, check: Check) -> Finding:
         started = time.monotonic()
-        verdict = run_safely(check, self.context)
+        with self.context.retries_seen() as refused:
+            verdict = run_safely(check, self.context)
+        verdict = with_refusals(verdict, refused)
         return Finding(
             check.id,
             check.title,
@@ -155,6 +158,38 @@ def run_safely(check: Check, context: CheckContext) -> Verdict:
             f"The check could not finish: {redact(f'{type(error).__name__}: {error}')}",
             fix,
         )
+
+
+def with_refusals(verdict: Verdict, refused: Sequence[Retried]) -> Verdict:
+    """A check that passed only after Intacct refused some requests becomes a warning that
+    says so: the fault went away (the sync rides it out), but it was there. A failure keeps
+    its own words (the refusal lasted)."""
+    if not refused or verdict.status not in (CheckStatus.PASS, CheckStatus.WARN):
+        return verdict
+    evidence = f"{verdict.evidence.rstrip()} {describe_refusals(refused)}"
+    return replace(verdict, status=CheckStatus.WARN, evidence=evidence)
+
+
+def describe_refusals(refused: Sequence[Retried]) -> str:
+    """'Intacct refused 2 requests with HTTP 429 (rate limit), then answered; the sync
+    rides this out.'"""
+    counts: dict[str, int] = {}
+    for retried in refused:
+        how = _REFUSED_HOW.get(retried.reason) or (
+            f"with HTTP {retried.http_status}" if retried.http_status else "without an answer"
+        )
+        counts[how] = counts.get(how, 0) + 1
+    parts = [f"{n} request{'s' if n != 1 else ''} {how}" for how, n in counts.items()]
+    said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"Intacct refused {said}, then answered; the sync rides this out."
+
+
+_REFUSED_HOW = {
+    "rate-limited": "with HTTP 429 (rate limit)",
+    "too-many-operations": "with “too many operations”",
+    "connection": "by dropping the connection",
+    "timeout": "by not answering in time",
+}
 
 
 def _skipped_because(check: Check, blocker: Finding) -> Finding:

@@ -7,14 +7,10 @@ past them), and the steps after it are skipped by the runner.
 
 from __future__ import annotations
 
-import contextlib
 import urllib.parse
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
-from wizard.checks.ar_settings import ar_preferences
 from wizard.checks.context import ENTITY_FIELDS, SIGN_IN_CHAIN, CheckContext, SecretsKept, SignIn
-from wizard.checks.dimensions import company_dimensions
 from wizard.checks.model import (
     Candidate,
     Verdict,
@@ -25,9 +21,8 @@ from wizard.checks.model import (
     warned,
 )
 from wizard.checks.network import path_problem
-from wizard.checks.permissions import module_rights
 from wizard.checks.registry import Check
-from wizard.gateway import ErrorLevel, GatewayError, functions
+from wizard.gateway import ErrorLevel, GatewayError, RetryPolicy, Session, functions
 from wizard.redaction import redact, remember_secret
 
 # Steps that Intacct's answer proves even when signing in fails later on: the gateway answered,
@@ -62,12 +57,6 @@ _SIGN_IN_CANDIDATES = (
         "only users are also listed under Company > Admin > Web Services users).",
     ),
 )
-
-
-def _quietly(call: Callable[[], object]) -> None:
-    """Make a call whose own failure another check reports; only the session matters here."""
-    with contextlib.suppress(GatewayError):
-        call()
 
 
 def keyring_secrets(ctx: CheckContext) -> Verdict:
@@ -199,38 +188,61 @@ def user_sign_in(ctx: CheckContext) -> Verdict:
     )
 
 
+# A session must outlive the sync's longest wait between two calls (its retry pauses reach
+# RetryPolicy.max_delay_s), with room to spare; Intacct's are hours long (spec §3.1).
+SHORTEST_USEFUL_SESSION_S = 2 * RetryPolicy().max_delay_s
+
+
+def idle_lifetime_s(session: Session, now: datetime | None = None) -> float | None:
+    """How long Intacct keeps the session open without calls, from the `sessiontimeout` it
+    sent at sign-in (None when it sent none)."""
+    if not session.timeout:
+        return None
+    try:
+        ends = datetime.fromisoformat(session.timeout)
+    except ValueError:
+        return None
+    if ends.tzinfo is None:
+        ends = ends.replace(tzinfo=UTC)
+    return (ends - (now or datetime.now(UTC))).total_seconds()
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 5400:
+        return f"about {seconds / 3600:.0f} hours"
+    if seconds >= 90:
+        return f"about {seconds / 60:.0f} minutes"
+    return f"{max(seconds, 0):.0f} seconds"
+
+
 def session_entity(ctx: CheckContext) -> Verdict:
     attempt = ctx.sign_in()
     if not attempt.ok:
         return _sign_in_step(ctx, "session-entity", "")
     assert attempt.session is not None
-    first = attempt.session.session_id
-    # Four calls on the one session that other checks need anyway (they are cached): a
-    # session that ends after a handful of calls shows up as a new session id.
-    warm: list[Callable[[], object]] = [
-        lambda: ctx.records("LOCATIONENTITY", ENTITY_FIELDS),
-        lambda: company_dimensions(ctx),
-        lambda: ar_preferences(ctx),
-        lambda: module_rights(ctx),
-    ]
-    with ThreadPoolExecutor(len(warm), thread_name_prefix="session-probe") as pool:
-        list(pool.map(_quietly, warm))
-    if ctx.client.session.session_id != first:
+    lifetime = idle_lifetime_s(attempt.session)
+    if lifetime is not None and lifetime < SHORTEST_USEFUL_SESSION_S:
         return failed(
-            f"Intacct ended the API session after fewer than {len(warm) + 1} "
-            "calls; a sync would keep having to sign in again.",
+            f"Intacct ends the API session after {_duration(lifetime)} without a call (the "
+            "session timeout it sent at sign-in). The sync pauses longer than that when it "
+            "waits out a refusal, so it would keep losing its session and signing in again.",
             ctx.fix("session-expired"),
         )
+    lasts = (
+        f"; Intacct keeps it open for {_duration(lifetime)} without calls"
+        if lifetime is not None
+        else ""
+    )
     if ctx.profile.entity_id:
-        return passed(f"The session is open in entity {ctx.profile.entity_id} and stays valid.")
-    return _entity_access_from_top(ctx)
+        return passed(f"The session is open in entity {ctx.profile.entity_id}{lasts}.")
+    return _entity_access_from_top(ctx, lasts)
 
 
-def _entity_access_from_top(ctx: CheckContext) -> Verdict:
+def _entity_access_from_top(ctx: CheckContext, lasts: str) -> Verdict:
     entities = ctx.records("LOCATIONENTITY", ENTITY_FIELDS)
     ids = [r.get("LOCATIONID", "") for r in entities if r.get("LOCATIONID")]
     if not ids:
-        return passed("The session is open at the top level (the company has no entities).")
+        return passed(f"The session is open at the top level{lasts} (no entities).")
     probe = ids[0]
     result = ctx.call(functions.get_api_session(location_id=probe))
     for record in result.records:
@@ -243,9 +255,10 @@ def _entity_access_from_top(ctx: CheckContext) -> Verdict:
             "posted there.",
             ctx.match(error, entity_level=True),
         )
+    others = f" (tried as the first of {', '.join(ids)})" if len(ids) > 1 else ""
     return passed(
-        f"The session is open at the top level and stays valid; the user can also open "
-        f"the entities ({', '.join(ids)})."
+        f"The session is open at the top level{lasts}; the user could also open entity "
+        f"{probe}{others}."
     )
 
 

@@ -61,7 +61,8 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAME",
         help="with --demo: switch on sandbox fault scenarios to see how they are diagnosed "
-        "(`intacct-wizard sandbox --list-scenarios` lists them)",
+        "(`intacct-wizard sandbox --list-scenarios` lists them); NAME:N answers N times, "
+        "then goes away (a passing fault, e.g. rate-limited:2)",
     )
     parser.add_argument(
         "--no-test-posting",
@@ -113,9 +114,11 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
         )
     if args.demo:
         from wizard.sandbox import Sandbox
+        from wizard.sandbox.scenarios import parse_scenario_options
 
         try:
-            sandbox = Sandbox(scenarios=args.scenario)
+            names, times = parse_scenario_options(args.scenario)
+            sandbox = Sandbox(scenarios=names, times=times)
         except ValueError as error:
             raise UsageError(str(error)) from None
         with sandbox:

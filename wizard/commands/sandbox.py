@@ -23,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         default=[],
         metavar="NAME",
-        help="switch on fault scenarios (one or more names; --list-scenarios shows them)",
+        help="switch on fault scenarios (one or more names; --list-scenarios shows them); "
+        "NAME:N answers N times, then goes away",
     )
     parser.add_argument(
         "--list-scenarios", action="store_true", help="list the fault scenarios and exit"
@@ -73,6 +74,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wizard.sandbox import SCENARIOS, Sandbox, SandboxDataError
+    from wizard.sandbox.scenarios import parse_scenario_options
 
     if args.list_scenarios:
         for name in sorted(SCENARIOS):
@@ -95,8 +97,10 @@ def run(args: argparse.Namespace) -> int:
         print("--max-in-flight must be 1 or more.", file=sys.stderr)
         return 2
     try:
+        names, times = parse_scenario_options(args.scenario)
         sandbox = Sandbox(
-            scenarios=args.scenario,
+            scenarios=names,
+            times=times,
             records=args.records,
             port=args.port,
             latency_ms=args.latency_ms,

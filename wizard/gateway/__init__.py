@@ -45,7 +45,7 @@ from wizard.gateway.response import (
     nested_rows,
     parse_response,
 )
-from wizard.gateway.transport import RetryPolicy
+from wizard.gateway.transport import Retried, RetryPolicy
 
 __all__ = [
     "LOGIN_ENDPOINT",
@@ -72,6 +72,7 @@ __all__ = [
     "Response",
     "Result",
     "ResultError",
+    "Retried",
     "RetryPolicy",
     "Session",
     "SessionAuthentication",

@@ -48,7 +48,7 @@ from wizard.gateway.response import (
     check_body_start,
     iter_response,
 )
-from wizard.gateway.transport import RetryPolicy, Transport, check_endpoint
+from wizard.gateway.transport import Retried, RetryPolicy, Transport, check_endpoint
 from wizard.gateway.xmlparse import chunked
 from wizard.redaction import remember_secret
 
@@ -238,7 +238,7 @@ class Client:
         if not functions:
             raise ValueError("send at least one function")
         renewed = False
-        busy = 0
+        busy, waited = 0, [0.0]
         while True:
             session = self.session
             try:
@@ -259,7 +259,7 @@ class Client:
                 self._session = None
             except ControlError as exc:
                 busy += 1
-                self._wait_if_busy(exc, busy)
+                self._wait_if_busy(exc, busy, waited)
 
     def read_by_query(
         self,
@@ -308,13 +308,19 @@ class Client:
             creds.sender_id, creds.sender_password, f"{int(time.time())}-{next(self._ids)}"
         )
 
-    def _wait_if_busy(self, error: ControlError, attempt: int) -> None:
-        """Back off after "too many operations"; re-raise anything else or when out of tries."""
-        if not is_too_many_operations(error.errors) or attempt >= self.retry.max_attempts:
+    def _wait_if_busy(self, error: ControlError, attempt: int, waited: list[float]) -> None:
+        """Back off after "too many operations"; re-raise anything else or when out of tries
+        (attempts or total wait, as for HTTP refusals). `waited` holds the seconds so far."""
+        policy = self.retry
+        if not is_too_many_operations(error.errors) or attempt >= policy.max_attempts:
             raise error
-        delay = self.retry.delay(attempt)
+        delay = policy.delay(attempt)
+        if waited[0] + delay > policy.max_total_s:
+            raise error
         log.info("Intacct is busy (too many operations); retrying in %.1f s", delay)
-        self.retry.sleep(delay)
+        policy.on_retry(Retried("too-many-operations", error.summary, None, delay))
+        policy.sleep(delay)
+        waited[0] += delay
 
     def _exchange(
         self,
@@ -322,7 +328,7 @@ class Client:
         auth: LoginAuthentication | SessionAuthentication,
         functions: Sequence[fn.Function],
     ) -> Response:
-        busy = 0
+        busy, waited = 0, [0.0]
         while True:
             generator = self._stream_once(endpoint, auth, functions, False, True)
             try:
@@ -333,7 +339,7 @@ class Client:
                 return response
             except ControlError as exc:
                 busy += 1
-                self._wait_if_busy(exc, busy)
+                self._wait_if_busy(exc, busy, waited)
 
     def _stream_once(
         self,

@@ -45,8 +45,25 @@ CDN_TIMEOUT = 524
 
 
 @dataclass(frozen=True, slots=True)
+class Retried:
+    """One refusal that was waited out and tried again (what `RetryPolicy.on_retry` gets)."""
+
+    reason: str  # "rate-limited", "server-error", "connection", "timeout", "too-many-operations"
+    summary: str  # what Intacct answered, in words ("Intacct's rate limit was hit (HTTP 429…)")
+    http_status: int | None
+    delay_s: float  # the wait before the next try
+
+
+def _ignore(_: Retried) -> None:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """How hard to try. Delays: base * 2**(attempt-1), capped, plus up to `jitter` of it."""
+    """How hard to try. Delays: base * 2**(attempt-1), capped, plus up to `jitter` of it.
+
+    `on_retry` hears of every refusal that is waited out, so a caller (diagnose) can tell
+    a fault that went away after retries from one that did not."""
 
     max_attempts: int = 5
     base_delay_s: float = 1.0
@@ -54,6 +71,7 @@ class RetryPolicy:
     max_total_s: float = 120.0
     jitter: float = 0.25
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    on_retry: Callable[[Retried], None] = field(default=_ignore, compare=False)
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         if retry_after is not None:
@@ -218,6 +236,11 @@ class Transport:
                     failure.reason,
                 )
             log.info("Retrying in %.1f s: %s", delay, failure.summary)
+            policy.on_retry(
+                Retried(
+                    failure.reason or "server-error", failure.summary, failure.http_status, delay
+                )
+            )
             policy.sleep(delay)
             slept += delay
 

@@ -75,8 +75,7 @@ class Session:
     id: str
     entity: str
     path: str
-    expires: float
-    calls: int = 0
+    expires: float  # moves on with every call: Intacct ends a session after a time unused
 
 
 @dataclass(frozen=True)
@@ -106,9 +105,15 @@ class Gateway:
         base_url: Callable[[], str],
         session_timeout_s: float | None = None,
         strict: bool = False,
+        take: Callable[[str], bool] | None = None,
+        limited: Callable[[str], bool] | None = None,
     ) -> None:
+        """`limited(name)`: the scenario is on for a number of hits only; `take(name)` counts
+        one of them down (True: this hit is one of them). Default: no scenario is limited."""
         self.company = company
         self.strict = strict
+        self.take = take or (lambda _name: False)
+        self.limited = limited or (lambda _name: False)
         self.scenarios = scenarios
         self.base_url = base_url
         self.session_timeout_s = (
@@ -127,8 +132,10 @@ class Gateway:
             return tuple(errors)
         return tuple(e.documented() for e in errors)
 
-    def handle(self, body: bytes, path: str) -> bytes:
-        active = self.scenarios()
+    def handle(self, body: bytes, path: str, active: frozenset[str] | None = None) -> bytes:
+        """The answer to one request; `active`: the scenarios on for it (default: all on)."""
+        if active is None:
+            active = self.scenarios()
         try:
             root = etree.fromstring(body, _parser())
         except etree.XMLSyntaxError as error:
@@ -251,7 +258,7 @@ class Gateway:
                 raise AuthFailure(SCENARIOS[name].error(user_id=company.user_id))
         entity = _text(login, "locationid")
         self._check_entity(entity, active, AuthFailure)
-        return Signed(entity, f"login:{entity}", time.time() + self.session_timeout_s)
+        return Signed(entity, f"login:{entity}", time.time() + self.idle_timeout_s(active))
 
     def _check_entity(
         self, entity: str, active: frozenset[str], kind: type[AuthFailure] | type[ResultFailure]
@@ -271,29 +278,35 @@ class Gateway:
                 messages.error("entity_session", user_id=self.company.user_id, entity=entity)
             )
 
+    def idle_timeout_s(self, active: frozenset[str]) -> float:
+        """How long a session lives without calls (Intacct ends it after a time unused, spec
+        §3.1); the session-expiry scenario shortens it, unless it is on for a number of hits."""
+        if "session-expiry" in active and not self.limited("session-expiry"):
+            short = float(SCENARIOS["session-expiry"].params.get("idle_timeout_s", 2.0))
+            return min(self.session_timeout_s, short)
+        return self.session_timeout_s
+
     def _session(self, session_id: str, path: str, active: frozenset[str]) -> Signed:
         now = time.time()
         with self._lock:
             session = self.sessions.get(session_id)
             if session is None or session.expires <= now or session.path != path:
                 raise AuthFailure(messages.error("invalid_session"))
-            session.calls += 1
-            if "session-expiry" in active:
-                limit = int(SCENARIOS["session-expiry"].params.get("calls_per_session", 3))
-                if session.calls > limit:
-                    del self.sessions[session_id]
-                    raise AuthFailure(SCENARIOS["session-expiry"].error())
-            session.expires = now + self.session_timeout_s
+            if "session-expiry" in active and self.take("session-expiry"):
+                # On for a number of hits: this session ends now, as if left unused too long.
+                del self.sessions[session_id]
+                raise AuthFailure(SCENARIOS["session-expiry"].error())
+            session.expires = now + self.idle_timeout_s(active)
             return Signed(session.entity, f"session:{session.id}", session.expires)
 
-    def new_session(self, entity: str) -> tuple[str, str]:
+    def new_session(self, entity: str, active: frozenset[str] = frozenset()) -> tuple[str, str]:
         session_id = secrets.token_urlsafe(24) + ".."
         with self._lock:
             now = time.time()
             for key in [k for k, s in self.sessions.items() if s.expires <= now]:
                 del self.sessions[key]
             self.sessions[session_id] = Session(
-                session_id, entity, self.session_path, now + self.session_timeout_s
+                session_id, entity, self.session_path, now + self.idle_timeout_s(active)
             )
         return session_id, self.base_url() + self.session_path
 
@@ -398,7 +411,7 @@ class Gateway:
         location = body.find("locationid")
         entity = ctx.entity if location is None else (location.text or "").strip()
         self._check_entity(entity, ctx.scenarios, ResultFailure)
-        session_id, endpoint = self.new_session(entity)
+        session_id, endpoint = self.new_session(entity, ctx.scenarios)
         return (
             "<data><api>"
             + element("sessionid", session_id)

@@ -11,8 +11,11 @@ from types import TracebackType
 from wizard.sandbox.company import Company
 from wizard.sandbox.gateway import LOGIN_PATH, Gateway
 from wizard.sandbox.rest_api import API_PREFIX, RestApi
-from wizard.sandbox.scenarios import SCENARIOS, check_names
+from wizard.sandbox.scenarios import SCENARIOS, check_names, check_times
 from wizard.sandbox.server import ADMIN_PATH, RateLimiter, SandboxServer
+
+# Levels whose scenarios hit every gateway request (counted per request when limited).
+PER_REQUEST = frozenset({"http", "transport", "control"})
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Sandbox:
         port: int = 0,
         strict: bool = False,
         user_permissions: dict[str, list[str]] | None = None,
+        times: dict[str, int] | None = None,
         token_lifetime_s: float | None = None,
         tls: ssl.SSLContext | None = None,
         hostname: str = "127.0.0.1",
@@ -58,6 +62,7 @@ class Sandbox:
         """`strict=True`: answer only what public sources document. A fact labelled chosen in
         resources/sandbox (a correction text, an AR preference name, an error code) is left
         out or answered with the documented generic code, as a real Intacct may.
+        `times`: {scenario: hits} for scenarios on for that many hits only.
 
         `tls`: serve HTTPS with this server context (its certificate names `hostname`, the
         name clients use in the address; the server listens on 127.0.0.1 only)."""
@@ -69,6 +74,8 @@ class Sandbox:
             raise ValueError("latencies must be 0 or more.")
         self._scenarios = check_names(list(scenarios))
         self._scenario_lock = threading.Lock()
+        # Scenarios on for a number of hits only (a transient fault), and how many are left.
+        self._times: dict[str, int] = check_times(times, self._scenarios)
         self.company = Company(records=records)
         self.company.set_user_permissions(user_permissions)
         self.latency_ms = latency_ms
@@ -87,6 +94,8 @@ class Sandbox:
             lambda: self.base_url,
             session_timeout_s,
             strict=strict,
+            take=self._take,
+            limited=lambda name: name in self._times,
         )
         self.rest = RestApi(self.company, lambda: self._scenarios, token_lifetime_s)
         self._server: SandboxServer | None = None
@@ -207,8 +216,10 @@ class Sandbox:
     def scenarios(self) -> frozenset[str]:
         return self._scenarios
 
-    def enable(self, name: str) -> None:
-        self.change_scenarios(enable=[name])
+    def enable(self, name: str, times: int | None = None) -> None:
+        """Switch a scenario on; with `times`, only for that many hits (a fault that goes
+        away: e.g. two 429 answers, then normal ones)."""
+        self.change_scenarios(enable=[name], times={name: times} if times is not None else None)
 
     def disable(self, name: str) -> None:
         self.change_scenarios(disable=[name])
@@ -217,14 +228,50 @@ class Sandbox:
         wanted = check_names(list(names))
         with self._scenario_lock:
             self._scenarios = wanted
+            self._times.clear()
             self._show_settings()
 
-    def change_scenarios(self, enable: object = (), disable: object = ()) -> frozenset[str]:
+    def change_scenarios(
+        self, enable: object = (), disable: object = (), times: object = None
+    ) -> frozenset[str]:
+        """`times`: {name: hits} for scenarios switched on for a number of hits only."""
         on, off = check_names(enable), check_names(disable)
+        counts = check_times(times, on)
         with self._scenario_lock:
             self._scenarios = (self._scenarios | on) - off
+            for name in on | off:
+                self._times.pop(name, None)
+            self._times.update(counts)
             self._show_settings()
             return self._scenarios
+
+    def times_left(self) -> dict[str, int]:
+        with self._scenario_lock:
+            return dict(self._times)
+
+    def take_request(self) -> frozenset[str]:
+        """The scenarios on for one gateway request. A scenario on for a number of hits that
+        hits every request (HTTP, transport and control levels) counts one down."""
+        with self._scenario_lock:
+            active = self._scenarios
+            for name in [n for n in self._times if SCENARIOS[n].level in PER_REQUEST]:
+                self._count_down(name)
+            return active
+
+    def _take(self, name: str) -> bool:
+        """Count down one hit of a scenario on for a number of hits (True: this is one)."""
+        with self._scenario_lock:
+            if name not in self._times:
+                return False
+            self._count_down(name)
+            return True
+
+    def _count_down(self, name: str) -> None:
+        self._times[name] -= 1
+        if self._times[name] <= 0:
+            del self._times[name]
+            self._scenarios = self._scenarios - {name}
+            self._show_settings()
 
     def _show_settings(self) -> None:
         """Company settings a scenario stands for are visible in reads while it is on."""

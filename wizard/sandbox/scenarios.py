@@ -132,3 +132,39 @@ def check_names(names: object) -> frozenset[str]:
             f"Known scenarios: {', '.join(sorted(SCENARIOS))}."
         )
     return wanted
+
+
+def check_times(times: object, names: frozenset[str]) -> dict[str, int]:
+    """{scenario: hits} for scenarios switched on for a number of hits, or ValueError."""
+    if times is None:
+        return {}
+    if not isinstance(times, dict):
+        raise ValueError("Give the number of hits per scenario as {name: number}.")
+    counts: dict[str, int] = {}
+    for name, count in times.items():
+        if name not in names:
+            raise ValueError(
+                f"Only a scenario being switched on can have a number of hits: {name}."
+            )
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"The number of hits for {name} must be 1 or more, not {count!r}.")
+        counts[str(name)] = count
+    return counts
+
+
+def parse_scenario_options(given: list[str]) -> tuple[list[str], dict[str, int]]:
+    """Command-line scenarios: NAME, or NAME:N for a fault that answers N times, then goes
+    away. ValueError, naming the item, for a count that is not a whole number of 1 or more."""
+    names: list[str] = []
+    times: dict[str, int] = {}
+    for item in given:
+        name, colon, count = item.partition(":")
+        names.append(name)
+        if colon:
+            if not count.isdigit() or int(count) < 1:
+                raise ValueError(
+                    f"In {item!r}, give the number of times after the colon as a whole number "
+                    "of 1 or more (for example rate-limited:2)."
+                )
+            times[name] = int(count)
+    return names, times

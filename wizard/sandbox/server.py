@@ -227,10 +227,13 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 change = json.loads(body or b"{}")
                 if not isinstance(change, dict):
-                    raise ValueError("Send a JSON object with 'enable' and/or 'disable' lists.")
+                    raise ValueError(
+                        "Send a JSON object with 'enable' and/or 'disable' lists (and 'times')."
+                    )
                 enable = change.get("enable", [])
                 disable = change.get("disable", [])
-                sandbox.change_scenarios(enable=enable, disable=disable)
+                times = change.get("times")  # {name: hits}: on for that many hits only
+                sandbox.change_scenarios(enable=enable, disable=disable, times=times)
                 if "user_permissions" in change:
                     sandbox.set_user_permissions(change["user_permissions"])
             except ValueError as error:
@@ -241,6 +244,7 @@ class _Handler(BaseHTTPRequestHandler):
         answer = json.dumps(
             {
                 "scenarios": sorted(sandbox.scenarios),
+                "times_left": sandbox.times_left(),
                 "user_permissions": None
                 if granted is None
                 else {name: sorted(rights) for name, rights in granted.items()},
@@ -250,7 +254,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _gateway(self, body: bytes, path: str) -> None:
         sandbox = self.server.sandbox
-        active = sandbox.scenarios
+        active = sandbox.take_request()
         if "html-error-pages" in active:
             page = _CDN_PAGE.format(
                 title="Error 502: Bad gateway", text="The web server reported a bad gateway error."
@@ -277,7 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             started = time.monotonic()
-            answer = sandbox.gateway.handle(body, path)
+            answer = sandbox.gateway.handle(body, path, active)
             rest = started + sandbox.answer_time_s(records_in(answer)) - time.monotonic()
             if rest > 0:
                 time.sleep(rest)
