@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from wizard.sandbox import messages, metadata, postings, readers, writers
+from wizard.sandbox import card_charges, messages, metadata, postings, readers, writers
 from wizard.sandbox.company import Company
 from wizard.sandbox.context import Context, ResultSets
 from wizard.sandbox.data import load_toml
@@ -49,6 +49,7 @@ HANDLERS: dict[str, Handler] = {
     "create_invoice": postings.create_invoice,
     "create_arpayment": postings.create_arpayment,
     "create_aradjustment": postings.create_aradjustment,
+    "record_cctransaction": card_charges.record_cctransaction,
     "getDimensions": metadata.get_dimensions,
     "getUserPermissions": metadata.get_user_permissions,
     "get_companyprefs": metadata.get_companyprefs,

@@ -25,6 +25,10 @@ _DIMENSION_FIELDS = {
 }
 
 
+# Dimension -> its element on a line (lineitem, ccpayitem).
+DIMENSION_TAGS = {name: tag for name, (tag, _) in _DIMENSION_FIELDS.items()}
+
+
 def text(node: etree._Element | None, tag: str) -> str:
     if node is None:
         return ""
