@@ -139,3 +139,34 @@ def test_sandbox_command_refuses_unknown_scenarios() -> None:
     assert done.returncode == 2
     assert "Unknown sandbox scenario(s): nope" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("records", [0, 1, 5, 19])
+def test_a_small_company_of_any_size_serves_its_invoices(records: int) -> None:
+    with Sandbox(records=records) as sandbox:
+        client = Client(sandbox)
+        answer = client.call(
+            fn(
+                "<readByQuery><object>ARINVOICE</object><query/><fields>*</fields>"
+                "<pagesize>100</pagesize></readByQuery>"
+            )
+        )
+        client.close()
+    assert answer.first("//data/@totalcount") == str(records)
+    assert len(answer.all("//data/*/RECORDID")) == records
+
+
+def test_the_sandbox_command_starts_with_no_invoices() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wizard", "sandbox", "--json", "--records", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = json.loads(process.stdout.readline() or "{}")
+        assert line.get("endpoint", "").startswith("http://127.0.0.1:"), process.stderr
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -9,7 +9,7 @@ share has a credit note (one ARADJUSTMENT each).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -65,6 +65,10 @@ def _every(percent: int, index: int) -> bool:
 def _nth(percent: int, j: int) -> int:
     """The index of the j-th (0-based) index for which `_every(percent, index)` is true."""
     return -(-((j + 1) * 100) // percent) - 1
+
+
+# Invoice indexes searched for a sample of each customer's invoice.
+_SAMPLE_RANGE = 10_000
 
 
 def invoice_number(prefix: str, index: int) -> str:
@@ -163,8 +167,16 @@ class Generator:
         13 values per record instead of 23 (the readByQuery fields=* fast path).
         """
         per_customer = []
+        # Only the customer's fields of the sample are used; its index may lie beyond a small
+        # company's invoices, so the sample comes from a history long enough to hold it.
+        samples = (
+            self
+            if self.s.invoices >= _SAMPLE_RANGE
+            else Generator(replace(self.s, invoices=_SAMPLE_RANGE))
+        )
         for c in range(len(self.customers)):
-            sample = self.invoice(next(i for i in range(10_000) if self._customer_of(i) == c))
+            first = next(i for i in range(_SAMPLE_RANGE) if self._customer_of(i) == c)
+            sample = samples.invoice(first)
             values = tuple(
                 sample[k].replace("%", "%%") if k in self._INVOICE_FIXED else "%s"
                 for k in range(len(sample))
