@@ -22,6 +22,11 @@ from wizard.redaction import MASK, RedactingFilter, redact, remember_secret
         "client_secret=hunter2!",
         '{"code_verifier": "hunter2!"}',
         "Authorization: Bearer hunter2!",
+        'password: "hunter2!"',
+        "{'password': 'hunter2!', 'user_id': 'admin'}",
+        '<login password="hunter2!" userid="admin"/>',
+        "sessionid = 'hunter2!'",
+        'password: "hunter2! with spaces"',
     ],
 )
 def test_secret_fields_are_masked_whatever_their_form(text: str) -> None:
@@ -49,6 +54,24 @@ def test_rest_error_codes_stay_readable() -> None:
 def test_ordinary_text_is_left_alone() -> None:
     text = "<userid>admin</userid><companyid>ACME</companyid> Sign-in information is incorrect"
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The keyring is the Secret Service (GNOME Keyring or KWallet).",
+        "The password field is required; reset the password in Intacct.",
+        "{'user_id': 'admin', 'company_id': 'ACME'}",
+        '<login userid="admin" companyid="ACME"/>',
+    ],
+)
+def test_words_around_secrets_are_not_blanked(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_only_the_quoted_value_is_masked() -> None:
+    said = redact("{'password': 'hunter2!', 'user_id': 'admin'} and password=\"x1y2z3\" end")
+    assert said == f"{{'password': '{MASK}', 'user_id': 'admin'}} and password=\"{MASK}\" end"
 
 
 def test_logging_filter_masks_messages_arguments_and_tracebacks(

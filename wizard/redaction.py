@@ -2,8 +2,8 @@
 
 Two nets, both applied by `redact()`:
 
-1. By field name: the content of XML elements, JSON members and `key=value` pairs whose name
-   is a secret field (passwords, session ids, and the fields the official Intacct SDKs mask).
+1. By field name: the content of XML elements, JSON members, `key=value` pairs and quoted
+   values (`password: "x"`, `{'password': 'x'}`, `password="x"`) whose name is a secret field (passwords, session ids, and the fields the official Intacct SDKs mask).
    Also every `Bearer …` credential and anything shaped like a JWT (OAuth tokens).
 2. By value: every password and session id the program has handled is remembered (in memory
    only) with `remember_secret()`, and any occurrence of it is masked, wherever it appears:
@@ -65,7 +65,14 @@ _XML_ELEMENT = re.compile(
     re.IGNORECASE,
 )
 _JSON_MEMBER = re.compile(rf"(\"(?:{_names})\"\s*:\s*\")((?:[^\"\\]|\\.)*)(\")", re.IGNORECASE)
-_KEY_VALUE = re.compile(rf"(\b(?:{_names})\s*[=:]\s*)(?!\s*\")([^\s&,;<]+)", re.IGNORECASE)
+_KEY_VALUE = re.compile(rf"(\b(?:{_names})\s*[=:]\s*)(?!\s*[\"'])([^\s&,;<]+)", re.IGNORECASE)
+# A quoted value after a secret name, however the name is written: `password: "x"` (YAML,
+# JavaScript), `{'password': 'x'}` (a Python dict printed), `password="x"` (an XML or HTML
+# attribute), `password = 'x'`. Only the quoted value is masked, never the words around it.
+_QUOTED_VALUE = re.compile(
+    rf"""(\b(?:{_names})['"]?\s*[=:]\s*)(?P<quote>['"])((?:(?!(?P=quote))[^\\]|\\.)*)((?P=quote))""",
+    re.IGNORECASE,
+)
 
 # The password in a URL's user:password@ part (a proxy address copied from HTTPS_PROXY).
 _URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s/:@]*:)([^\s/@]+)(@)", re.IGNORECASE)
@@ -108,6 +115,7 @@ def redact(text: str, extra_secrets: Iterable[str] = ()) -> str:
         return text
     text = _XML_ELEMENT.sub(lambda m: f"{m.group(1)}{MASK}{m.group(4)}", text)
     text = _JSON_MEMBER.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", text)
+    text = _QUOTED_VALUE.sub(lambda m: f"{m.group(1)}{m.group('quote')}{MASK}{m.group(4)}", text)
     text = _KEY_VALUE.sub(lambda m: f"{m.group(1)}{MASK}", text)
     text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", text)
     text = _BEARER.sub(lambda m: f"{m.group(1)}{MASK}", text)

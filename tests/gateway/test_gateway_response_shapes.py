@@ -413,3 +413,20 @@ def test_a_dtd_after_a_comment_that_looks_like_a_tag_is_still_refused() -> None:
         with pytest.raises(MalformedResponseError) as caught:
             list(iter_response(chunks))
         assert caught.value.reason == "forbidden-dtd"
+
+
+def test_a_console_sign_in_keeps_the_client_company_it_slid_into() -> None:
+    """Response DTD: authentication (status, userid, companyid, clientstatus?,
+    (clientid|locationid)?, sessiontimestamp?)."""
+    auth = (
+        "<authentication><status>success</status><userid>u</userid><companyid>CONSOLE"
+        "</companyid><clientstatus>active</clientstatus><clientid>CLIENT-7</clientid>"
+        "<sessiontimestamp>2026-01-01T10:00:00+00:00</sessiontimestamp></authentication>"
+    )
+    empty = result('<data count="0"/>')
+    body = f"<response>{CONTROL}<operation>{auth}{empty}</operation></response>"
+    response = parse_response(body.encode())
+    assert response.authentication is not None
+    assert response.authentication.clientid == "CLIENT-7"
+    assert response.authentication.clientstatus == "active"
+    assert response.authentication.locationid == ""

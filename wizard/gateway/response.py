@@ -72,6 +72,10 @@ class Authentication:
     locationid: str = ""
     sessiontimestamp: str = ""
     sessiontimeout: str = ""
+    # A console (multi-company) sign-in slid into a client company: which one, and its
+    # status (response DTD: clientstatus?, (clientid|locationid)?).
+    clientid: str = ""
+    clientstatus: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,6 +471,8 @@ def _authentication(element: etree._Element, http_status: int) -> Authentication
         locationid=_text(element, "locationid") or "",
         sessiontimestamp=_text(element, "sessiontimestamp") or "",
         sessiontimeout=_text(element, "sessiontimeout") or "",
+        clientid=_text(element, "clientid") or "",
+        clientstatus=_text(element, "clientstatus") or "",
     )
 
 
