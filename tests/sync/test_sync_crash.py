@@ -3,9 +3,12 @@ misbehaves (HTTP 503, 524 after the work was done, dropped connections, expiring
 after a resumed run, every outbox record exists exactly once in Intacct and every record in
 the pulled range is in the store.
 
-The sandbox runs in this process; the sync runs in a child (sync_runner.py). The kill point
-is a random progress line of the child (a random record count), and the fault is switched on
-at another random line before it: nothing here waits on time.
+The sandbox runs in this process; the sync runs in a child (sync_runner.py) that reads small
+pages two at a time (pages and objects side by side). The kill point is a random progress line
+of the child (a random record count), and the fault is switched on at another random line
+before it: nothing here waits on time. A child that is not killed must end on its own and
+cleanly (exit 0, "done <status>", even when the fault made the run fail): a traceback, or the
+watchdog having to kill a hung child, fails the test.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,6 +35,7 @@ TRIALS = 30
 FAULTS = ("server-error", "cdn-timeout-524", "dropped-connections", "session-expiry")
 INVOICES = 40  # small data per trial: about 80 outbox records, a few hundred pulled
 WATCHDOG_S = 60
+PAGE_SIZE = 50  # records a page in the child: several pages an object, read side by side
 PULLED = (
     "GLACCOUNT",
     "CHECKINGACCOUNT",
@@ -44,16 +49,38 @@ PULLED = (
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
 
-def run_child(job: dict[str, object], on_line: Chaos | None = None) -> tuple[list[str], bool]:
+@dataclass(frozen=True)
+class ChildRun:
+    lines: list[str]
+    killed: bool  # by the test's chaos, on purpose
+    returncode: int
+    errors: str  # the child's stderr
+    hung: bool  # the watchdog had to kill it
+
+    def check_ended_cleanly(self) -> None:
+        """A child not killed on purpose must have finished on its own: exit 0 and its last
+        line "done <status>". A traceback or a hang is a bug, never a "clean failure"."""
+        assert not self.hung, f"the sync child hung and the watchdog killed it: {self.lines[-3:]}"
+        assert self.returncode == 0, f"the sync child crashed: {self.errors[-2000:]}"
+        assert self.lines and self.lines[-1].startswith("done "), self.lines[-3:]
+
+
+def run_child(job: dict[str, object], on_line: Chaos | None = None) -> ChildRun:
     """Run the sync child. `on_line(count, process)` sees each progress line; it may kill the
-    child. Returns the lines and whether the child was killed."""
+    child."""
     process = subprocess.Popen(
         [sys.executable, str(RUNNER), json.dumps(job)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    watchdog = threading.Timer(WATCHDOG_S, process.kill)
+    hung = threading.Event()
+
+    def kill_hung_child() -> None:
+        hung.set()
+        process.kill()
+
+    watchdog = threading.Timer(WATCHDOG_S, kill_hung_child)
     watchdog.start()
     lines: list[str] = []
     killed = False
@@ -67,9 +94,7 @@ def run_child(job: dict[str, object], on_line: Chaos | None = None) -> tuple[lis
         _, errors = process.communicate()
     finally:
         watchdog.cancel()
-    if not killed and process.returncode != 0:
-        raise AssertionError(f"the sync child failed: {errors[-2000:]}")
-    return lines, killed
+    return ChildRun(lines, killed, process.returncode, errors, hung.is_set())
 
 
 def expected_keys(sandbox: Sandbox, obj: str, since: dt.date) -> set[str]:
@@ -95,6 +120,7 @@ def test_killed_syncs_resume_with_no_duplicates_and_no_losses(tmp_path: Path) ->
         kills = kills_in_push = left_in_flight = duplicates = losses = missing_pulled = 0
         faults_seen: set[str] = set()
         lines_in_a_run = 0
+        invoice_pages = 0  # progress lines of the invoices' read in one run: one a page
         for trial in range(TRIALS):
             fault = FAULTS[trial % len(FAULTS)]
             job = {
@@ -111,6 +137,7 @@ def test_killed_syncs_resume_with_no_duplicates_and_no_losses(tmp_path: Path) ->
                 "invoices": INVOICES,
                 "since": since.isoformat(),
                 "today": today.isoformat(),
+                "page_size": PAGE_SIZE,
             }
             # Even trials: kill anywhere in the run (the first, clean resume tells how many
             # progress lines a run prints). Odd trials: while pushing, a random few
@@ -121,10 +148,10 @@ def test_killed_syncs_resume_with_no_duplicates_and_no_losses(tmp_path: Path) ->
             kill_at = fault_at + rng.randint(0, 1)
             delay = rng.uniform(0, 0.03) if in_push else 0.0
             chaos = Chaos(sandbox, fault, fault_at, kill_at, delay, in_push)
-            try:
-                _, killed = run_child(job, chaos)
-            except AssertionError:
-                killed = False  # the fault stopped the run on its own (a clean failure)
+            run = run_child(job, chaos)
+            killed = run.killed
+            if not killed:
+                run.check_ended_cleanly()  # the fault stopped the run on its own, cleanly
             if chaos.fault_on:
                 faults_seen.add(fault)
             kills += killed
@@ -132,9 +159,13 @@ def test_killed_syncs_resume_with_no_duplicates_and_no_losses(tmp_path: Path) ->
             with Store.open(Path(str(job["store"]))) as store:
                 left_in_flight += bool(store.in_flight())
             sandbox.set_scenarios([])
-            lines, _ = run_child(job)
-            assert lines[-1].startswith("done "), lines[-3:]
-            lines_in_a_run = max(lines_in_a_run, len(lines) - 1)
+            resumed = run_child(job)
+            resumed.check_ended_cleanly()
+            lines_in_a_run = max(lines_in_a_run, len(resumed.lines) - 1)
+            invoice_pages = max(
+                invoice_pages,
+                sum(1 for line in resumed.lines if line.startswith("progress pull ARINVOICE ")),
+            )
 
             with Store.open(Path(str(job["store"]))) as store:
                 copies = copies_in_intacct(sandbox, store)
@@ -150,6 +181,7 @@ def test_killed_syncs_resume_with_no_duplicates_and_no_losses(tmp_path: Path) ->
             f"{duplicates} duplicates / {losses} losses in Intacct, "
             f"{missing_pulled} pulled records missing from the store"
         )
+    assert invoice_pages >= 4  # pages of one object, read two at a time
     assert kills >= TRIALS // 2  # the others: the fault stopped the run first
     assert left_in_flight >= 1  # the exactly-once path was exercised
     assert (duplicates, losses, missing_pulled) == (0, 0, 0)

@@ -166,3 +166,19 @@ def test_stop_during_the_checks_starts_no_sync(qtbot: QtBot, wizard_window: Setu
     assert page.task is None and window.context.sync_summaries == []
     assert "nothing was sent" in page.status.text()
     assert not page.posting_checks.isVisibleTo(page)
+
+
+def test_a_company_that_allows_one_request_at_a_time_is_named_in_the_summary(
+    qtbot: QtBot, wizard_window: SetupWizard
+) -> None:
+    window = wizard_window
+    page = _to_first_sync(qtbot, window)
+    sandbox = window.context.demo_sandbox
+    sandbox.max_in_flight = 1  # this company runs one request at a time; the sync is set to 2
+    sandbox.latency_ms = 30  # answers take long enough for two to meet
+    page.start_button.setFocus()
+    with qtbot.waitSignal(page.run_ended, timeout=60_000):
+        assert _press_start(qtbot, window, page) is True
+    assert "Everything landed" in page.status.text(), page.status.text()
+    assert "1 page at a time instead of 2" in page.status.text()
+    assert not window.context.sync_summaries[-1].pull_failures

@@ -314,6 +314,8 @@ def summary_table(summary: SyncSummary) -> str:
         )
     if summary.message:
         lines.append(summary.message)
+    if summary.slowdown_note:
+        lines.append(summary.slowdown_note)
     if summary.fix is not None:
         lines.append(f"What to do: {summary.fix.title} (fix: {summary.fix.id})")
     lines.append(f"Result: {summary.status.value}; {summary.requests} requests to Intacct.")
@@ -344,6 +346,7 @@ def summary_json(summary: SyncSummary) -> dict[str, Any]:
         "message": summary.message,
         "fix_id": summary.fix.id if summary.fix else None,
         "requests": summary.requests,
+        "requests_at_once": {"asked": summary.slots_asked, "used": summary.slots_used},
     }
     if summary.push is not None:
         data["push"] = {

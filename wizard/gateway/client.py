@@ -9,13 +9,18 @@
 
 The session is renewed once when Intacct says it is no longer valid (XL03000006 "Invalid
 session"); the gateway's "too many operations" refusal is retried with the same backoff as
-HTTP 429 and 5xx answers (see `transport.RetryPolicy`).
+HTTP 429 and 5xx answers (see `transport.RetryPolicy`) and counted in `busy_refusals`, so a
+caller running requests side by side can use fewer at once.
+
+One `Client` may be used from several threads at once (its httpx pool is): they share one
+session, signed in once, and renewed once when it lapses, however many calls saw it lapse.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import threading
 import time
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
@@ -130,7 +135,10 @@ class Client:
         )
         self._session: Session | None = None
         self._ids = itertools.count(1)
+        self._session_lock = threading.Lock()
+        self._count_lock = threading.Lock()
         self.requests_sent = 0
+        self.busy_refusals = 0  # "too many operations" answers, retried or not
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -157,9 +165,13 @@ class Client:
     @property
     def session(self) -> Session:
         """The current API session, signing in first if there is none."""
-        if self._session is None:
-            return self.login()
-        return self._session
+        session = self._session
+        if session is not None:
+            return session
+        with self._session_lock:
+            if self._session is None:  # no other thread signed in meanwhile
+                return self.login()
+            return self._session
 
     def login(self) -> Session:
         """Sign in with the user credentials and open an API session (getAPISession)."""
@@ -256,7 +268,9 @@ class Client:
                     raise
                 log.info("The Intacct session expired; signing in again")
                 renewed = True
-                self._session = None
+                with self._session_lock:
+                    if self._session is session:  # not renewed by another thread already
+                        self._session = None
             except ControlError as exc:
                 busy += 1
                 self._wait_if_busy(exc, busy, waited)
@@ -312,7 +326,11 @@ class Client:
         """Back off after "too many operations"; re-raise anything else or when out of tries
         (attempts or total wait, as for HTTP refusals). `waited` holds the seconds so far."""
         policy = self.retry
-        if not is_too_many_operations(error.errors) or attempt >= policy.max_attempts:
+        if not is_too_many_operations(error.errors):
+            raise error
+        with self._count_lock:
+            self.busy_refusals += 1
+        if attempt >= policy.max_attempts:
             raise error
         delay = policy.delay(attempt)
         if waited[0] + delay > policy.max_total_s:
@@ -352,7 +370,8 @@ class Client:
         writes = any(f.writes for f in functions)
         body = build_request(self._control(), auth, functions, transaction)
         answer = self._transport.post(endpoint, body, writes=writes)
-        self.requests_sent += answer.attempts
+        with self._count_lock:
+            self.requests_sent += answer.attempts
         check_body_start(answer.body, answer.status)
         return (
             yield from iter_response(chunked(answer.body), answer.status, keep_records=keep_records)

@@ -18,20 +18,21 @@ from dataclasses import dataclass, field
 
 from wizard.fixes import Fix, MatchContext, match
 from wizard.gateway import AuthenticationError, Client, ControlError, GatewayError
-from wizard.gateway.errors import is_session_expired, is_too_many_operations
 from wizard.sync.deletions import DeletionsResult, notice_deletions
 from wizard.sync.documents import Builder, default_kinds
 from wizard.sync.dryrun import DryRunReport, dry_run
+from wizard.sync.fetch import Slots
 from wizard.sync.flows import FlowCatalogue, load_flows
 from wizard.sync.outbox import OutboxKind, OutboxState
 from wizard.sync.progress import Cancel, Meter, ProgressListener
 from wizard.sync.pull import (
     Cancelled,
     ObjectPlan,
+    PullPlan,
     PullResult,
     default_pull_plan,
     pull_dimensions,
-    pull_object,
+    pull_objects,
 )
 from wizard.sync.push import Pusher, PushStopped
 from wizard.sync.settings import SyncSettings
@@ -86,6 +87,18 @@ class SyncSummary:
     # What was read back after the push (the records it created), so the store matches Intacct.
     read_back: tuple[PullResult, ...] = field(default=())
     deletions: DeletionsResult | None = None  # records Intacct deleted, flagged in the mirror
+    slots_asked: int = 0  # requests at once the settings allow
+    slots_used: int = 0  # requests at once the company let the sync keep (after "busy")
+
+    @property
+    def slowdown_note(self) -> str:
+        """One line when Intacct made the sync send fewer requests at once than set."""
+        if not self.slots_used or self.slots_used >= self.slots_asked:
+            return ""
+        return (
+            f"Intacct was busy, so this sync read {self.slots_used} page"
+            f"{'s' if self.slots_used != 1 else ''} at a time instead of {self.slots_asked}."
+        )
 
 
 class SyncEngine:
@@ -99,8 +112,10 @@ class SyncEngine:
         on_progress: ProgressListener | None = None,
         cancel: Cancel | None = None,
         today: Callable[[], dt.date] | None = None,
+        pull_plan: PullPlan | None = None,
     ) -> None:
         self.store = store
+        self.pull_plan = pull_plan or default_pull_plan()
         self.client_factory = client_factory
         self.settings = settings
         self.catalogue = catalogue or load_flows()
@@ -168,9 +183,10 @@ class SyncEngine:
         push_summary: PushSummary | None = None
         requests = 0
         deletions: DeletionsResult | None = None
-        plan = default_pull_plan()
+        plan = self.pull_plan
         today = self._today()
         client = self.client_factory()
+        slots = Slots(self.settings.concurrency)
         try:
             objects = plan.for_flows(self.catalogue, self.settings.flows)
             if self._wants_dimensions:
@@ -182,24 +198,17 @@ class SyncEngine:
                         overlap_s=self.settings.overlap_s,
                         meter=meter,
                         cancel=self.cancel,
+                        slots=slots,
                     )
                     pulled.extend(found)
                     for name, error in failed:  # user-defined dimensions
                         self._pull_failed(name, error, failures, meter, udd=True)
                 except GatewayError as error:
                     self._pull_failed("DIMENSIONS", error, failures, meter)
-            for obj in objects:
-                try:
-                    pulled.append(self._pull(client, obj, since, today, meter))
-                except (AuthenticationError, ControlError) as error:
-                    if is_session_expired(error.errors) or is_too_many_operations(error.errors):
-                        self._pull_failed(obj.object, error, failures, meter)
-                        continue
-                    raise _Stop(error) from None
-                except GatewayError as error:
-                    self._pull_failed(obj.object, error, failures, meter)
-                if self.cancel.requested:
-                    raise Cancelled(obj.object)
+            try:
+                self._pull(client, objects, since, today, meter, slots, pulled, failures)
+            except (AuthenticationError, ControlError) as error:
+                raise _Stop(error) from None  # the objects' own errors were recorded
             failed_objects = {name for name, _ in failures}
             deletions = notice_deletions(
                 store,
@@ -243,12 +252,15 @@ class SyncEngine:
                 # Read back what the push created, so the store matches Intacct after the run.
                 before = client.requests_sent
                 written = {self._pusher_objects[k] for k in push_summary.by_kind}
-                for obj in objects:
-                    if obj.object in written and store.get_cursor(obj.object) is not None:
-                        try:
-                            read_back.append(self._pull(client, obj, since, today, meter))
-                        except GatewayError as error:
-                            self._pull_failed(obj.object, error, failures, meter)
+                again = [
+                    obj
+                    for obj in objects
+                    if obj.object in written and store.get_cursor(obj.object) is not None
+                ]
+                try:
+                    self._pull(client, again, since, today, meter, slots, read_back, failures)
+                except GatewayError as error:
+                    self._pull_failed(again[0].object, error, failures, meter)
                 requests += client.requests_sent - before
             if self.cancel.requested:
                 status = RunStatus.CANCELLED
@@ -299,23 +311,44 @@ class SyncEngine:
             history_pending=pending,
             read_back=tuple(read_back),
             deletions=deletions,
+            slots_asked=slots.asked,
+            slots_used=slots.limit,
         )
 
     def _pull(
-        self, client: Client, obj: ObjectPlan, since: dt.date | None, today: dt.date, meter: Meter
-    ) -> PullResult:
-        plan = default_pull_plan()
-        return pull_object(
+        self,
+        client: Client,
+        objects: list[ObjectPlan],
+        since: dt.date | None,
+        today: dt.date,
+        meter: Meter,
+        slots: Slots,
+        pulled: list[PullResult],
+        failures: list[tuple[str, Fix]],
+    ) -> None:
+        """Read `objects` side by side; each result or failure is recorded as it ends."""
+
+        def done(obj: ObjectPlan, outcome: PullResult | GatewayError) -> None:
+            if isinstance(outcome, GatewayError):
+                self._pull_failed(obj.object, outcome, failures, meter)
+            else:
+                pulled.append(outcome)
+
+        plan = self.pull_plan
+        pull_objects(
             self.store,
             client,
-            obj,
+            objects,
             since=since,
             today=today,
             max_days=plan.max_days_per_run,
             page_size=plan.page_size,
+            query_page_size=plan.query_page_size,
             overlap_s=self.settings.overlap_s,
             meter=meter,
             cancel=self.cancel,
+            slots=slots,
+            on_done=done,
         )
 
     def _pull_failed(

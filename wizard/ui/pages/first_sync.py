@@ -460,23 +460,25 @@ class FirstSyncPage(FlowPage):
         self.finished_ok = True
         figures = result.figures
         text = sync_figures_text(figures)
+        slower = s.slowdown_note  # Intacct allowed fewer requests at once than set
+        tail = f"\n{slower}" if slower else ""
         box = figures.outbox
         if box.refused:
             self._say(
                 f"{text} Fix each group below, then press Retry these (or Ignore these). You "
-                "can also go on and retry later.",
+                f"can also go on and retry later.{tail}",
                 "warning",
             )
             first = next(iter(self.errors.groups.values()), None)
             if first is not None and "retry" in first.panel.buttons:
                 first.panel.buttons["retry"].setFocus()
         elif box.waiting or box.ignored:
-            self._say(f"{text} Press Next.", "warning")
+            self._say(f"{text} Press Next.{tail}", "warning")
         elif box.total:
-            self._say(f"{text} Everything landed. Press Next.", "ok")
+            self._say(f"{text} Everything landed. Press Next.{tail}", "ok")
             self.start_button.setText("Sync a&gain")
         else:
-            self._say(f"{text} Press Next.", "ok")
+            self._say(f"{text} Press Next.{tail}", "ok")
             self.start_button.setText("Sync a&gain")
         if self.wizard() is not None:
             self.wizard().mark_work_done()  # type: ignore[attr-defined]

@@ -1,0 +1,150 @@
+"""Gateway answers fetched side by side: the slots a sync may use, and one page's records.
+
+`Fetcher.submit(function)` sends a read on a worker thread; the worker waits for Intacct's
+answer, lets the client deal with session renewal and "too many operations" retries, and
+hands back a `FetchedPage` whose records are parsed, later, by whoever iterates it (the
+thread that writes the store). Workers only wait on the network; all parsing and writing
+stay on one thread.
+
+`Slots` is how many requests are in flight at once: the sync's setting at first, one fewer
+for the rest of the run each time the company answers "too many operations".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from wizard.gateway import Client, Record
+from wizard.gateway import functions as fn
+from wizard.gateway.errors import ErrorLevel, ShortReadError
+from wizard.gateway.response import DataInfo, Response
+from wizard.sync.paged_read import HEAD_KEYS, PageFacts, key_order
+
+log = logging.getLogger("wizard.sync")
+
+Stream = Generator[tuple[int, Record | DataInfo], None, Response]
+
+
+class Slots:
+    """Requests in flight at once; shrinks (never below one) when the company is busy."""
+
+    def __init__(self, limit: int) -> None:
+        if limit < 1:
+            raise ValueError("a sync needs at least one request in flight")
+        self.asked = limit
+        self.limit = limit
+        self._refusals_seen = 0
+
+    @property
+    def slowed(self) -> bool:
+        return self.limit < self.asked
+
+    def note_refusals(self, refusals: int) -> None:
+        """`refusals`: "too many operations" answers the client has had so far."""
+        if refusals > self._refusals_seen:
+            self._refusals_seen = refusals
+            if self.limit > 1:
+                self.limit -= 1
+                log.info(
+                    "Intacct answered 'too many operations'; reading with %d request(s) at "
+                    "once for the rest of this sync",
+                    self.limit,
+                )
+
+
+def short_read(done: int, total: int | None, why: str) -> ShortReadError:
+    shown = total if total is not None else "?"
+    return ShortReadError(
+        ErrorLevel.RESULT,
+        f"Intacct delivered {done} of {shown} records: {why}. Run the read again; if it "
+        "keeps happening, the records changed while they were read",
+        reason="short-read",
+    )
+
+
+class FetchedPage:
+    """One answer that has arrived; `records()` parses it (once)."""
+
+    def __init__(
+        self,
+        stream: Stream | None,
+        first: tuple[int, Record | DataInfo] | None,
+        response: Response | None,
+    ) -> None:
+        self._stream = stream
+        self._first = first
+        self._response = response
+        self.facts: PageFacts | None = None
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+
+    def records(self, key_field: str, asked: int, ordered: bool) -> Iterator[Record]:
+        """The page's records. Ends only once the page is checked (its status, that it holds
+        what it says, in key order if `ordered`); `facts` then says what it held."""
+        info: DataInfo | None = None
+        count = 0
+        first: str | None = None
+        last: str | None = None
+        head: list[str] = []
+        fields: tuple[str, ...] = ()
+        item = self._first
+        response = self._response
+        while item is not None:
+            record = item[1]
+            if isinstance(record, DataInfo):
+                info = info or record
+            else:
+                key = str(record.get(key_field, ""))
+                if ordered and last is not None and key_order(key) <= key_order(last):
+                    raise short_read(count, None, "Intacct sent the records out of order")
+                if first is None:
+                    first = key
+                    fields = tuple(k for k in record if "." not in k and "[" not in k)
+                if len(head) < HEAD_KEYS:
+                    head.append(key)
+                last = key
+                count += 1
+                yield record
+            assert self._stream is not None
+            try:
+                item = next(self._stream)
+            except StopIteration as done:
+                response = done.value
+                item = None
+        assert response is not None
+        data = response.results[0].raise_for_status().data or info
+        total = data.totalcount if data else None
+        remaining = (data.numremaining or 0) if data else 0
+        if data is not None and data.count is not None and data.count != count:
+            raise short_read(count, total, f"a page said it held {data.count} but held {count}")
+        if remaining > 0 and count < asked:
+            raise short_read(count, total, "a page came back short with records still to come")
+        self.facts = PageFacts(count, total, remaining, first, last, tuple(head), fields)
+
+
+def _fetch(client: Client, function: fn.Function) -> FetchedPage:
+    stream = client.stream([function], False, False)
+    try:
+        first = next(stream)
+    except StopIteration as done:
+        return FetchedPage(None, None, done.value)
+    return FetchedPage(stream, first, None)
+
+
+class Fetcher:
+    """Sends reads on worker threads over one shared client (its session and its pool)."""
+
+    def __init__(self, client: Client, workers: int) -> None:
+        self.client = client
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pull")
+
+    def submit(self, function: fn.Function) -> Future[FetchedPage]:
+        return self._pool.submit(_fetch, self.client, function)
+
+    def close(self) -> None:
+        """Stop: answers still on their way are dropped (nothing was written from them)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
