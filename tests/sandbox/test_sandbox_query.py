@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.sandbox import Company
+from wizard.sandbox import Company, Sandbox
 from wizard.sandbox.query import Compiler, QuerySyntaxError, UnknownField, compile_query
 
 
@@ -65,3 +65,25 @@ def test_escaped_quotes_and_errors(company: Company) -> None:
         compile_query("NAME = ", compiler)
     with pytest.raises(QuerySyntaxError):
         compile_query("(NAME = 'x'", compiler)
+
+
+def test_query_orders_by_recordno_with_created_and_deleted_records() -> None:
+    from sandbox_client import Client, fn
+
+    with Sandbox(records=30) as sandbox:
+        company = sandbox.company
+        company.insert("ARINVOICE", {"RECORDID": "NEW-1", "CUSTOMERID": "C-1001"})
+        company.remove("ARINVOICE", 29)  # RECORDNO 30
+        client = Client(sandbox)
+        pages = {}
+        for direction in ("ascending", "descending"):
+            answer = client.call(
+                fn(
+                    "<query><object>ARINVOICE</object><select><field>RECORDNO</field></select>"
+                    f"<orderby><order><field>RECORDNO</field><{direction}/></order></orderby>"
+                    "<pagesize>4</pagesize><offset>1</offset></query>"
+                )
+            )
+            pages[direction] = answer.all("//ARINVOICE/RECORDNO")
+        client.close()
+    assert pages == {"ascending": ["2", "3", "4", "5"], "descending": ["29", "28", "27", "26"]}

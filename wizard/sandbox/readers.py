@@ -231,8 +231,11 @@ def query(ctx: Context, body: etree._Element) -> str:
         if orderby is not None:
             for order in reversed([o for o in orderby if o.tag == "order"]):
                 name, column = compiler.field(_text(order, "field"))
-                key = compiler.key(name)
                 descending = order.find("descending") is not None
+                if name == "RECORDNO":  # row i holds RECORDNO i + 1: no row needs building
+                    indices.sort(reverse=descending)
+                    continue
+                key = compiler.key(name)
                 indices.sort(key=lambda i: key(table.row(i)[column]), reverse=descending)  # type: ignore[index]
     except UnknownField as unknown:
         raise messages.fail("field_not_found", field=unknown.name) from None
