@@ -4,9 +4,9 @@ The sandbox runs in its own process (`intacct-wizard sandbox --records N --json`
 measured job runs in a fresh child process of its own, so its CPU time and peak memory are
 its alone:
 
-- ours-pull: every AR invoice into a real SQLite store (readByQuery + readMore, pages of 1000,
-  each page committed), as the engine's pull does it;
-- ours-read: the same read without the store (HTTP + parse only, the peer's share of work);
+- ours-pull: every AR invoice into a real SQLite store (query pages of 2000 in RECORDNO order,
+  two at a time, each page committed), as the engine's pull does it;
+- ours-read: the same pages without the store (HTTP + parse only, the peer's share of work);
 - peer-pull: the same invoices with sageintacctsdk (`ARInvoices.get_all`: `query` pages of
   2000, parsed with xmltodict), pointed at the sandbox instead of api.intacct.com;
 - ours-push: a demo outbox of 10,000 invoices (with their new customers, credit notes,
@@ -54,6 +54,7 @@ def _usage() -> dict[str, float]:
 
 def ours_pull(job: dict[str, Any]) -> dict[str, Any]:
     from wizard.gateway import Client, Credentials
+    from wizard.sync.fetch import Slots
     from wizard.sync.progress import Cancel, Meter
     from wizard.sync.pull import ObjectPlan, pull_object
     from wizard.sync.store import Store
@@ -87,6 +88,7 @@ def ours_pull(job: dict[str, Any]) -> dict[str, Any]:
             overlap_s=300,
             meter=Meter(None),
             cancel=Cancel(),
+            slots=Slots(2),
         )
         stored = store.count("ARINVOICE")
         requests = client.requests_sent
@@ -120,7 +122,7 @@ def ours_read(job: dict[str, Any]) -> dict[str, Any]:
         endpoint=creds["endpoint"],
         timeout=300,
     ) as client:
-        records = sum(1 for _ in client.read_by_query("ARINVOICE", "", FIELDS, 1000))
+        records = sum(1 for _ in client.query("ARINVOICE", FIELDS, orderby=[("RECORDNO", True)]))
     seconds = time.perf_counter() - started
     usage = _usage()
     return {

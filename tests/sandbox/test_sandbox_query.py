@@ -85,5 +85,14 @@ def test_query_orders_by_recordno_with_created_and_deleted_records() -> None:
                 )
             )
             pages[direction] = answer.all("//ARINVOICE/RECORDNO")
+        company.remove("ARINVOICE", 2)  # RECORDNO 3: the same query again sees it gone
+        again = client.call(
+            fn(
+                "<query><object>ARINVOICE</object><select><field>RECORDNO</field></select>"
+                "<orderby><order><field>RECORDNO</field><ascending/></order></orderby>"
+                "<pagesize>4</pagesize><offset>1</offset></query>"
+            )
+        )
         client.close()
     assert pages == {"ascending": ["2", "3", "4", "5"], "descending": ["29", "28", "27", "26"]}
+    assert again.all("//ARINVOICE/RECORDNO") == ["2", "4", "5", "6"]

@@ -500,10 +500,7 @@ class Company:
 
     @staticmethod
     def _restore(table: Table, index: int, before: object) -> None:
-        if before == "absent":
-            table.overrides.pop(index, None)
-        else:
-            table.overrides[index] = before  # type: ignore[assignment]
+        table.restore(index, before)  # type: ignore[arg-type]
 
     @staticmethod
     def now_text() -> str:

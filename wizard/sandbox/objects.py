@@ -93,6 +93,9 @@ class Table:
         # column -> (index -> that one generated value) for query scans.
         self.base_xml: Callable[[int], str] | None = None
         self.base_columns: dict[int, Callable[[int], str]] = {}
+        # Bumped by every change: a `query` result kept for this version is still true.
+        self.version = 0
+        self.query_results: dict[object, tuple[int, list[int]]] = {}
 
     def __len__(self) -> int:
         return self.base_count + len(self.extra)
@@ -152,10 +155,12 @@ class Table:
         row = tuple(esc(merged.get(name, "")) for name in self.columns)
         self.extra.append(row)
         self._id_index[row[self.position[self.spec.id_field]]] = index
+        self.version += 1
         return index
 
     def replace(self, index: int, row: Row | None) -> None:
         self.overrides[index] = row
+        self.version += 1
         if row is not None:
             self._id_index[row[self.position[self.spec.id_field]]] = index
 
@@ -171,6 +176,15 @@ class Table:
     def pop_extra(self) -> None:
         row = self.extra.pop()
         self._id_index.pop(row[self.position[self.spec.id_field]], None)
+        self.version += 1
+
+    def restore(self, index: int, before: Row | str | None) -> None:
+        """Undo a change to row `index`: `before` is its override then, or "absent"."""
+        if before == "absent":
+            self.overrides.pop(index, None)
+        else:
+            self.overrides[index] = before  # type: ignore[assignment]
+        self.version += 1
 
 
 class LazyRow:

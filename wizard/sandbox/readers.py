@@ -226,8 +226,21 @@ def query(ctx: Context, body: etree._Element) -> str:
                 aggregates.append((item.tag, name))
             else:
                 raise QuerySyntaxError(f"<{item.tag}> is not allowed in <select>")
-        indices = list(matching(ctx, table, predicate))
         orderby = body.find("orderby")
+        # The next page of the same query asks the same question of an unchanged table:
+        # its answer is kept (per table version), as each page would otherwise scan it all.
+        question = (
+            b"" if filter_element is None else etree.tostring(filter_element),
+            b"" if orderby is None else etree.tostring(orderby),
+            ctx.entity,
+            ctx.hidden_fields(),
+        )
+        kept = table.query_results.get(question)
+        if kept is not None and kept[0] == table.version:
+            indices = kept[1]
+            orderby = None  # already in order
+        else:
+            indices = list(matching(ctx, table, predicate))
         if orderby is not None:
             for order in reversed([o for o in orderby if o.tag == "order"]):
                 name, column = compiler.field(_text(order, "field"))
@@ -237,6 +250,10 @@ def query(ctx: Context, body: etree._Element) -> str:
                     continue
                 key = compiler.key(name)
                 indices.sort(key=lambda i: key(table.row(i)[column]), reverse=descending)  # type: ignore[index]
+        if kept is None or kept[0] != table.version:
+            if len(table.query_results) >= 16:
+                table.query_results.pop(next(iter(table.query_results)))
+            table.query_results[question] = (table.version, indices)
     except UnknownField as unknown:
         raise messages.fail("field_not_found", field=unknown.name) from None
     except QuerySyntaxError as error:
