@@ -1,7 +1,9 @@
 """Plant unique secrets, run what an admin runs with DEBUG logging, then hunt for them.
 
 Runs: diagnose (--json) on a saved profile, report, explain of a pasted error holding the
-session id, and a sign-in that fails (with a wrong password that is itself a secret). Then
+session id, and a sign-in that fails (with a wrong password that is itself a secret); then
+diagnose, report and explain again, each in a process of its own (a leak one process would
+mask with what it remembered from another shows there). Then
 every file under the test's home (settings, data, logs, the report zip's members), captured
 output and exception messages are searched for every secret in every spelling.
 
@@ -18,7 +20,9 @@ from __future__ import annotations
 import base64
 import dataclasses
 import html
+import os
 import ssl
+import subprocess
 import sys
 import urllib.parse
 import uuid
@@ -287,3 +291,55 @@ def test_no_proxy_password_leaves_the_program(
         network = bundle.read("network.json").decode()
     assert proxy.url in network and "HTTPS_PROXY" in network and "roots.pem" in network
     assert_no_secrets([isolated_user_dirs, tmp_path], texts, [*secrets.values(), *tokens])
+
+
+def _run_apart(*args: str) -> subprocess.CompletedProcess[str]:
+    """One command in a process of its own: nothing remembered by another run can hide a
+    leak here (remember_secret() is per process)."""
+    return subprocess.run(
+        [sys.executable, "-m", "wizard", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ.copy(),
+    )
+
+
+def test_no_secret_leaves_separate_processes(
+    planted: tuple[Sandbox, dict[str, str]],
+    isolated_user_dirs: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """diagnose, report and explain each in a fresh process, as an admin runs them one after
+    the other: each must redact on its own, by field name, not by what an earlier run saw."""
+    sandbox, secrets = planted
+    creds = sandbox.credentials
+    monkeypatch.setenv("INTACCT_WIZARD_LOG_LEVEL", "DEBUG")
+    monkeypatch.setenv("INTACCT_SENDER_PASSWORD", secrets["sender"])
+    monkeypatch.setenv("INTACCT_USER_PASSWORD", secrets["user"])
+    typed = [
+        "--endpoint",
+        sandbox.endpoint,
+        "--sender-id",
+        creds.sender_id,
+        "--company-id",
+        creds.company_id,
+        "--user-id",
+        creds.user_id,
+    ]
+    runs = [_run_apart("diagnose", *typed, "--json")]
+    assert runs[0].returncode == 0, runs[0].stdout[-2000:] + runs[0].stderr[-2000:]
+    session_ids = set(sandbox.gateway.sessions)
+    assert session_ids, "the diagnosis opened no session to hunt for"
+    report = tmp_path / "report.zip"
+    runs.append(_run_apart("report", *typed, "--output", str(report)))
+    assert runs[-1].returncode == 0, runs[-1].stderr[-2000:]
+    session_ids |= set(sandbox.gateway.sessions)
+    some_session = sorted(session_ids)[0]
+    pasted = f"XL03000006 Invalid session <sessionid>{some_session}</sessionid>"
+    runs.append(_run_apart("explain", "--message", pasted, "--json"))
+    assert runs[-1].returncode == 0, runs[-1].stderr[-2000:]
+    assert "session-expired" in runs[-1].stdout
+    texts = [part for run in runs for part in (run.stdout, run.stderr)]
+    assert_no_secrets([isolated_user_dirs, tmp_path], texts, [*secrets.values(), *session_ids])
