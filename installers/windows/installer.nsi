@@ -114,8 +114,8 @@ SectionEnd
 ; Runs first when ticked, while the program is still there to clear its keyring entries.
 Section /o "un.Remove my settings, data and saved passwords" SecRemoveData
   SetShellVarContext current
-  ; The app deletes every "Intacct Setup Wizard: <profile>" keyring entry it made.
-  ; (Until `forget-all` ships in the app, this reports a usage error and changes nothing.)
+  ; The app deletes every "Intacct Setup Wizard: <profile>" keyring entry it made, the saved
+  ; connections, the sync data and the logs (exit 1 names what it could not delete).
   DetailPrint "Removing saved passwords from Windows Credential Manager..."
   ExecWait '"$INSTDIR\${CLI_EXE}" forget-all --yes' $0
   DetailPrint "forget-all finished with exit code $0"
