@@ -1,9 +1,11 @@
 """Load and validate resources/fixes/*.toml, and pick the best fix for an error.
 
-Each file holds `[[fix]]` tables (id, title, cause, steps, who, verified_by, links), each with
-its matching rules in `[[fix.rule]]`; a file may also hold top-level `[[rule]]` tables that
-name their fix with `fix = "id"` (for a rule kept beside related ones in another file).
+Each file holds `[[fix]]` tables (id, title, cause, steps, who, verified_by, links, examples),
+each with its matching rules in `[[fix.rule]]`; a file may also hold top-level `[[rule]]` tables
+that name their fix with `fix = "id"` (for a rule kept beside related ones in another file).
+matching.toml holds the matcher's thresholds (`[matching]`) and wrapper phrases (`[[wrapper]]`).
 Everything is checked at load: a mistake raises `CatalogueError` naming the file and entry.
+How a fix is chosen: matcher.py.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from wizard.gateway.errors import ErrorDetail, ErrorLevel, GatewayError
 from wizard.resources import resource_path
 
 from .check_ids import CHECK_IDS
+from .matcher import Matcher, Settings
 from .model import GENERIC_FIX_ID, SITUATIONS, Fix, MatchContext
-from .rules import Rule, codes_in, normalise_code, normalise_text
+from .rules import Rule, normalise_code
+from .similarity import MIN_EXAMPLE_WORDS, ExampleIndex, example_word_count
 
 ErrorInput = ErrorDetail | Sequence[ErrorDetail] | GatewayError | BaseException | str
 
-_FIX_KEYS = {"id", "title", "cause", "steps", "who", "verified_by", "links", "rule"}
+_FIX_KEYS = {"id", "title", "cause", "steps", "who", "verified_by", "links", "examples", "rule"}
 _RULE_KEYS = {
     "fix",
     "codes",
@@ -39,6 +43,7 @@ _RULE_KEYS = {
     "wrapper",
     "integrations",
 }
+_SETTINGS_KEYS = {"unrecognised_below", "confident_at", "runner_up_within", "similarity_weight"}
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SUPPORT_ID_ANYWHERE = re.compile(r"support\s*id\s*[:#]?\s*(?P<id>[A-Za-z0-9%~._-]{4,})", re.I)
 
@@ -50,9 +55,13 @@ class CatalogueError(ValueError):
 class Catalogue:
     """The fixes and their rules. Build with `load_catalogue()`."""
 
-    def __init__(self, fixes: Mapping[str, Fix], rules: Sequence[Rule]) -> None:
+    def __init__(
+        self, fixes: Mapping[str, Fix], rules: Sequence[Rule], settings: Settings | None = None
+    ) -> None:
         self._fixes = dict(fixes)
         self._rules = tuple(rules)
+        index = ExampleIndex({fix.id: fix.examples for fix in self._fixes.values()})
+        self._matcher = Matcher(self._rules, index, settings or Settings())
 
     @property
     def fixes(self) -> tuple[Fix, ...]:
@@ -76,9 +85,10 @@ class Catalogue:
 
         `error` is an ErrorDetail, a stack of them (most specific first, as the gateway sends
         them), a GatewayError, any exception, or plain text an admin pasted (with `code` if
-        they have one). The most specific match across the stack wins; generic wrapper
-        errors only count when nothing else matched. With no match the generic
-        `unrecognised-error` entry comes back, carrying the raw text and Support ID.
+        they have one). Pasted text is split into its errors; the most specific match wins and
+        wrapper errors only count when nothing else says more (matcher.py). The fix carries
+        `confidence`, `confident` and the runner-up `alternatives`. With no good match the
+        generic `unrecognised-error` entry comes back, carrying the raw text and Support ID.
         """
         details, context = _details_and_context(error, context or MatchContext(), code)
         # An HTTP status belongs to every error of the answer, not to one of them.
@@ -87,33 +97,14 @@ class Catalogue:
             if isinstance(error, GatewayError) and error.http_status
             else frozenset()
         )
-        best: tuple[tuple[int, int, int], Rule] | None = None
-        wrapper: Rule | None = None
-        unmatched = False
-        for detail in details:
-            codes = codes_in(detail) | http
-            text = normalise_text(f"{detail.errorno} {detail.message}")
-            hits = [rule for rule in self._rules if rule.matches(codes, text, context)]
-            specific = [rule for rule in hits if not rule.wrapper]
-            if specific:
-                rule = max(specific, key=Rule.rank)
-                if best is None or rule.rank() > best[0]:
-                    best = (rule.rank(), rule)
-            elif hits:
-                if wrapper is None:
-                    wrapper = max(hits, key=Rule.rank)
-            else:
-                unmatched = True
-        if best is not None:
-            chosen = best[1].fix_id
-        elif wrapper is not None and not unmatched:
-            chosen = wrapper.fix_id
-        else:
-            chosen = GENERIC_FIX_ID
+        decision = self._matcher.decide(details, context, http)
         return dataclasses.replace(
-            self._fixes[chosen],
+            self._fixes[decision.fix_id],
             error_text="; ".join(str(d) for d in details if str(d)),
             support_id=next((d.support_id for d in details if d.support_id), ""),
+            confidence=decision.confidence,
+            confident=decision.confident,
+            alternatives=tuple(self._fixes[fix_id] for fix_id in decision.alternatives),
         )
 
 
@@ -180,12 +171,15 @@ def _load(path: Path) -> Catalogue:
     origins: dict[str, str] = {}
     rules: list[Rule] = []
     loose: list[tuple[str, dict[str, Any]]] = []
+    settings = Settings()
     for file in files:
         try:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise CatalogueError(f"{file}: cannot be read as TOML: {error}") from None
-        _expect_keys(data, {"fix", "rule"}, f"{file}")
+        _expect_keys(data, {"fix", "rule", "matching", "wrapper"}, f"{file}")
+        if "matching" in data or "wrapper" in data:
+            settings = _settings(data, settings, f"{file}")
         for index, entry in enumerate(_tables(data.get("fix", []), f"{file}: [[fix]]"), 1):
             where = f"{file}, fix #{index}" + (f" {entry['id']!r}" if "id" in entry else "")
             fix = _fix(entry, where)
@@ -207,7 +201,40 @@ def _load(path: Path) -> Catalogue:
         rules.append(_rule(raw, fix_id, where))
     if GENERIC_FIX_ID not in fixes:
         raise CatalogueError(f"{path}: the generic fix {GENERIC_FIX_ID!r} is missing.")
-    return Catalogue(fixes, rules)
+    return Catalogue(fixes, rules, settings)
+
+
+def _settings(data: dict[str, Any], settings: Settings, where: str) -> Settings:
+    matching = data.get("matching", {})
+    if not isinstance(matching, dict):
+        raise CatalogueError(f"{where}: [matching] must be a table.")
+    _expect_keys(matching, _SETTINGS_KEYS, f"{where}, [matching]")
+    values: dict[str, float] = {}
+    for key, value in matching.items():
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise CatalogueError(f"{where}, [matching]: {key} must be a number from 0 to 1.")
+        values[key] = float(value)
+    wrappers = list(settings.wrappers)
+    for number, raw in enumerate(_tables(data.get("wrapper", []), f"{where}: [[wrapper]]"), 1):
+        _expect_keys(raw, {"pattern", "example"}, f"{where}, wrapper {number}")
+        pattern = _pattern(_text(raw, "pattern", f"{where}, wrapper {number}"), where)
+        example = _text(raw, "example", f"{where}, wrapper {number}")
+        if not pattern.search(example):
+            raise CatalogueError(
+                f"{where}, wrapper {number}: the pattern does not match its own example."
+            )
+        wrappers.append(pattern)
+    return dataclasses.replace(settings, wrappers=tuple(wrappers), **values)
+
+
+def _pattern(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except re.error as error:
+        raise CatalogueError(f"{where}: pattern {pattern!r} is not valid: {error}.") from None
+    if compiled.search(""):
+        raise CatalogueError(f"{where}: pattern {pattern!r} matches empty text.")
+    return compiled
 
 
 def _fix(entry: dict[str, Any], where: str) -> Fix:
@@ -228,6 +255,13 @@ def _fix(entry: dict[str, Any], where: str) -> Fix:
     steps = _texts(entry, "steps", where)
     if not steps:
         raise CatalogueError(f"{where}: 'steps' must list at least one step.")
+    examples = _texts(entry, "examples", where)
+    for example in examples:
+        if example_word_count(example) < MIN_EXAMPLE_WORDS:
+            raise CatalogueError(
+                f"{where}: example {example!r} says too little to recognise the error by; "
+                f"give a wording with at least {MIN_EXAMPLE_WORDS} telling words."
+            )
     return Fix(
         id=fix_id,
         title=_text(entry, "title", where),
@@ -236,20 +270,13 @@ def _fix(entry: dict[str, Any], where: str) -> Fix:
         who=_text(entry, "who", where),
         verified_by=verified_by,
         links=links,
+        examples=examples,
     )
 
 
 def _rule(raw: dict[str, Any], fix_id: str, where: str) -> Rule:
     _expect_keys(raw, _RULE_KEYS, where)
-    patterns = []
-    for pattern in _texts(raw, "patterns", where):
-        try:
-            compiled = re.compile(pattern, re.IGNORECASE)
-        except re.error as error:
-            raise CatalogueError(f"{where}: pattern {pattern!r} is not valid: {error}.") from None
-        if compiled.search(""):
-            raise CatalogueError(f"{where}: pattern {pattern!r} matches empty text.")
-        patterns.append(compiled)
+    patterns = [_pattern(pattern, where) for pattern in _texts(raw, "patterns", where)]
     levels = _texts(raw, "levels", where)
     known_levels = {str(level) for level in ErrorLevel}
     if not set(levels) <= known_levels:

@@ -23,7 +23,8 @@ class Fix:
     `steps` hold exact menu paths (Intacct's or the wizard's). `verified_by` is the id of the
     check (wizard/checks) that confirms the fix worked, or None when retrying the failed record
     is the only test. `error_text` and `support_id` are filled in by `match()` with what the
-    error said (redacted), so a screen or report can show them next to the fix.
+    error said (redacted), so a screen or report can show them next to the fix. `examples` are
+    other wordings of the same error, used by the matcher to recognise it however it is worded.
     """
 
     id: str
@@ -35,6 +36,12 @@ class Fix:
     links: tuple[str, ...] = ()
     error_text: str = ""
     support_id: str = ""
+    examples: tuple[str, ...] = ()
+    # Filled by match(): how sure the matcher is (0..1); `confident` when it has one clear
+    # answer; the runner-up fixes when another cause scored almost as well ("or, if ...").
+    confidence: float = 1.0
+    confident: bool = True
+    alternatives: tuple[Fix, ...] = ()
 
     @property
     def is_generic(self) -> bool:

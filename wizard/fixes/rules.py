@@ -14,6 +14,7 @@ or names no integration at all; under another integration it never matches.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import html
 import re
 import unicodedata
@@ -25,7 +26,7 @@ from .model import MatchContext
 
 # Codes that appear inside pasted text: Intacct's (BL01001973, XL03000006, DL02000001, PL04000005,
 # GW-0010, XMLGW_JPP0001) and connectors' (INT068). Case-insensitive: help pages lower-case them.
-_CODE_IN_TEXT = re.compile(
+CODE_IN_TEXT = re.compile(
     r"(?<![A-Za-z0-9])(INT\d{3}|[A-Z]{2}\d{8}|GW-?\d{4}|XMLGW[\s_-]?JPP\d{4})(?![0-9])",
     re.IGNORECASE,
 )
@@ -54,7 +55,7 @@ def codes_in(detail: ErrorDetail) -> frozenset[str]:
     """The detail's own error number plus every code or HTTP status quoted in its words."""
     codes = {normalise_code(detail.errorno)} if detail.errorno.strip() else set()
     words = f"{detail.errorno} {detail.message}"
-    codes.update(normalise_code(found) for found in _CODE_IN_TEXT.findall(words))
+    codes.update(normalise_code(found) for found in CODE_IN_TEXT.findall(words))
     codes.update(f"HTTP{status}" for status in _HTTP_IN_TEXT.findall(words))
     return frozenset(codes)
 
@@ -92,6 +93,16 @@ class Rule:
         """3 = code and pattern, 2 = code alone, 1 = pattern alone, 0 = context alone."""
         return 2 * bool(self.codes) + bool(self.patterns)
 
+    @property
+    def strong(self) -> bool:
+        """A rule that names its error precisely: a phrase, or a code or context it trusts.
+
+        A bare code or context with no priority (XL03000006 means a dozen things; "it failed at
+        the transport level") is weak evidence: a fix whose example wordings match the text
+        better may win over it.
+        """
+        return bool(self.patterns) or self.priority > 0
+
     def rank(self) -> tuple[int, int, int]:
         return (self.priority, self.kind, self.condition_count)
 
@@ -99,9 +110,14 @@ class Rule:
         """True when every part this rule names holds for the error and its context."""
         if self.codes and not self.codes & codes:
             return False
-        if self.patterns and not any(p.search(text) for p in self.patterns):
+        if self.patterns and not self._any_pattern(text):
             return False
         return self._context_holds(context)
+
+    def _any_pattern(self, text: str) -> bool:
+        if len(self.patterns) == 1:
+            return self.patterns[0].search(text) is not None
+        return _alternation(self.patterns).search(text) is not None
 
     def _context_holds(self, context: MatchContext) -> bool:
         if self.levels and (context.level is None or str(context.level) not in self.levels):
@@ -119,6 +135,12 @@ class Rule:
         ):
             return False
         return self.situation <= context.situation
+
+
+@functools.lru_cache(maxsize=1024)
+def _alternation(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """A rule's patterns as one expression: one scan of the text instead of one per pattern."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
 
 
 def _glob_any(value: str | None, globs: tuple[str, ...]) -> bool:

@@ -1,0 +1,81 @@
+"""How close an error's words are to each fix's example wordings.
+
+Each fix lists several wordings of its error in resources/fixes/*.toml (`examples`): Intacct's,
+the SDKs', vendors' and the operating systems'. Both sides are reduced to their content words
+(wording.py) and compared with rapidfuzz's token-set ratio: word order, extra words around the
+error and small spelling differences cost little, while a different cause shares few words.
+An example counts fully only when most of its own words are present, so a short example cannot
+match any long text that happens to contain one of its words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from .wording import content_words
+
+# An example needs this many content words to say something specific.
+MIN_EXAMPLE_WORDS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    fix_id: str
+    text: str
+    words: frozenset[str]
+
+
+class ExampleIndex:
+    """The example wordings of every fix, ready to score an error against."""
+
+    def __init__(self, examples: Mapping[str, Sequence[str]]) -> None:
+        prepared: list[Example] = []
+        for fix_id, texts in examples.items():
+            for text in texts:
+                words = content_words(text)
+                prepared.append(Example(fix_id, " ".join(sorted(set(words))), frozenset(words)))
+        self._examples = tuple(prepared)
+        self._choices = [example.text for example in prepared]
+
+    def __len__(self) -> int:
+        return len(self._examples)
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Each fix's best similarity (0..1) to the text; fixes with no close example omitted."""
+        words = set(content_words(text))
+        if not words or not self._choices:
+            return {}
+        query = " ".join(sorted(words))
+        best: dict[str, float] = {}
+        for _, score, index in process.extract(
+            query, self._choices, scorer=fuzz.token_set_ratio, limit=25, score_cutoff=40
+        ):
+            example = self._examples[index]
+            # Token-set ratio is 100 whenever one side's words are all in the other. Weigh it by
+            # how much of the example is present (near-misses count via rapidfuzz on each word).
+            present = sum(1 for word in example.words if _has(word, words))
+            coverage = present / len(example.words)
+            value = (score / 100.0) * (0.5 + 0.5 * coverage)
+            if value > best.get(example.fix_id, 0.0):
+                best[example.fix_id] = value
+        return best
+
+
+def _has(word: str, words: set[str]) -> bool:
+    if word in words:
+        return True
+    if len(word) < 6:
+        return False
+    match = process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=85)
+    return match is not None
+
+
+def example_word_count(text: str) -> int:
+    """How many content words an example has (examples that say too little are refused)."""
+    return len(set(content_words(text)))
+
+
+__all__ = ["MIN_EXAMPLE_WORDS", "ExampleIndex", "example_word_count"]
