@@ -58,13 +58,19 @@ def main() -> int:
             if not right:
                 misses.append((item["id"], expected, fix.id, item["text"][:90]))
 
-    timings = []
+    # The machine is shared: each round times every text once, and the least disturbed round
+    # counts (the same rule as the other benchmarks); the p95 is over all calls.
+    timings: list[float] = []
+    round_means: list[float] = []
     texts = [item["text"] for item in items]
     for _ in range(args.repeat):
+        this_round = []
         for text in texts:
             begin = time.perf_counter()
             catalogue.match(text)
-            timings.append((time.perf_counter() - begin) * 1000)
+            this_round.append((time.perf_counter() - begin) * 1000)
+        round_means.append(statistics.fmean(this_round))
+        timings.extend(this_round)
 
     def share(split: str, key: str) -> float:
         return round(outcome[split][key] / max(outcome[split]["n"], 1), 3)
@@ -82,9 +88,12 @@ def main() -> int:
     print("\ntrain misses (id, expected, got, text):")
     for row in misses:
         print("  " + " | ".join(row))
-    mean = statistics.fmean(timings)
+    mean = min(round_means)
     p95 = sorted(timings)[int(len(timings) * 0.95)]
-    print(f"\nexplain: {mean:.3f} ms mean, {p95:.3f} ms p95 over {len(timings)} calls")
+    print(
+        f"\nexplain: {mean:.3f} ms mean (best of {len(round_means)} rounds), "
+        f"{p95:.3f} ms p95 over {len(timings)} calls"
+    )
     print(f"catalogue import + load + matcher build: {load_ms:.1f} ms")
     print(
         json.dumps(

@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json",
         action="store_true",
-        help='print one JSON object: {"fix_id", "title", "cause", "steps", "who", ...}',
+        help='print one JSON object: {"fix_id", "confidence", "alternatives", "title", ...}',
     )
 
 
@@ -103,6 +103,9 @@ def _integration_id(given: str | None) -> str | None:
 def _as_json(fix: Fix) -> dict[str, object]:
     return {
         "fix_id": fix.id,
+        "confidence": fix.confidence,
+        "confident": fix.confident,
+        "alternatives": [_alternative(alt) for alt in fix.alternatives],
         "title": fix.title,
         "cause": fix.cause,
         "steps": list(fix.steps),
@@ -114,11 +117,29 @@ def _as_json(fix: Fix) -> dict[str, object]:
     }
 
 
+def _alternative(fix: Fix) -> dict[str, object]:
+    return {
+        "fix_id": fix.id,
+        "title": fix.title,
+        "cause": fix.cause,
+        "steps": list(fix.steps),
+        "who": fix.who,
+        "verified_by": fix.verified_by,
+    }
+
+
 def _as_text(fix: Fix) -> str:
     lines = [fix.title, f"(fix: {fix.id})", "", f"Why: {fix.cause}", ""]
+    if fix.alternatives:
+        lines.insert(2, "This is the likeliest cause; the text also fits another one (below).")
     if fix.is_generic:
         lines += [f"What Intacct said: {fix.error_text or '(no text)'}"]
         lines += [f"Support ID: {fix.support_id or 'none given'}", ""]
+        lines += [
+            "What to send to support: the text above, the Support ID, and the wizard's report "
+            "(intacct-wizard report; it holds no passwords).",
+            "",
+        ]
     lines.append("What to do:")
     lines += [f"  {number}. {step}" for number, step in enumerate(fix.steps, 1)]
     lines += ["", f"Who can do it: {fix.who}"]
@@ -126,4 +147,11 @@ def _as_text(fix: Fix) -> str:
         lines.append(f"Check again: the wizard's {fix.verified_by!r} check confirms the fix.")
     for link in fix.links:
         lines.append(f"More: {link}")
+    for alternative in fix.alternatives:
+        lines += [
+            "",
+            f"Or, if that does not fit: {alternative.title}",
+            f"  Why: {alternative.cause}",
+        ]
+        lines += [f"  {number}. {step}" for number, step in enumerate(alternative.steps, 1)]
     return "\n".join(lines)

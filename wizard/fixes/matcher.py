@@ -119,7 +119,7 @@ class Matcher:
         residual = strip_wrappers(part, settings.wrappers)
         words = set(content_words(residual))
         if words:
-            for fix_id, similarity in self._index.scores(residual).items():
+            for fix_id, similarity in self._index.scores(residual, words).items():
                 score = settings.similarity_weight * similarity
                 candidates.append(Candidate(fix_id, score, SIMILAR))
         is_wrapper = len(words) < 2 and not strong_hit

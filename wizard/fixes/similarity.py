@@ -43,34 +43,42 @@ class ExampleIndex:
     def __len__(self) -> int:
         return len(self._examples)
 
-    def scores(self, text: str) -> dict[str, float]:
-        """Each fix's best similarity (0..1) to the text; fixes with no close example omitted."""
-        words = set(content_words(text))
+    def scores(self, text: str, words: set[str] | None = None) -> dict[str, float]:
+        """Each fix's best similarity (0..1) to the text; fixes with no close example omitted.
+
+        `words`: the text's content words, when the caller has them already.
+        """
+        words = set(content_words(text)) if words is None else words
         if not words or not self._choices:
             return {}
         query = " ".join(sorted(words))
         best: dict[str, float] = {}
+        near: dict[str, bool] = {}
         for _, score, index in process.extract(
             query, self._choices, scorer=fuzz.token_set_ratio, limit=25, score_cutoff=40
         ):
             example = self._examples[index]
             # Token-set ratio is 100 whenever one side's words are all in the other. Weigh it by
             # how much of the example is present (near-misses count via rapidfuzz on each word).
-            present = sum(1 for word in example.words if _has(word, words))
+            present = sum(1 for word in example.words if _has(word, words, near))
             coverage = present / len(example.words)
-            value = (score / 100.0) * (0.5 + 0.5 * coverage)
+            # A two-word example is weaker evidence than a sentence, however well it matches.
+            brevity = min(1.0, 0.7 + 0.1 * len(example.words))
+            value = (score / 100.0) * (0.5 + 0.5 * coverage) * brevity
             if value > best.get(example.fix_id, 0.0):
                 best[example.fix_id] = value
         return best
 
 
-def _has(word: str, words: set[str]) -> bool:
+def _has(word: str, words: set[str], near: dict[str, bool]) -> bool:
+    """The word is in the text, or a long word is there with a small spelling difference."""
     if word in words:
         return True
     if len(word) < 6:
         return False
-    match = process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=85)
-    return match is not None
+    if word not in near:
+        near[word] = process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=85) is not None
+    return near[word]
 
 
 def example_word_count(text: str) -> int:

@@ -10,6 +10,7 @@ stop words, no ids or numbers). `split_errors` cuts a pasted text into its error
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -39,7 +40,7 @@ _STOP_WORDS = """
     your their my me us into onto over under out up down off about after before while when where
     which who whom what why how all any each some more most other same own only very just also
     again please try trying tried occurred occur error errors exception exceptions fatal uncaught
-    unhandled message sage intacct sync export syncing exporting type code errno syscall line file
+    unhandled message sage intacct sync export syncing exporting type code errno syscall file
     stack trace inner see details detail information info undefined null none object function
     call status
 """
@@ -54,6 +55,7 @@ def readable(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """A light, predictable stem so "subscribed", "subscription" and "subscribe" meet."""
     for suffix, keep in (
