@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import subprocess
@@ -97,3 +98,35 @@ def test_installed_command_runs_as_a_program() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["fix_id"] == "undeposited-funds-foreign-currency"
+
+
+def test_json_says_how_sure_it_is(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = _explain(capsys, "--json", "--message", "socket hang up")
+    sure = json.loads(out)
+    assert sure["fix_id"] == "connection-dropped"
+    assert sure["confident"] is True and sure["confidence"] >= 0.8
+    assert sure["alternatives"] == []
+
+
+def test_text_and_json_show_the_runner_up() -> None:
+    from wizard.commands.explain import _as_json, _as_text
+    from wizard.fixes import load_catalogue
+
+    catalogue = load_catalogue()
+    runner_up = catalogue.get("network-timeout")
+    fix = dataclasses.replace(
+        catalogue.get("connection-dropped"), confident=False, alternatives=(runner_up,)
+    )
+    text = _as_text(fix)
+    assert f"Or, if that does not fit: {runner_up.title}" in text
+    assert runner_up.steps[0] in text
+    answer = _as_json(fix)
+    assert answer["confident"] is False
+    assert [a["fix_id"] for a in answer["alternatives"]] == ["network-timeout"]  # type: ignore[union-attr]
+
+
+def test_text_output_says_what_to_send_to_support(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _explain(capsys, "--message", "Flux capacitor misaligned in bucket 9")
+    assert status == 1
+    assert "What to send to support" in out
+    assert "`" not in out.split("What to send to support")[1].splitlines()[0]

@@ -14,6 +14,7 @@ import dataclasses
 import functools
 import re
 import tomllib
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -137,7 +138,8 @@ def _pasted(text: str, code: str | None) -> ErrorDetail:
     if not detail.support_id:
         found = _SUPPORT_ID_ANYWHERE.search(text)
         if found:
-            detail = dataclasses.replace(detail, support_id=found.group("id"))
+            support_id = urllib.parse.unquote(found.group("id").rstrip("]"))
+            detail = dataclasses.replace(detail, support_id=support_id)
     return detail
 
 

@@ -1,5 +1,8 @@
 """The fix panel: what went wrong, why, the numbered steps, who can do them, and "Check again".
 
+When the error also fits another cause almost as well, that one follows as "Or, if that does
+not fit: ...", with its own steps.
+
 Used wherever something failed: a connection check, a group of failed records, a stopped sync.
 It shows a `wizard.fixes.Fix` as it is; the words come from resources/fixes/*.toml.
 """
@@ -65,6 +68,20 @@ class FixPanel(QFrame):
         self.who = _label(f"Who can do this: {fix.who}", "fixWho")
         self.who.setProperty("role", "hint")
         layout.addWidget(self.who)
+        self.alternatives: list[QLabel] = []
+        for alternative in fix.alternatives:
+            other = _label(
+                f"<b>Or, if that does not fit: {html.escape(alternative.title)}</b><br>"
+                f"{html.escape(alternative.cause)}{steps_html(alternative.steps)}",
+                f"fixAlternative_{alternative.id}",
+                rich=True,
+            )
+            other.setAccessibleName(
+                f"Or, if that does not fit: {alternative.title}. {alternative.cause} Steps: "
+                + " ".join(f"{n}. {s}" for n, s in enumerate(alternative.steps, 1))
+            )
+            layout.addWidget(other)
+            self.alternatives.append(other)
         if fix.error_text:
             said = _label(f"Intacct said: {redact(fix.error_text)}", "fixErrorText")
             said.setProperty("role", "hint")
