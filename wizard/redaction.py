@@ -3,8 +3,9 @@
 Two nets, both applied by `redact()`:
 
 1. By field name: the content of XML elements, JSON members, `key=value` pairs and quoted
-   values (`password: "x"`, `{'password': 'x'}`, `password="x"`) whose name is a secret field (passwords, session ids, and the fields the official Intacct SDKs mask).
-   Also every `Bearer …` credential and anything shaped like a JWT (OAuth tokens).
+   values (`password: "x"`, `{'password': 'x'}`, `password="x"`) whose name is a secret
+   field (passwords, session ids, and the fields the official Intacct SDKs mask). Also every
+   `Bearer …` credential and anything shaped like a JWT (OAuth tokens).
 2. By value: every password and session id the program has handled is remembered (in memory
    only) with `remember_secret()`, and any occurrence of it is masked, wherever it appears:
    an exception message, a URL, a pasted error text.
