@@ -69,14 +69,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.expect_keyring and not args.self_test:
         print("--expect-keyring only works with --self-test.", file=sys.stderr)
         return EXIT_USAGE
+    from wizard import qt_system
+
     try:
         from wizard.ui.app import run_gui  # type: ignore[import-not-found]
-    except ImportError:
-        print(
-            f"{APP_NAME} {__version__}: the wizard window is not part of this build yet.\n"
-            "Run `intacct-wizard --help` to see the commands that are.",
-            file=sys.stderr,
-        )
+    except ImportError as error:
+        if isinstance(error, ModuleNotFoundError) and (error.name or "").startswith("wizard.ui"):
+            print(
+                f"{APP_NAME} {__version__}: the wizard window is not part of this build.\n"
+                "Run `intacct-wizard --help` to see the commands that are.",
+                file=sys.stderr,
+            )
+        else:  # Qt or a system library it needs is missing: say which, and how to get it
+            print(
+                f"{APP_NAME} {__version__}: {qt_system.explain_import_error(error)}",
+                file=sys.stderr,
+            )
+        return EXIT_FAILED
+    missing = qt_system.missing_window_libraries()
+    if missing:  # Qt would abort the whole process with its own cryptic message
+        print(f"{APP_NAME} {__version__}: {qt_system.explain_missing(missing)}", file=sys.stderr)
         return EXIT_FAILED
     if args.self_test:
         return int(run_gui(self_test=True, expect_keyring=args.expect_keyring))

@@ -72,6 +72,34 @@ def ensure_makensis() -> None:
     subprocess.run("apt-get update -qq && apt-get install -y -qq nsis", shell=True, check=False)
 
 
+def ensure_window_libraries() -> bool:
+    """The Linux libraries Qt's window needs: install them where we may (root, or sudo that
+    asks no password, on Debian/Ubuntu), else say which are missing and how to install them.
+    False when the window cannot open."""
+    from wizard import qt_system
+
+    missing = qt_system.missing_window_libraries()
+    if not missing:
+        return True
+    packages = [lib.debian for lib in missing]
+    if shutil.which("apt-get"):
+        if os.geteuid() == 0:
+            prefix: list[str] = []
+        elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"]).returncode == 0:
+            prefix = ["sudo", "-n"]
+        else:
+            prefix = ["-"]
+        if prefix != ["-"]:
+            _say(f"installing the libraries the wizard window needs: {' '.join(packages)}")
+            subprocess.run([*prefix, "apt-get", "update", "-qq"], check=False)
+            subprocess.run([*prefix, "apt-get", "install", "-y", "-qq", *packages], check=False)
+            missing = qt_system.missing_window_libraries()
+            if not missing:
+                return True
+    print(qt_system.explain_missing(missing), file=sys.stderr)
+    return False
+
+
 def run_tests(python: Path, pytest_args: list[str]) -> int:
     ensure_makensis()
     failed: list[str] = []
@@ -99,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     python = ensure_environment()
     if command == "test":
         return run_tests(python, args)
+    if command == "demo" and not ensure_window_libraries():
+        return 1
     wizard_args = ["--demo", *args] if command == "demo" else args
     return subprocess.run([str(python), "-m", "wizard", *wizard_args], cwd=CHECKOUT).returncode
 
