@@ -47,8 +47,11 @@ def test_a_named_proxy_and_its_sign_in_are_saved_the_password_in_the_keyring(
     network = page.network
     assert network.system.isChecked(), "this computer's settings are the default"
     assert "this computer" in network.system_hint.text()
+    assert not network.details.isVisible(), "most admins never need to open it"
     assert not network.proxy_url.isEnabled()
     _fill_sign_in(qtbot, window)
+    _alt(qtbot, window, Qt.Key.Key_G, network.toggle)  # "Chan&ge network settings…"
+    assert network.details.isVisible()
 
     _alt(qtbot, window, Qt.Key.Key_T, network.manual)  # "Use &this proxy:"
     assert network.proxy_url.isEnabled()
@@ -92,6 +95,7 @@ def test_a_missing_certificate_file_and_a_password_without_user_are_named(
     _to_credentials(qtbot, window)
     network = window.credentials.network
     _fill_sign_in(qtbot, window)
+    _alt(qtbot, window, Qt.Key.Key_G, network.toggle)
     _press(qtbot, window, Qt.Key.Key_F, ALT)  # "Extra certificate &file"
     _type(qtbot, network.ca_file, str(tmp_path / "nowhere.pem"))
     assert "There is no file at" in network.messages["extra_ca_file"].text()

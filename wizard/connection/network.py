@@ -10,7 +10,7 @@ from pathlib import Path
 from wizard.connection.profile import NetworkChoices
 from wizard.connection.validation import DEFAULT_ENDPOINT, Status, Validation
 from wizard.gateway import NetworkSettings, NetworkSettingsError, ProxyMode
-from wizard.gateway.network import check_proxy_url, choose_proxy, describe_trust
+from wizard.gateway.network import check_proxy_url, choose_proxy
 from wizard.redaction import remember_secret
 
 
@@ -77,16 +77,13 @@ def network_choices(values: NetworkInput) -> NetworkChoices:
 
 
 def system_proxy_sentence(endpoint: str = DEFAULT_ENDPOINT) -> str:
-    """Which proxy and certificates this computer's own settings give for `endpoint`."""
+    """Which proxy this computer's own settings give for `endpoint`, in one short sentence."""
     try:
         choice = choose_proxy(endpoint, NetworkSettings())
     except NetworkSettingsError:
         choice = None
     if choice is None or choice.url is None:
-        proxy = "connects to Intacct directly (no proxy is set)"
+        proxy = "Intacct is reached directly (this computer has no proxy set)"
     else:
-        proxy = f"uses the proxy {choice.url} (from {choice.source})"
-    return (
-        f"With its own settings this computer {proxy} and trusts the certificates in "
-        f"{describe_trust(NetworkSettings())}. Change this only if your IT team asks you to."
-    )
+        proxy = f"Intacct is reached through the proxy {choice.url} ({choice.source})"
+    return f"Network: {proxy}, with the certificates this computer trusts."

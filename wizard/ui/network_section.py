@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -26,21 +28,37 @@ from wizard.ui.connection_adapter import FieldCheck, NetworkInput, Severity
 from wizard.ui.pages.base import set_severity, wrapped_label
 
 
-class NetworkSection(QGroupBox):
-    """Emits `changed` whenever a choice or field changes."""
+class NetworkSection(QWidget):
+    """One line on what this computer's settings do, and the overrides behind a button.
+
+    Emits `changed` whenever a choice or field changes."""
 
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Network", parent)
+        super().__init__(parent)
         self.setObjectName("network")
-        self.setAccessibleName("Network: proxy and certificates")
-        grid = QGridLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        header = QHBoxLayout()
+        self.system_hint = wrapped_label("", "systemProxy", "hint")
+        header.addWidget(self.system_hint, 1)
+        self.toggle = QPushButton("Chan&ge network settings…")
+        self.toggle.setObjectName("change_network")
+        self.toggle.setCheckable(True)
+        self.toggle.setAccessibleName("Change the network settings: proxy and certificates")
+        self.toggle.toggled.connect(self._show_details)
+        header.addWidget(self.toggle)
+        outer.addLayout(header)
+        self.details = QGroupBox("Network")
+        self.details.setObjectName("networkDetails")
+        self.details.setAccessibleName("Network: proxy and certificates")
+        self.details.hide()
+        outer.addWidget(self.details)
+        grid = QGridLayout(self.details)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(4)
         grid.setColumnStretch(1, 1)
-        self.system_hint = wrapped_label("", "systemProxy", "hint")
-        grid.addWidget(self.system_hint, 0, 0, 1, 3)
 
         self.modes = QButtonGroup(self)
         self.system = QRadioButton("Use the s&ystem's proxy settings (recommended)")
@@ -58,11 +76,11 @@ class NetworkSection(QGroupBox):
             button.setAccessibleName(name)
             button.setProperty("mode", mode)
             self.modes.addButton(button)
-            grid.addWidget(button, row, 0, 1, 1 if button is self.manual else 3)
+            grid.addWidget(button, row - 1, 0, 1, 1 if button is self.manual else 3)
         self.system.setChecked(True)
 
         self.proxy_url = self._field("proxy_url", "Proxy address", "http://proxy.example.com:8080")
-        grid.addWidget(self.proxy_url, 3, 1, 1, 2)
+        grid.addWidget(self.proxy_url, 2, 1, 1, 2)
         self.proxy_user = self._field("proxy_user", "Proxy user", "only if the proxy asks")
         self.proxy_password = self._field("proxy_password", "Proxy password", "")
         self.proxy_password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -74,7 +92,7 @@ class NetworkSection(QGroupBox):
         choose.setAccessibleName("Choose the extra certificate file")
         choose.clicked.connect(self._choose_ca_file)
         self.messages: dict[str, QLabel] = {}
-        row = 4
+        row = 3
         for label_text, edit, extra in (
             ("Pro&xy user (if the proxy asks)", self.proxy_user, None),
             ("Proxy passwo&rd", self.proxy_password, None),
@@ -119,6 +137,17 @@ class NetworkSection(QGroupBox):
             self.ca_file.setText(path)
             self._changed()
 
+    def _show_details(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self.toggle.setText("Hide network settin&gs" if shown else "Chan&ge network settings…")
+        checked = self.modes.checkedButton()
+        if shown and checked is not None:
+            checked.setFocus()
+
+    def expand(self) -> None:
+        """Show the settings (when one of them needs correcting, or is not the default)."""
+        self.toggle.setChecked(True)
+
     def _sync_enabled(self) -> None:
         self.proxy_url.setEnabled(self.manual.isChecked())
         self.proxy_user.setEnabled(not self.direct.isChecked())
@@ -152,6 +181,8 @@ class NetworkSection(QGroupBox):
         self.proxy_user.setText(values.proxy_user)
         self.ca_file.setText(values.extra_ca_file)
         self._sync_enabled()
+        if values != NetworkInput():
+            self.expand()
 
     def describe_system(self) -> None:
         """Say which proxy this computer's settings give for Intacct."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -61,7 +62,19 @@ class CredentialsPage(FlowPage):
         self._dirty = True
         self.setButtonText(QWizard.WizardButton.NextButton, "&Save connection")
 
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # The page scrolls when the Network settings are open on a small window.
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("credentialsScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # focus goes to the fields
+        body = QWidget()
+        body.setObjectName("credentialsBody")
+        self.scroll.setWidget(body)
+        outer.addWidget(self.scroll)
+        layout = QVBoxLayout(body)  # the default margins, as before the page scrolled
         layout.setSpacing(10)
         form_card = QFrame()
         form_card.setProperty("role", "card")
@@ -104,6 +117,7 @@ class CredentialsPage(FlowPage):
         layout.addWidget(form_card)
         self.network = NetworkSection()
         self.network.changed.connect(self._network_edited)
+        self.network.toggle.toggled.connect(self._network_shown)
         layout.addWidget(self.network)
 
         self.where = wrapped_label("", "secretsWhere", "hint")
@@ -188,6 +202,10 @@ class CredentialsPage(FlowPage):
         self.status.hide()
         emit(self.completeChanged)
 
+    def _network_shown(self, shown: bool) -> None:
+        if shown:
+            self.scroll.ensureWidgetVisible(self.network.details, 0, 0)
+
     def _network_edited(self) -> None:
         self._dirty = True
         self.saved = None
@@ -257,6 +275,8 @@ class CredentialsPage(FlowPage):
             self._show(name, result)
         network_ok = self.network.show_checks()
         if errors or not network_ok:
+            if not network_ok:
+                self.network.expand()
             first = self.fields[errors[0]] if errors else self.network.first_error()
             if first is not None:
                 first.setFocus()
