@@ -149,6 +149,24 @@ def test_family_wordings_are_not_taken_from_the_held_out_set() -> None:
     assert not copies
 
 
+# Error numbers as each system documents them (Winsock, errno, NSURLError), without their words.
+OS_ERROR_NUMBERS = [
+    ("System.Net.Sockets.SocketException (11001)", "host-not-found"),
+    ("ConnectionResetError: [WinError 10054]", "connection-dropped"),
+    ("OSError: [Errno 110] (while posting to the gateway)", "network-timeout"),
+    ("TimeoutError: [WinError 10060]", "network-timeout"),
+    ("ConnectionRefusedError: [Errno 111]", "endpoint-unreachable"),
+    ("Error Domain=NSURLErrorDomain Code=-1009", "endpoint-unreachable"),
+    ("Error Domain=NSURLErrorDomain Code=-1005", "connection-dropped"),
+    ("Error Domain=NSURLErrorDomain Code=-1202", "secure-connection-failed"),
+]
+
+
+@pytest.mark.parametrize(("text", "fix_id"), OS_ERROR_NUMBERS, ids=lambda v: str(v)[:40])
+def test_operating_system_error_numbers_alone_are_known(text: str, fix_id: str) -> None:
+    assert match(text).id == fix_id
+
+
 # --- wrappers, generic codes and honest answers --------------------------------------------------
 
 
