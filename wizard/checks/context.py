@@ -36,6 +36,7 @@ from wizard.gateway import (
     Session,
     functions,
 )
+from wizard.integrations import Integration, IntegrationCatalogue, load_integrations
 from wizard.sync.flows import FlowCatalogue, load_flows
 
 log = logging.getLogger("wizard.checks")
@@ -62,6 +63,20 @@ PERMISSION_CODES = frozenset({"PL04000005"})
 # One field list per reference object, so every check that needs it shares one read.
 ENTITY_FIELDS = ("LOCATIONID", "CURRENCY")
 CHECKING_ACCOUNT_FIELDS = ("BANKACCOUNTID", "BANKNAME", "LOCATIONID", "STATUS", "CURRENCY")
+
+# Checks of what the wizard's own sync posts (its mappings, numbering, test documents): for
+# another integration they run only when its file names them among its module settings.
+OWN_SYNC_CHECKS = frozenset(
+    {
+        "dimensions",
+        "gl-accounts",
+        "checking-account-locations",
+        "payment-summary-frequency",
+        "custom-fields",
+        "document-numbering",
+        "test-posting",
+    }
+)
 
 # The checks that make up signing in, in the order a request meets them.
 SIGN_IN_CHAIN = (
@@ -121,6 +136,7 @@ class CheckContext:
         timeout: float = 30.0,
         catalogue: Catalogue | None = None,
         flow_catalogue: FlowCatalogue | None = None,
+        integrations: IntegrationCatalogue | None = None,
     ) -> None:
         self.profile = profile
         self.secrets = secrets
@@ -135,6 +151,7 @@ class CheckContext:
         self.timeout = timeout
         self.catalogue = catalogue or load_catalogue()
         self.flow_catalogue = flow_catalogue or load_flows()
+        self.integrations = integrations or load_integrations()
         self._slots = threading.BoundedSemaphore(self.max_in_flight)
         self._count_lock = threading.Lock()
         self.in_flight = 0
@@ -153,6 +170,19 @@ class CheckContext:
         return self.profile.mappings.flows or self.flow_catalogue.default
 
     @property
+    def integration(self) -> Integration:
+        """The integration the connection is for (the profile's; KeyError names the known)."""
+        return self.integrations.get(self.profile.integration)
+
+    def applies(self, check_id: str) -> bool:
+        """False for a check of the wizard's own sync when another integration is chosen,
+        unless that integration depends on the setting the check reads."""
+        integration = self.integration
+        if integration.is_own or check_id not in OWN_SYNC_CHECKS:
+            return True
+        return check_id in {setting.check for setting in integration.settings}
+
+    @property
     def posting(self) -> PostingChoices:
         """Where the sync posts (accounts, payments, numbering), as the profile says."""
         return self.profile.posting
@@ -166,6 +196,7 @@ class CheckContext:
 
     def match(self, error: BaseException | str, **context: Any) -> Fix:
         situation = set(context.pop("situation", ()))
+        context.setdefault("integration", self.profile.integration)
         if self.profile.company_id != self.profile.company_id.strip():
             situation.add("company-id-padded")
         if isinstance(error, GatewayError):

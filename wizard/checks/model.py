@@ -148,6 +148,12 @@ class GridRow:
     module: str  # e.g. "AR"
     module_name: str  # "Accounts Receivable"
     cells: tuple[Cell, ...]  # one per PermissionGrid.columns
+    permission: str = ""  # the permission's name on the module's Permissions page ("Bills")
+
+    @property
+    def shown(self) -> str:
+        """Module › permission as the admin ticks it, or the module alone when not known."""
+        return f"{self.module_name} › {self.permission}" if self.permission else self.module_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +187,7 @@ class PermissionGrid:
                     "object": row.object,
                     "module": row.module,
                     "module_name": row.module_name,
+                    "permission": row.permission,
                     "cells": [
                         {"access": c.access.value, "needed": c.needed, "fix_id": c.fix_id}
                         for c in row.cells

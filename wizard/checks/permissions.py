@@ -9,6 +9,7 @@ module's rights) where the user may call it, and are "unknown" where not. The re
 from __future__ import annotations
 
 from wizard.checks.context import PERMISSION_CODES, CheckContext
+from wizard.checks.integration_permissions import integration_permissions
 from wizard.checks.model import (
     Access,
     Cell,
@@ -67,6 +68,9 @@ def module_rights(ctx: CheckContext) -> dict[str, frozenset[str]] | None:
 
 
 def permissions(ctx: CheckContext) -> Verdict:
+    integration = ctx.integration
+    if not integration.is_own:
+        return integration_permissions(ctx, integration)
     catalogue = ctx.flow_catalogue
     needed = _needs(catalogue, ctx.flows)
     objects = sorted(

@@ -132,6 +132,12 @@ class Runner:
 def run_safely(check: Check, context: CheckContext) -> Verdict:
     """The check's verdict; a failure it did not expect becomes a failed finding with the fix."""
     try:
+        if not context.applies(check.id):
+            return Verdict(
+                CheckStatus.SKIPPED,
+                f"Not part of what {context.integration.name} needs: this is about this "
+                "wizard's own sync.",
+            )
         return check.run(context)
     except MissingSecrets as missing:
         return Verdict(

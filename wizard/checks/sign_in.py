@@ -10,7 +10,14 @@ from __future__ import annotations
 import urllib.parse
 from datetime import UTC, datetime
 
-from wizard.checks.context import ENTITY_FIELDS, SIGN_IN_CHAIN, CheckContext, SecretsKept, SignIn
+from wizard.checks.context import (
+    ENTITY_FIELDS,
+    PERMISSION_CODES,
+    SIGN_IN_CHAIN,
+    CheckContext,
+    SecretsKept,
+    SignIn,
+)
 from wizard.checks.model import (
     Candidate,
     Verdict,
@@ -22,7 +29,7 @@ from wizard.checks.model import (
 )
 from wizard.checks.network import path_problem
 from wizard.checks.registry import Check
-from wizard.gateway import ErrorLevel, GatewayError, RetryPolicy, Session, functions
+from wizard.gateway import ErrorLevel, GatewayError, ResultError, RetryPolicy, Session, functions
 from wizard.redaction import redact, remember_secret
 
 # Steps that Intacct's answer proves even when signing in fails later on: the gateway answered,
@@ -239,7 +246,28 @@ def session_entity(ctx: CheckContext) -> Verdict:
 
 
 def _entity_access_from_top(ctx: CheckContext, lasts: str) -> Verdict:
-    entities = ctx.records("LOCATIONENTITY", ENTITY_FIELDS)
+    try:
+        entities = ctx.records("LOCATIONENTITY", ENTITY_FIELDS)
+    except ResultError as refused:
+        if not any(e.errorno in PERMISSION_CODES for e in refused.errors):
+            raise
+        # The session works; only the list of entities is closed to this user (an
+        # integration may not need Company › Entities).
+        return unverified(
+            "whether the user can open the entities",
+            f"the session is open at the top level{lasts}, but the user may not list "
+            "the entities (Company › Entities, list), so none could be tried",
+            (
+                Candidate(
+                    "The integration works at the top level only: nothing to do.",
+                    "Its help page says where it connects (Prepare lists it).",
+                ),
+                Candidate(
+                    "The integration posts in an entity the user cannot open.",
+                    "Company > Admin > Web Services users > Edit the user > Entities tab.",
+                ),
+            ),
+        )
     ids = [r.get("LOCATIONID", "") for r in entities if r.get("LOCATIONID")]
     if not ids:
         return passed(f"The session is open at the top level{lasts} (no entities).")

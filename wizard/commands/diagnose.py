@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from wizard.checks import CheckContext, Finding
+    from wizard.connection import Profile
 
 NAME = "diagnose"
 HELP = (
@@ -49,6 +50,13 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--company-id", metavar="ID", help="Intacct company ID")
     parser.add_argument("--user-id", metavar="ID", help="Web Services user ID")
     parser.add_argument("--entity", metavar="ID", help="entity to sign in to (default: top level)")
+    parser.add_argument(
+        "--integration",
+        metavar="ID",
+        help="check against what this integration needs (e.g. expensify; default: the saved "
+        "connection's, else this-program, the wizard's own sync); `intacct-wizard "
+        "integrations` lists the ids",
+    )
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -134,6 +142,7 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
                 kept=SecretsKept.BUILT_IN,
             )
             shown = f" with {', '.join(sorted(args.scenario))}" if args.scenario else ""
+            profile = _for_integration(profile, args)
             with context_for_profile(profile, found) as context:
                 yield Target(context, f"Diagnosis of the demo company{shown}", None)
         return
@@ -165,6 +174,7 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
             f"the environment variables {SENDER_PASSWORD_VARIABLE} and {USER_PASSWORD_VARIABLE}",
             kept=SecretsKept.ENVIRONMENT,
         )
+        profile = _for_integration(profile, args)
         with context_for_profile(profile, found) as context:
             yield Target(context, f"Diagnosis of {args.company_id.strip()} ({endpoint})", None)
         return
@@ -192,8 +202,27 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
         hint = f" Saved connections: {', '.join(saved)}." if saved else ""
         raise UsageError(f"{error}{hint}") from None
     found = secrets_for_profile(store, name)
+    profile = _for_integration(profile, args)
     with context_for_profile(profile, found) as context:
         yield Target(context, f"Diagnosis of “{name}” ({profile.company_id.strip()})", name)
+
+
+def _for_integration(profile: Profile, args: argparse.Namespace) -> Profile:
+    """The profile checked against --integration ID (else the saved one's, else this-program)."""
+    from wizard.integrations import IntegrationCatalogueError, load_integrations
+
+    try:
+        catalogue = load_integrations()
+    except IntegrationCatalogueError as error:
+        raise UsageError(f"The integration files could not be loaded: {error}") from None
+    given = getattr(args, "integration", None)
+    wanted = given.strip().lower() if given else profile.integration
+    if wanted not in catalogue:
+        raise UsageError(
+            f"There is no integration {wanted!r}. Known integrations: {', '.join(catalogue.ids)} "
+            "(intacct-wizard integrations lists them)."
+        )
+    return profile.replace(integration=wanted)
 
 
 def diagnose(target: Target) -> tuple[Finding, ...]:
@@ -213,13 +242,18 @@ def run(args: argparse.Namespace) -> int:
         with open_target(args) as target:
             assert target is not None
             target.context.test_posting = not args.no_test_posting
+            integration = target.context.integration
             findings = diagnose(target)
     except UsageError as error:
         print(redact(str(error)), file=sys.stderr)
         return EXIT_USAGE
     if args.json:
-        print(redact(json.dumps(findings_json(findings), ensure_ascii=False)))
+        answer = {**findings_json(findings), "integration": integration.id}
+        print(redact(json.dumps(answer, ensure_ascii=False)))
     else:
-        print(findings_text(findings, target.heading))
+        heading = target.heading
+        if not integration.is_own:
+            heading += f", for {integration.name}"
+        print(findings_text(findings, heading))
     failed = any(f.status is CheckStatus.FAIL for f in findings)
     return EXIT_FAILED if failed else EXIT_OK

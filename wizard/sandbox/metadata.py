@@ -193,18 +193,16 @@ def get_user_permissions(ctx: Context, body: etree._Element) -> str:
     if user.lower() != ctx.company.user_id.lower():
         raise messages.fail("invalid_reference", what="user", value=user)
     granted = ctx.company.user_permissions
-    if granted is not None:
-        return f"<data><permissions>{_per_object_policies(ctx, granted)}</permissions></data>"
-    apps = "".join(
-        "<appSubscription>"
-        + element("applicationName", _MODULE_NAMES.get(module, module))
-        + "<policies><policy>"
-        + element("policyName", _MODULE_NAMES.get(module, module))
-        + element("rights", RIGHTS[right])
-        + "</policy></policies></appSubscription>"
-        for module, right in effective_subscriptions(ctx).items()
-    )
-    return f"<data><permissions>{apps}</permissions></data>"
+    if granted is None:
+        # Module subscriptions (company.toml): every permission of a subscribed module gets the
+        # module's rights, as ticking All or Read only on its Permissions page does.
+        subscribed = effective_subscriptions(ctx)
+        granted = {
+            name: frozenset(RIGHTS[subscribed[spec.module]].lower().split("|"))
+            for name, spec in ctx.company.specs.items()
+            if spec.module in subscribed
+        }
+    return f"<data><permissions>{_per_object_policies(ctx, granted)}</permissions></data>"
 
 
 def get_companyprefs(ctx: Context, body: etree._Element) -> str:
