@@ -6,6 +6,7 @@ window. The page only renders what `Checklist.steps_for()` returns.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.flow.data import PermissionModel
+from wizard.integrations import Integration
 from wizard.resources import resource_path
 
 CHECKLIST_FILE = ("prepare", "checklist.toml")
@@ -56,6 +58,7 @@ class Checklist:
     steps: tuple[ChecklistStep, ...]
     values: Mapping[str, str]
     permission_question: PermissionQuestion
+    document: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     def steps_for(
         self, model: PermissionModel | None, flows: Iterable[str] = ()
@@ -68,6 +71,189 @@ class Checklist:
             if (step.models == frozenset(PermissionModel) or model in step.models)
             and (not step.flows or step.flows & chosen)
         )
+
+    def for_integration(self, integration: Integration) -> Checklist:
+        """The checklist for one integration: its sender ID and user name to copy, its exact
+        module › permission ticks in either permission model, its package and its own steps.
+        The wizard's own sync keeps the file's checklist as it is."""
+        if integration.is_own:
+            return self
+        overrides = {
+            "user_id": integration.user.name
+            if " " not in integration.user.name
+            else self.values.get("user_id", ""),
+            "sender_id": integration.sender.ids[0] if integration.sender.published else "",
+            "role_name": f"{integration.name} Web Services",
+        }
+        base = parse_checklist(self.document, overrides) if self.document else self
+        values = base.values
+        shown_sender = integration.sender_text
+        steps: list[ChecklistStep] = []
+        for step in base.steps:
+            if step.id in _OWN_PERMISSION_STEPS:
+                if step.id == "user-subscriptions":
+                    steps += _integration_permission_steps(integration, values)
+                continue
+            if step.id == "sender-authorization":
+                step = _sender_step(step, integration, shown_sender, values)
+            elif step.id == "web-services-user":
+                step = _user_step(step, integration, values)
+            steps.append(step)
+        if integration.package is not None:
+            steps.insert(
+                len(steps) - 1,
+                ChecklistStep(
+                    "vendor-package",
+                    f"Install the {integration.package.name}",
+                    "Customization Services > Custom Packages",
+                    (integration.package.text,),
+                    frozenset(PermissionModel),
+                    frozenset(),
+                    (),
+                    False,
+                ),
+            )
+        if integration.steps:
+            steps.insert(
+                len(steps) - 1,
+                ChecklistStep(
+                    "vendor-steps",
+                    f"In Intacct and {integration.vendor}",
+                    f"{integration.vendor}'s set-up page",
+                    integration.steps,
+                    frozenset(PermissionModel),
+                    frozenset(),
+                    (),
+                    False,
+                ),
+            )
+        return Checklist(tuple(steps), values, self.permission_question)
+
+
+# The file's permission steps, written for the wizard's own sync; another integration gets
+# steps built from its needs instead.
+_OWN_PERMISSION_STEPS = frozenset(
+    {"user-subscriptions", "role-permissions", "role-assignment", "card-permissions"}
+)
+
+
+def _ticks(integration: Integration) -> tuple[str, ...]:
+    """One line per module: its permissions and the rights to tick on each."""
+    by_module: dict[str, list[str]] = {}
+    for need in integration.needs:
+        rights = ", ".join(op.capitalize() for op in need.operations)
+        by_module.setdefault(need.permission.module_name, []).append(
+            f"{need.permission.name}: {rights}"
+        )
+    return tuple(
+        f"{module} > Permissions: {'; '.join(items)}." for module, items in by_module.items()
+    )
+
+
+def _integration_permission_steps(
+    integration: Integration, values: Mapping[str, str]
+) -> list[ChecklistStep]:
+    modules = ", ".join(dict.fromkeys(n.permission.module_name for n in integration.needs))
+    user = values["user_id"]
+    role = values["role_name"]
+    both = frozenset(PermissionModel)
+    user_based = frozenset({PermissionModel.USER_BASED})
+    role_based = frozenset({PermissionModel.ROLE_BASED})
+    ticks = _ticks(integration)
+    return [
+        ChecklistStep(
+            "user-subscriptions",
+            f"Give the user exactly what {integration.name} needs",
+            f"Company > Admin > Web Services users > Subscriptions (next to {user})",
+            (f"Tick {modules}.", *ticks, "Save each Permissions page, then the subscriptions."),
+            user_based,
+            frozenset(),
+            (),
+            False,
+        ),
+        ChecklistStep(
+            "role-permissions",
+            f"Create a role with exactly what {integration.name} needs",
+            "Company > Admin > Roles",
+            (
+                f"Click Add and name the role {role}.",
+                f"Open Subscriptions for the role and tick {modules}.",
+                *ticks,
+                "Save the role.",
+            ),
+            role_based,
+            frozenset(),
+            (CopyValue("role_name", _LABELS["role_name"], role),),
+            False,
+        ),
+        ChecklistStep(
+            "role-assignment",
+            "Assign the role to the Web Services user",
+            f"Company > Admin > Web Services users > Edit {user} > Roles information tab",
+            (f"Add the role {role} and save the user.",),
+            role_based,
+            frozenset(),
+            (CopyValue("role_name", _LABELS["role_name"], role),),
+            False,
+        ),
+    ] + [
+        ChecklistStep(
+            f"entity-rule-{index}",
+            "Where to connect: "
+            + (
+                "an entity"
+                if rule.level == "entity"
+                else "the top level"
+                if rule.level == "top"
+                else "top level or an entity"
+            ),
+            "Company > Admin > Web Services users > Edit the user > Entities tab",
+            (rule.text,),
+            both,
+            frozenset(),
+            (),
+            True,
+        )
+        for index, rule in enumerate(integration.entity_rules, 1)
+    ]
+
+
+def _sender_step(
+    step: ChecklistStep, integration: Integration, shown: str, values: Mapping[str, str]
+) -> ChecklistStep:
+    copy: tuple[CopyValue, ...] = ()
+    if integration.sender.published:
+        line = f"Type the sender ID {shown} ({integration.sender.case_rule})."
+        copy = (CopyValue("sender_id", _LABELS["sender_id"], values["sender_id"]),)
+    else:
+        line = (
+            f"{integration.vendor} does not publish its sender ID: ask {integration.vendor} for it."
+        )
+        copy = ()
+    actions = tuple(line if "sender ID" in a and "Type" in a else a for a in step.actions)
+    return dataclasses.replace(step, actions=actions, copy=copy)
+
+
+def _user_step(
+    step: ChecklistStep, integration: Integration, values: Mapping[str, str]
+) -> ChecklistStep:
+    user = integration.user
+    name_line = (
+        f"User ID: {values['user_id']} ({integration.vendor} suggests this name)."
+        if " " not in user.name
+        else f"User ID: {values['user_id']} ({user.name})."
+    )
+    actions = tuple(
+        name_line
+        if a.startswith("User ID:")
+        else f"User type: {user.user_type}. Admin privileges: {user.admin}."
+        if a.startswith("User type:")
+        else a
+        for a in step.actions
+    )
+    return dataclasses.replace(
+        step, actions=actions, copy=(CopyValue("user_id", _LABELS["user_id"], values["user_id"]),)
+    )
 
 
 _LABELS = {"user_id": "User ID", "sender_id": "Sender ID", "role_name": "Role name"}
@@ -154,7 +340,9 @@ def parse_checklist(
         if step.id in seen:
             raise ChecklistError(f"step id '{step.id}' appears twice; ids must be unique")
         seen.add(step.id)
-    return Checklist(steps=steps, values=values, permission_question=permission_question)
+    return Checklist(
+        steps=steps, values=values, permission_question=permission_question, document=document
+    )
 
 
 def load_checklist(

@@ -33,6 +33,9 @@ class WizardData:
 
     route: Route | None = None
     profile: str | None = None  # the saved connection being diagnosed or created
+    # The integration being connected (resources/integrations/<id>.toml); the wizard's own
+    # sync by default. Another integration ends with a trial run instead of the first sync.
+    integration: str = "this-program"
     permission_model: PermissionModel | None = None
     prepared_steps: frozenset[str] = frozenset()  # checklist step ids the admin ticked
     company_id: str = ""
@@ -49,6 +52,7 @@ class WizardData:
     dimension_map: tuple[tuple[str, str], ...] = ()  # (integration field, Intacct dimension)
     custom_field_map: tuple[tuple[str, str], ...] = ()  # (integration field, Intacct field)
     sync_finished: bool = False
+    trial_finished: bool = False
     retry_requested: bool = False
     extra: tuple[tuple[str, str], ...] = field(default=())  # room for later pages, as pairs
 
@@ -65,6 +69,11 @@ class WizardData:
         if self.route is Route.DIAGNOSE:
             return bool(self.profile)
         return self.credentials_saved and bool(self.company_id and self.user_id and self.sender_id)
+
+    @property
+    def own_sync(self) -> bool:
+        """True when the wizard's own sync is being set up (Mappings and First sync follow)."""
+        return self.integration == "this-program"
 
     @property
     def tested(self) -> bool:

@@ -4,7 +4,9 @@ This table is the whole navigation map. The Qt wizard's `nextId()` only calls `n
 
 Routes (chosen on Welcome):
 - new:      Welcome → Prepare → Credentials → Test → [Entity] → Mappings → First sync → Done
-            (Entity is skipped when the company has no entities to choose from)
+            (Entity is skipped when the company has no entities to choose from); for a
+            third-party integration (Expensify, BILL, ...) the Entity page is followed by the
+            Trial run, the last page: the wizard's own mappings and sync are not theirs)
 - demo:     Welcome → Test → [Entity] → Mappings → First sync → Done (nothing to prepare, the
             sandbox supplies the credentials)
 - diagnose: Welcome → Test → Findings → [Retry failed records]
@@ -32,6 +34,7 @@ class PageId(enum.IntEnum):
     DONE = 7
     FINDINGS = 8
     RETRY = 9
+    TRIAL = 10
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,13 @@ def _after_test(data: WizardData) -> PageId:
         return PageId.FINDINGS
     # A company without entities has nothing to choose: go straight to the mappings. Until the
     # test has run the Entity page stays on the plan, so "Step X of Y" does not jump.
-    return PageId.ENTITY if data.entities or not data.tested else PageId.MAPPINGS
+    if data.entities or not data.tested:
+        return PageId.ENTITY
+    return _after_entity(data)
+
+
+def _after_entity(data: WizardData) -> PageId:
+    return PageId.MAPPINGS if data.own_sync else PageId.TRIAL
 
 
 def _after_findings(data: WizardData) -> PageId | None:
@@ -75,7 +84,7 @@ PAGES: Mapping[PageId, PageSpec] = {
         PageSpec(PageId.PREPARE, "Prepare Intacct", ("route",), _then(PageId.CREDENTIALS)),
         PageSpec(PageId.CREDENTIALS, "Sign-in details", ("route",), _then(PageId.TEST)),
         PageSpec(PageId.TEST, "Test the connection", ("connection_ready",), _after_test),
-        PageSpec(PageId.ENTITY, "Choose the entity", ("connection_ok",), _then(PageId.MAPPINGS)),
+        PageSpec(PageId.ENTITY, "Choose the entity", ("connection_ok",), _after_entity),
         PageSpec(
             PageId.MAPPINGS,
             "Data and mappings",
@@ -91,6 +100,7 @@ PAGES: Mapping[PageId, PageSpec] = {
         PageSpec(PageId.DONE, "Done", ("sync_finished",), _then(None)),
         PageSpec(PageId.FINDINGS, "Findings", ("tested",), _after_findings),
         PageSpec(PageId.RETRY, "Retry failed records", ("connection_ok",), _then(None)),
+        PageSpec(PageId.TRIAL, "Trial run", ("connection_ok", "entity_decided"), _then(None)),
     )
 }
 
