@@ -88,6 +88,81 @@ def demo_shots(app: object, settle: object) -> dict[str, object]:
     return shots
 
 
+def integration_shots(settle: object) -> dict[str, object]:
+    """Connecting Expensify: the integration picker, its checklist, the grid of exactly its
+    needs with Add on expense reports missing, and the trial run once it is granted."""
+    from PySide6.QtCore import QEventLoop, QPoint, QTimer, SignalInstance
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.integrations import load_integrations
+    from wizard.sandbox import Sandbox
+    from wizard.ui.window import SetupWizard
+
+    def wait_for(signal: SignalInstance, start: object, timeout_s: float = 60) -> None:
+        loop = QEventLoop()
+        signal.connect(loop.quit)
+        QTimer.singleShot(0, start)  # type: ignore[arg-type]
+        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+        loop.exec()
+        settle()  # type: ignore[operator]
+
+    expensify = load_integrations().get("expensify")
+    sandbox = Sandbox().start()
+    rights = {need.object: list(need.operations) for need in expensify.needs}
+    for udd in sandbox.company.udds:
+        rights[udd.object.upper()] = ["list", "view"]
+    rights["LOCATIONENTITY"] = ["list", "view"]
+    sandbox.set_user_permissions({**rights, "EEXPENSES": ["list", "view", "edit", "delete"]})
+    shots: dict[str, object] = {}
+    window = SetupWizard()
+    window.resize(800, 600)
+    window.show()
+    welcome = window.welcome
+    welcome.integration_search.setText("exp")
+    welcome.new_choice.setChecked(True)
+    settle()  # type: ignore[operator]
+    shots["11-integration-welcome"] = window.grab()
+    wait_for(window.currentIdChanged, window.next)
+    prepare = window.prepare
+    prepare.user_based.setChecked(True)
+    settle()  # type: ignore[operator]
+    scroll = prepare.scroll
+    card = prepare.step_boxes["user-subscriptions"]
+    scroll.verticalScrollBar().setValue(card.mapTo(scroll.widget(), QPoint(0, 0)).y() - 40)
+    settle()  # type: ignore[operator]
+    shots["12-integration-prepare"] = window.grab()
+    wait_for(window.currentIdChanged, window.back)
+    window.context.demo_sandbox = sandbox
+    welcome.demo_choice.setChecked(True)
+    wait_for(window.test.tested, window.next)
+    test = window.test
+    scroll = test.findChild(QScrollArea, "checkScroll")
+    row = test.rows["permissions"]
+    scroll.verticalScrollBar().setValue(row.mapTo(scroll.widget(), QPoint(0, 0)).y() - 4)
+    settle()  # type: ignore[operator]
+    shots["13-integration-test"] = window.grab()
+    sandbox.set_user_permissions(rights)
+    wait_for(test.tested, lambda: test.check_again("permissions"))
+    wait_for(window.currentIdChanged, window.next)
+    wait_for(window.currentIdChanged, window.next)
+    trial = window.trial
+    for _ in range(600):
+        if trial.report is not None and not trial.busy:
+            break
+        QApplication.processEvents()
+        QTimer.singleShot(0, lambda: None)
+        loop = QEventLoop()
+        QTimer.singleShot(50, loop.quit)
+        loop.exec()
+    settle()  # type: ignore[operator]
+    shots["14-integration-trial"] = window.grab()
+    window.shutdown()
+    window.deleteLater()
+    QApplication.processEvents()
+    sandbox.stop()
+    return shots
+
+
 def diagnose_shots(settle: object) -> dict[str, object]:
     """Findings and Retry: a saved connection whose sync failed, diagnosed after a change."""
     import dataclasses
@@ -172,6 +247,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=CHECKOUT / "resources" / "screenshots")
     parser.add_argument("--scale", default="1")
+    parser.add_argument(
+        "--only",
+        choices=("integrations",),
+        help="render only these pages (integrations: the Expensify pages, 11 to 14)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["QT_SCALE_FACTOR"] = args.scale
@@ -216,6 +296,13 @@ def main() -> int:
     written = []
     for scheme in Scheme:
         apply_style(app, scheme)
+        if args.only == "integrations":
+            shots = integration_shots(settle)
+            for name, image in shots.items():
+                path = args.out / f"{name}-{scheme.value}{suffix}.png"
+                image.save(str(path), "PNG", 0)  # type: ignore[attr-defined]
+                written.append(path)
+            continue
         window = SetupWizard()
         window.resize(800, 600)
         window.show()
@@ -251,6 +338,7 @@ def main() -> int:
         QApplication.processEvents()
         shots.update(demo_shots(app, settle))
         shots.update(diagnose_shots(settle))
+        shots.update(integration_shots(settle))
         for name, image in shots.items():
             path = args.out / f"{name}-{scheme.value}{suffix}.png"
             image.save(str(path), "PNG", 0)  # 0: the strongest PNG compression

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from wizard.checks.builtin import default_registry
 from wizard.checks.context import PERMISSION_CODES, CheckContext, MissingSecrets
-from wizard.checks.model import CheckStatus, Finding, Verdict
+from wizard.checks.model import CheckStatus, Finding, Verdict, not_applicable
 from wizard.checks.registry import Check, Registry
 from wizard.gateway import GatewayError, ResultError, Retried
 from wizard.redaction import redact
@@ -133,10 +133,9 @@ def run_safely(check: Check, context: CheckContext) -> Verdict:
     """The check's verdict; a failure it did not expect becomes a failed finding with the fix."""
     try:
         if not context.applies(check.id):
-            return Verdict(
-                CheckStatus.SKIPPED,
+            return not_applicable(
                 f"Not part of what {context.integration.name} needs: this is about this "
-                "wizard's own sync.",
+                "wizard's own sync."
             )
         return check.run(context)
     except MissingSecrets as missing:

@@ -33,7 +33,7 @@ class TrialStatus(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TrialOutcome:
-    what: str  # "read vendors (VENDOR)", "add expense reports (EEXPENSES)"
+    what: str  # "read vendors", "add expense reports"
     status: TrialStatus
     evidence: str
     fix: Fix | None = None
@@ -75,11 +75,11 @@ class TrialReport:
 
 def _read(ctx: CheckContext, integration: Integration, obj: str) -> TrialOutcome:
     label = integration.need_for(obj).permission.name.lower()
-    what = f"read {label} ({obj})"
+    what = f"read {label}"
     result = ctx.call(functions.query(obj, ["RECORDNO"], pagesize=1))
     if result.ok:
-        return TrialOutcome(what, TrialStatus.OK, f"Intacct returned {obj} to the user.")
-    error = GatewayError(ErrorLevel.RESULT, f"Reading {obj}", result.errors)
+        return TrialOutcome(what, TrialStatus.OK, "Intacct let the user read them.")
+    error = GatewayError(ErrorLevel.RESULT, f"Reading {label}", result.errors)
     where = MatchContext(level=ErrorLevel.RESULT, function="query", object=obj)
     fix = ctx.catalogue.match(error, where)
     if any(e.errorno in PERMISSION_CODES for e in result.errors):
@@ -89,7 +89,7 @@ def _read(ctx: CheckContext, integration: Integration, obj: str) -> TrialOutcome
 
 def _write(ctx: CheckContext, integration: Integration, name: str, obj: str) -> TrialOutcome:
     need = integration.need_for(obj)
-    what = f"add {name} ({obj})"
+    what = f"add {name}"
     try:
         tried, undo = ctx.batch(
             [functions.create(obj, {}, control_id="trial"), undo_step()], transaction=True

@@ -158,6 +158,7 @@ def save_connection(
             sender_id=settings["sender_id"],
             entity_id=settings.get("entity_id", ""),
             network=choices,
+            integration=settings.get("integration") or "this-program",
         )
     )
     where = store.secrets.status(name).where

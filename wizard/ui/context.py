@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from wizard.flow import Flow
 from wizard.flow.checklist import Checklist, load_checklist
+from wizard.integrations import Integration, load_integrations
 from wizard.ui.worker import CancelFlag, Workers
 
 if TYPE_CHECKING:
@@ -51,6 +52,14 @@ class WizardContext:
     # Bumped each time the passwords are saved: the connection test's results then no longer
     # hold (the passwords never enter the flow's data, so the flow cannot see the change).
     credentials_version: int = field(default=0)
+
+    def integration(self) -> Integration:
+        """The integration chosen on the Welcome page (the wizard's own sync by default)."""
+        return load_integrations().get(self.flow.data.integration)
+
+    def current_checklist(self) -> Checklist:
+        """The Prepare checklist for the chosen integration."""
+        return self.checklist.for_integration(self.integration())
 
     @classmethod
     def create(cls, workers: Workers, flow: Flow | None = None) -> WizardContext:

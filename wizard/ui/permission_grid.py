@@ -46,7 +46,7 @@ class PermissionGridView(QTableWidget):
         self.setHorizontalHeaderLabels(["Module", "Object", *[c.title() for c in grid.columns]])
         self.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            self.setItem(r, 0, QTableWidgetItem(row.module_name))
+            self.setItem(r, 0, QTableWidgetItem(row.shown))
             self.setItem(r, 1, QTableWidgetItem(row.object))
             for c, (column, cell) in enumerate(zip(grid.columns, row.cells, strict=True)):
                 access = cell.access if cell.needed else Access.NOT_NEEDED
@@ -55,7 +55,7 @@ class PermissionGridView(QTableWidget):
                 item = QTableWidgetItem(_SYMBOL[access])
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{column}: {_WORD[access]}")
-                item.setToolTip(f"{row.module_name}, {row.object}, {column}: {_WORD[access]}")
+                item.setToolTip(f"{row.shown}, {row.object}, {column}: {_WORD[access]}")
                 if access is Access.DENIED:
                     item.setForeground(QBrush(QColor(colours["error"])))
                 elif access is Access.ALLOWED:

@@ -20,6 +20,7 @@ from wizard.ui.pages.first_sync import FirstSyncPage
 from wizard.ui.pages.mappings import MappingsPage
 from wizard.ui.pages.prepare import PreparePage
 from wizard.ui.pages.test_connection import TestPage
+from wizard.ui.pages.trial import TrialPage
 from wizard.ui.pages.welcome import WelcomePage
 from wizard.ui.qt_compat import emit
 from wizard.ui.style import app_icon
@@ -64,6 +65,7 @@ class SetupWizard(QWizard):
         self.done_page = DonePage(self.context)
         self.findings = FindingsPage(self.context)
         self.retry = RetryPage(self.context)
+        self.trial = TrialPage(self.context)
         for page in (
             self.welcome,
             self.prepare,
@@ -75,6 +77,7 @@ class SetupWizard(QWizard):
             self.done_page,
             self.findings,
             self.retry,
+            self.trial,
         ):
             self._add(page)
         # Asked before closing while a sync runs; tests replace it to answer without a dialog.

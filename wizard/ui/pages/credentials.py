@@ -257,7 +257,8 @@ class CredentialsPage(FlowPage):
             if not self.fields[name].text():
                 self.fields[name].setText(getattr(data, name))
         if not self.fields["user_id"].text():
-            self.fields["user_id"].setText(self.context.checklist.values.get("user_id", ""))
+            values = self.context.current_checklist().values
+            self.fields["user_id"].setText(values.get("user_id", ""))
         self.network.describe_system()
         self.fields["company_id"].setFocus()
 
@@ -286,7 +287,11 @@ class CredentialsPage(FlowPage):
         secrets = {name: values.pop(name) for name in ("user_password", "sender_password")}
         for secret in secrets.values():
             remember_secret(secret)
-        settings = {**values, "profile": self.apply(self.context.flow.data).profile or ""}
+        settings = {
+            **values,
+            "profile": self.apply(self.context.flow.data).profile or "",
+            "integration": self.context.flow.data.integration,
+        }
         self.set_busy(True)
         self._say("Saving the connection…", "")
         network = self.network.values()

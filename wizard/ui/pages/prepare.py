@@ -49,6 +49,7 @@ class PreparePage(FlowPage):
     def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self._ticked: set[str] = set()
+        self._built_for = ""
         self.step_boxes: dict[str, QCheckBox] = {}
         self.copy_buttons: dict[str, QPushButton] = {}
         checklist = context.checklist
@@ -64,6 +65,10 @@ class PreparePage(FlowPage):
                 "pageLead",
             )
         )
+
+        self.integration_heading = wrapped_label("", "integrationHeading")
+        self.integration_heading.hide()
+        layout.addWidget(self.integration_heading)
 
         model_card = QFrame()
         model_card.setProperty("role", "card")
@@ -127,7 +132,7 @@ class PreparePage(FlowPage):
 
     def visible_steps(self) -> tuple[ChecklistStep, ...]:
         flows = self.context.flow.data.flows
-        return self.context.checklist.steps_for(self.permission_model(), flows)
+        return self.context.current_checklist().steps_for(self.permission_model(), flows)
 
     def apply(self, data: WizardData) -> WizardData:
         shown = {step.id for step in self.visible_steps()}
@@ -146,9 +151,25 @@ class PreparePage(FlowPage):
         self._ticked |= set(data.prepared_steps)
         self._rebuild()
 
+    def entered(self) -> None:
+        # The flow has moved here now, so it knows the integration chosen on Welcome.
+        integration = self.context.integration()
+        if integration.is_own:
+            self.integration_heading.hide()
+        else:
+            self.integration_heading.setText(
+                f"Connecting {integration.name}. Sender ID: {integration.sender_text}. "
+                f"Web Services user: {integration.user.name}. The permission steps list "
+                f"exactly what {integration.name} needs."
+            )
+            self.integration_heading.show()
+        if integration.id != self._built_for:
+            self._rebuild()
+
     # -- the list -------------------------------------------------------------------------
 
     def _rebuild(self) -> None:
+        self._built_for = self.context.flow.data.integration
         while self.steps_layout.count():
             item = self.steps_layout.takeAt(0)
             widget = item.widget() if item is not None else None

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -15,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from wizard import APP_NAME, __version__
 from wizard.flow import PageId, Route, WizardData
+from wizard.integrations import OWN_INTEGRATION_ID, load_integrations
 from wizard.redaction import redact
 from wizard.sandbox import Sandbox
 from wizard.ui import connection_adapter
@@ -56,8 +62,14 @@ class WelcomePage(FlowPage):
         needs_layout.addWidget(heading)
         for item in NEEDS:
             needs_layout.addWidget(wrapped_label(f"•  {item}"))
+        needs_layout.addStretch(1)
         needs.setAccessibleName("What you need: " + "; ".join(NEEDS))
-        layout.addWidget(needs)
+        # What is needed beside which integration: two cards on one row keep the page short.
+        top = QHBoxLayout()
+        top.setSpacing(12)
+        top.addWidget(needs, 1)
+        top.addWidget(self._integration_picker(), 1)
+        layout.addLayout(top)
 
         choices = QFrame()
         choices.setProperty("role", "card")
@@ -130,6 +142,68 @@ class WelcomePage(FlowPage):
         self.group.buttonToggled.connect(self._changed)
         self.profiles.currentIndexChanged.connect(self._changed)
 
+    def _integration_picker(self) -> QFrame:
+        card = QFrame()
+        card.setProperty("role", "card")
+        box = QVBoxLayout(card)
+        box.setContentsMargins(16, 12, 16, 12)
+        label = QLabel("Which &integration are you connecting?")
+        label.setObjectName("integrationQuestion")
+        box.addWidget(label)
+        self.integration_search = QLineEdit()
+        self.integration_search.setObjectName("integrationSearch")
+        self.integration_search.setPlaceholderText("Type to search: Expensify, BILL, Ramp…")
+        self.integration_search.setAccessibleName("Search the integrations")
+        self.integration_search.setClearButtonEnabled(True)
+        label.setBuddy(self.integration_search)
+        box.addWidget(self.integration_search)
+        self.integration_list = QListWidget()
+        self.integration_list.setObjectName("integrationList")
+        self.integration_list.setAccessibleName("Integrations")
+        for integration in load_integrations():
+            shown = (
+                "None: this wizard's own sync (accounts receivable)"
+                if integration.is_own
+                else f"{integration.name}"
+            )
+            item = QListWidgetItem(shown)
+            item.setData(Qt.ItemDataRole.UserRole, integration.id)
+            item.setToolTip(f"Sender ID: {integration.sender_text}")
+            self.integration_list.addItem(item)
+        self.integration_list.setCurrentRow(0)
+        self.integration_list.setMinimumHeight(60)
+        box.addWidget(self.integration_list, 1)
+        self.integration_search.textChanged.connect(self._filter_integrations)
+        self.integration_list.currentItemChanged.connect(self._changed)
+        return card
+
+    def integration_id(self) -> str:
+        item = self.integration_list.currentItem()
+        if item is None or item.isHidden():
+            return OWN_INTEGRATION_ID
+        return str(item.data(Qt.ItemDataRole.UserRole))
+
+    def choose_integration(self, integration_id: str) -> None:
+        for row in range(self.integration_list.count()):
+            item = self.integration_list.item(row)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == integration_id:
+                self.integration_list.setCurrentItem(item)
+
+    def _filter_integrations(self, text: str) -> None:
+        wanted = text.strip().casefold()
+        first = None
+        for row in range(self.integration_list.count()):
+            item = self.integration_list.item(row)
+            if item is None:
+                continue
+            hidden = bool(wanted) and wanted not in item.text().casefold()
+            item.setHidden(hidden)
+            if not hidden and first is None:
+                first = item
+        current = self.integration_list.currentItem()
+        if first is not None and (current is None or current.isHidden()):
+            self.integration_list.setCurrentItem(first)
+
     # -- flow -----------------------------------------------------------------------------
 
     def route(self) -> Route | None:
@@ -144,7 +218,7 @@ class WelcomePage(FlowPage):
     def apply(self, data: WizardData) -> WizardData:
         route = self.route()
         profile = self.profiles.currentText() or None if route is Route.DIAGNOSE else None
-        return data.replace(route=route, profile=profile)
+        return data.replace(route=route, profile=profile, integration=self.integration_id())
 
     def initializePage(self) -> None:
         if self.prefer_demo:

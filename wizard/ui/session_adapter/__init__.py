@@ -13,6 +13,7 @@ the disk) and only show what comes back. Nothing in this package imports Qt.
     job.outcome_of(job.run(...))                             # outcome.py: figures that add up
     changes(findings, history(target))                       # history.py: diagnose
     write_report(path, findings, summary)                    # report.py: the support bundle
+    report = run_trial(target)                               # trial.py: a vendor's trial run
 """
 
 from wizard.ui.session_adapter.catalogues import fix_for, flow_catalogue
@@ -52,6 +53,7 @@ from wizard.ui.session_adapter.sync_job import (
     group_errors,
 )
 from wizard.ui.session_adapter.target import Target, demo_target, profile_target, save_choices
+from wizard.ui.session_adapter.trial import run_trial
 
 __all__ = [
     "DEMO_OUTBOX_INVOICES",
@@ -86,6 +88,7 @@ __all__ = [
     "latest_grid",
     "profile_target",
     "record_name",
+    "run_trial",
     "save_choices",
     "storage_lines",
     "tally",

@@ -49,10 +49,11 @@ class Target:
         return dataclasses.replace(self, profile=self.profile.replace(sync=sync))
 
 
-def demo_target(sandbox: Sandbox) -> Target:
+def demo_target(sandbox: Sandbox, integration: str = "this-program") -> Target:
     creds = sandbox.credentials
     # The demo's choices (resources/checks/demo.toml) come in the profile, posting included.
     profile = demo_profile(sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id)
+    profile = profile.replace(integration=integration)
     remember_secret(creds.sender_password)
     remember_secret(creds.user_password)
     secrets = Secrets(creds.sender_password, creds.user_password)
