@@ -17,19 +17,21 @@ Each missing tick is named as module › permission (operation) with the `permis
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from wizard.checks.context import PERMISSION_CODES, CheckContext
 from wizard.checks.model import (
     Access,
+    Candidate,
     Cell,
     GridRow,
     PermissionGrid,
     Verdict,
     failed,
     passed,
-    warned,
+    unverified,
 )
 from wizard.checks.posting_trial import undo_step
 from wizard.gateway import GatewayError, Outcome, Status, functions
@@ -115,7 +117,7 @@ def integration_permissions(ctx: CheckContext, integration: Integration) -> Verd
 
     rows: list[GridRow] = []
     missing: list[str] = []
-    unverified: list[str] = []
+    unsure: list[str] = []
     for need in needs:
         cells = []
         for operation in OPERATIONS:
@@ -124,7 +126,7 @@ def integration_permissions(ctx: CheckContext, integration: Integration) -> Verd
             if is_needed and access is Access.DENIED:
                 missing.append(f"{need.permission.shown} ({operation}) for {need.object}")
             elif is_needed and access is Access.UNKNOWN:
-                unverified.append(f"{need.permission.shown} ({operation})")
+                unsure.append(f"{need.permission.shown} ({operation})")
             cells.append(
                 Cell(
                     access if is_needed else Access.NOT_NEEDED,
@@ -150,14 +152,24 @@ def integration_permissions(ctx: CheckContext, integration: Integration) -> Verd
             ctx.fix("permission-missing"),
             grid,
         )
-    if unverified:
-        return warned(
-            f"Could not verify {', '.join(unverified)}: Intacct refused the test for another "
-            "reason and the user may not list its own permissions. Open Company > Admin > Web "
-            "Services users (or Roles) > Subscriptions > Permissions and look for these ticks.",
-            None,
-            grid,
+    if unsure:
+        verdict = unverified(
+            "these permissions: " + ", ".join(unsure),
+            "Intacct refused each test for another reason before saying whether the user may, "
+            "and the user may not list its own permissions",
+            (
+                Candidate(
+                    "The tick is missing.",
+                    "Company > Admin > Web Services users (or Roles) > Subscriptions > "
+                    "Permissions: look for these ticks.",
+                ),
+                Candidate(
+                    "The tick is there and the test was refused for its content only.",
+                    "The same page shows the tick; the trial run then confirms it.",
+                ),
+            ),
         )
+        return dataclasses.replace(verdict, grid=grid)
     count = sum(len(n.operations) for n in needs)
     return passed(
         f"The Web Services user has every permission {integration.name} needs "
