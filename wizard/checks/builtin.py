@@ -12,6 +12,7 @@ from wizard.checks.concurrency import CHECKS as CONCURRENCY
 from wizard.checks.custom_fields import CHECKS as CUSTOM_FIELDS
 from wizard.checks.dimensions import CHECKS as DIMENSIONS
 from wizard.checks.entity_level import CHECKS as ENTITY_LEVEL
+from wizard.checks.module_settings import CHECKS as MODULE_SETTINGS
 from wizard.checks.permissions import CHECKS as PERMISSIONS
 from wizard.checks.posting_trial import CHECKS as POSTING_TRIAL
 from wizard.checks.registry import Registry
@@ -25,6 +26,7 @@ BUILTIN_CHECKS = (
     *ACCOUNTS,
     *AR_SETTINGS,
     *CUSTOM_FIELDS,
+    *MODULE_SETTINGS,
     *CONCURRENCY,
     *POSTING_TRIAL,
 )

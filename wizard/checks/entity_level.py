@@ -7,7 +7,40 @@ from wizard.checks.model import Candidate, Verdict, passed, unverified
 from wizard.checks.registry import Check
 
 
+def _integration_rules(ctx: CheckContext) -> Verdict:
+    """A third-party integration's own entity rules (resources/integrations/<id>.toml)."""
+    integration = ctx.integration
+    where = f"entity {ctx.profile.entity_id}" if ctx.profile.entity_id else "the top level"
+    against = [
+        rule
+        for rule in integration.entity_rules
+        if (rule.level == "entity" and ctx.top_level) or (rule.level == "top" and not ctx.top_level)
+    ]
+    if not against:
+        return passed(f"The connection is to {where}, as {integration.name} allows.")
+    # The rules hang on how the integration is set up on its side (a feature switched on, a
+    # currency), which Intacct cannot tell the wizard.
+    return unverified(
+        f"whether {integration.name} can work at {where}",
+        f"the connection is to {where}, and {integration.name} says: "
+        + " ".join(rule.text for rule in against),
+        [
+            Candidate(
+                f"The case {integration.name} describes applies to your company: connect "
+                "where it says.",
+                f"Your {integration.name} settings show whether the feature named is on.",
+            ),
+            Candidate(
+                "It does not apply: nothing to change.",
+                f"{integration.name}'s help page: {against[0].source}",
+            ),
+        ],
+    )
+
+
 def entity_level(ctx: CheckContext) -> Verdict:
+    if not ctx.integration.is_own:
+        return _integration_rules(ctx)
     catalogue = ctx.flow_catalogue
     need_entity = [catalogue[f].title for f in ctx.flows if catalogue[f].entity_level]
     if need_entity and ctx.top_level:

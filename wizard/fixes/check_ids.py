@@ -22,6 +22,7 @@ CHECK_IDS: frozenset[str] = frozenset(
         "custom-fields",
         "document-numbering",
         "concurrency",
+        "module-settings",
         "test-posting",
     }
 )

@@ -42,6 +42,7 @@ class TrialPage(FlowPage):
         row.addStretch(1)
         self.again = QPushButton("&Run the trial again")
         self.again.setObjectName("trialAgain")
+        self.again.setAccessibleName("Run the trial again")
         self.again.setAutoDefault(False)
         self.again.clicked.connect(self.start)
         row.addWidget(self.again)

@@ -154,7 +154,6 @@ class WelcomePage(FlowPage):
         self.integration_search.setObjectName("integrationSearch")
         self.integration_search.setPlaceholderText("Type to search: Expensify, BILL, Ramp…")
         self.integration_search.setAccessibleName("Search the integrations")
-        self.integration_search.setClearButtonEnabled(True)
         label.setBuddy(self.integration_search)
         box.addWidget(self.integration_search)
         self.integration_list = QListWidget()
