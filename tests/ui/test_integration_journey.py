@@ -105,6 +105,12 @@ def test_expensify_from_the_keyboard_checklist_grid_fix_and_trial(
 
     # Entity, then the trial run instead of our mappings and sync.
     next_page(qtbot, window, PageId.ENTITY)
+    entity = window.entity
+    assert entity.chosen() == ""  # the top level: Expensify's card rule is shown
+    assert "Expensify: With Expensify Card auto-reconciliation" in entity.warning.text()
+    press(qtbot, window, Qt.Key.Key_Down)  # the first entity: the rule is met
+    assert entity.chosen() == "US-EAST" and entity.warning.isHidden()
+    press(qtbot, window, Qt.Key.Key_Up)
     next_page(qtbot, window, PageId.TRIAL)
     trial = window.trial
     qtbot.waitUntil(lambda: trial.report is not None and not trial.busy, timeout=WAIT_MS)

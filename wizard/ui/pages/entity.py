@@ -140,7 +140,21 @@ class EntityPage(FlowPage):
                 "other entities will not see them. Choose the top level if several entities "
                 "share these customers."
             )
+        self._apply_integration_rules(chosen)
         emit_complete(self)
+
+    def _apply_integration_rules(self, chosen: str) -> None:
+        """A third-party integration's own entity rules replace the wizard's sync's warnings."""
+        integration = self.context.integration()
+        if integration.is_own:
+            return
+        against = [
+            rule.text
+            for rule in integration.entity_rules
+            if (rule.level == "entity" and chosen == TOP_LEVEL)
+            or (rule.level == "top" and chosen != TOP_LEVEL)
+        ]
+        self._warn(f"{integration.name}: " + " ".join(against) if against else "")
 
     def _warn(self, text: str) -> None:
         self.warning.setText(f"⚠  {text}" if text else "")
