@@ -200,3 +200,13 @@ def test_shipped_templates_match_their_csv_files_and_are_told_apart() -> None:
     for name, template in templates.items():
         header = template.file.read_text(encoding="utf-8").splitlines()[0].split(",")
         assert importer_templates.template_for(header).name == name
+
+
+def test_before_the_first_sync_customers_cannot_be_checked_and_the_file_says_so(
+    store: Store,
+) -> None:
+    result = Importer(store).import_file(SAMPLES / "invoices.jsonl")
+    assert result.ok and result.added == 2
+    assert len(result.warnings) == 1
+    assert "C-1002" in result.warnings[0] and "W-2001" in result.warnings[0]
+    assert "has not read your Intacct customers yet" in result.warnings[0]

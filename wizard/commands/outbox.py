@@ -93,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
                     print(f"  {problem}")
                 if result.more_problems:
                     print(f"  ... and {result.more_problems} more problems.")
+                for warning in result.warnings:
+                    print(f"  Note: {warning}")
     if args.json:
         print(json.dumps({"ok": ok, "files": [r.as_json() for r in results]}))
     elif not ok:

@@ -49,6 +49,7 @@ class Importer:
         self._planned_customers: set[str] = set()
         self._invoice_documents: dict[str, int] | None = None
         self._planned_invoices: set[str] = set()
+        self._mirror_has_customers: bool | None = None
 
     # -- which template ------------------------------------------------------------------------
 
@@ -149,6 +150,7 @@ class Importer:
             unchanged=tally.unchanged,
             problems=tuple(tally.problems),
             more_problems=tally.more,
+            warnings=_warnings(tally),
         )
 
     # -- checks and writing ----------------------------------------------------------------------
@@ -166,17 +168,11 @@ class Importer:
             self._customers[customer_id] = known
         return known
 
-    def _unknown_customer(self, customer_id: str) -> str:
-        if self._store.count("CUSTOMER") == 0:
-            return (
-                f"No customer {customer_id} in the records to send, and the wizard has not read "
-                "your Intacct customers yet. Run the first sync (it reads them), then add the "
-                "file again; or add the customer in a customers file first."
-            )
-        return (
-            f"No customer {customer_id} in Intacct (as last synced) or in the records to send. "
-            "Check the ID, or add the customer in a customers file first."
-        )
+    def _customers_read(self) -> bool:
+        """Whether a sync has read the company's customers (else they cannot be checked)."""
+        if self._mirror_has_customers is None:
+            self._mirror_has_customers = self._store.count("CUSTOMER") > 0
+        return self._mirror_has_customers
 
     def _invoice(self, number: str, planned: set[str]) -> tuple[int | None, str | None] | None:
         """(outbox id, None) for an invoice in the outbox, (None, RECORDNO) for one Intacct
@@ -215,8 +211,16 @@ class Importer:
             if column.check is Check.CUSTOMER and not self._customer_known(
                 value, planned_customers
             ):
-                record.bad = True
-                tally.problem(row, column.name, self._unknown_customer(value))
+                if self._customers_read():
+                    record.bad = True
+                    tally.problem(
+                        row,
+                        column.name,
+                        f"No customer {value} in Intacct (as last synced) or in the records "
+                        "to send. Check the ID, or add the customer in a customers file first.",
+                    )
+                else:
+                    tally.unverified.add(value)
             if column.check is Check.INVOICE:
                 found = self._invoice(value, planned_invoices)
                 if found is None:
@@ -335,3 +339,15 @@ def preview_rows(path: Path, count: int = 5) -> tuple[OpenedFile, list[SourceRow
     if close:
         close()
     return opened, first
+
+
+def _warnings(tally: Tally) -> tuple[str, ...]:
+    if not tally.unverified:
+        return ()
+    some = sorted(tally.unverified)
+    named = ", ".join(some[:5]) + (f" and {len(some) - 5} more" if len(some) > 5 else "")
+    return (
+        f"Could not check the customers {named}: the wizard has not read your Intacct "
+        "customers yet. The first sync reads them and refuses records whose customer Intacct "
+        "does not have, each with its fix.",
+    )

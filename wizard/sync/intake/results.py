@@ -42,6 +42,7 @@ class ImportResult:
     unchanged: int = 0
     problems: tuple[Problem, ...] = ()
     more_problems: int = 0  # problems beyond the ones listed
+    warnings: tuple[str, ...] = ()  # what could not be checked (the file is still added)
 
     @property
     def ok(self) -> bool:
@@ -81,6 +82,7 @@ class ImportResult:
                 for p in self.problems
             ],
             "more_problems": self.more_problems,
+            "warnings": list(self.warnings),
         }
 
 
@@ -95,6 +97,7 @@ class Tally:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     more: int = 0
+    unverified: set[str] = field(default_factory=set)  # customers the mirror cannot confirm
 
     def problem(self, row: SourceRow | None, column: str | None, message: str) -> None:
         if len(self.problems) >= MAX_PROBLEMS:

@@ -34,6 +34,7 @@ from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 from wizard.ui.posting_check_view import PostingCheckView
 from wizard.ui.qt_compat import emit
+from wizard.ui.records_dialog import RecordsButtons
 from wizard.ui.sync_view import (
     ErrorList,
     ProgressBridge,
@@ -89,6 +90,10 @@ class FirstSyncPage(FlowPage):
         row.addWidget(self.dry_run)
         row.addStretch(1)
         outer.addWidget(options)
+
+        self.records = RecordsButtons(lambda: self._job().store_path, context.workers, self)
+        self.records.said.connect(self._note)
+        outer.addWidget(self.records)
 
         buttons = QHBoxLayout()
         self.start_button = QPushButton("Start the s&ync")

@@ -14,6 +14,7 @@ the disk) and only show what comes back. Nothing in this package imports Qt.
     changes(findings, history(target))                       # history.py: diagnose
     write_report(path, findings, summary)                    # report.py: the support bundle
     report = run_trial(target)                               # trial.py: a vendor's trial run
+    review_file(store_path, path) / add_file(...)            # records.py: records from files
 """
 
 from wizard.ui.session_adapter.catalogues import fix_for, flow_catalogue
@@ -44,6 +45,13 @@ from wizard.ui.session_adapter.outcome import (
     SyncOutcome,
     record_name,
 )
+from wizard.ui.session_adapter.records import (
+    FileReview,
+    add_file,
+    review_file,
+    save_template,
+    template_titles,
+)
 from wizard.ui.session_adapter.report import storage_lines, write_report
 from wizard.ui.session_adapter.sync_job import (
     DEMO_OUTBOX_INVOICES,
@@ -66,6 +74,7 @@ __all__ = [
     "Discovery",
     "EntityInfo",
     "ErrorGroup",
+    "FileReview",
     "History",
     "OutboxFigures",
     "SyncChoices",
@@ -73,6 +82,7 @@ __all__ = [
     "SyncJob",
     "SyncOutcome",
     "Target",
+    "add_file",
     "changes",
     "check_posting",
     "check_titles",
@@ -88,9 +98,12 @@ __all__ = [
     "latest_grid",
     "profile_target",
     "record_name",
+    "review_file",
     "run_trial",
     "save_choices",
+    "save_template",
     "storage_lines",
     "tally",
+    "template_titles",
     "write_report",
 ]
