@@ -96,3 +96,55 @@ def test_query_orders_by_recordno_with_created_and_deleted_records() -> None:
         client.close()
     assert pages == {"ascending": ["2", "3", "4", "5"], "descending": ["29", "28", "27", "26"]}
     assert again.all("//ARINVOICE/RECORDNO") == ["2", "4", "5", "6"]
+
+
+@pytest.mark.parametrize(
+    ("condition", "option", "found"),
+    [
+        ("<equalto><field>NAME</field><value>alpine trail outfitters</value></equalto>", "", []),
+        (
+            "<equalto><field>NAME</field><value>alpine trail outfitters</value></equalto>",
+            "<options><caseinsensitive>true</caseinsensitive></options>",
+            ["C-1001"],
+        ),
+        ("<like><field>NAME</field><value>alpine%</value></like>", "", []),
+        (
+            "<like><field>NAME</field><value>alpine%</value></like>",
+            "<options><caseinsensitive>false</caseinsensitive></options>",
+            [],
+        ),
+        (
+            "<like><field>NAME</field><value>alpine%</value></like>",
+            "<options><caseinsensitive>true</caseinsensitive></options>",
+            ["C-1001"],
+        ),
+        ("<like><field>NAME</field><value>Alpine%</value></like>", "", ["C-1001"]),
+        (
+            "<in><field>CUSTOMERID</field><value>c-1001</value><value>c-9999</value></in>",
+            "<options><caseinsensitive>true</caseinsensitive></options>",
+            ["C-1001"],
+        ),
+        (
+            "<equalto><field>CUSTOMERID</field><value>c-1001</value></equalto>",
+            "<options><caseinsensitive>true</caseinsensitive></options>",
+            ["C-1001"],
+        ),
+    ],
+)
+def test_query_respects_case_unless_caseinsensitive_is_true(
+    condition: str, option: str, found: list[str]
+) -> None:
+    """The `query` option caseinsensitive is false by default (XSD; Sage's query docs)."""
+    from sandbox_client import Client, fn
+
+    with Sandbox(records=5) as sandbox:
+        client = Client(sandbox)
+        answer = client.call(
+            fn(
+                "<query><object>CUSTOMER</object><select><field>CUSTOMERID</field></select>"
+                f"<filter>{condition}</filter>{option}</query>"
+            )
+        )
+        client.close()
+    assert answer.first("//result/status") == "success"
+    assert answer.all("//CUSTOMER/CUSTOMERID") == found

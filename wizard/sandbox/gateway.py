@@ -46,6 +46,7 @@ HANDLERS: dict[str, Handler] = {
     "create": writers.create,
     "update": writers.update,
     "delete": writers.delete,
+    **dict.fromkeys(writers.LEGACY_DELETES, writers.legacy_delete),
     "create_invoice": postings.create_invoice,
     "create_arpayment": postings.create_arpayment,
     "create_aradjustment": postings.create_aradjustment,

@@ -72,11 +72,25 @@ class Compiler:
     """Turns field comparisons into row predicates for one object."""
 
     def __init__(
-        self, spec: ObjectSpec, positions: dict[str, int], hidden: frozenset[str] = frozenset()
+        self,
+        spec: ObjectSpec,
+        positions: dict[str, int],
+        hidden: frozenset[str] = frozenset(),
+        case_insensitive: bool | None = None,
     ) -> None:
+        """`case_insensitive`: the `query` option (XSD: false by default; Sage documents it):
+        True compares text ignoring case (=, <>, in, like), False respects case everywhere.
+        None is readByQuery's string query, whose case rules are not documented: `=` respects
+        case and `like` ignores it (chosen for the sandbox)."""
         self.spec = spec
         self.positions = positions
         self.hidden = hidden
+        self.case_insensitive = case_insensitive
+
+    def _text_key(self, canonical: str) -> Callable[[str], Any] | None:
+        """Lower-casing for text fields when case is ignored; None when it counts."""
+        typed = canonical in self.spec.numbers | self.spec.dates | self.spec.datetimes
+        return str.casefold if self.case_insensitive and not typed else None
 
     def field(self, name: str) -> tuple[str, int]:
         canonical = self.spec.canonical(name)
@@ -112,11 +126,18 @@ class Compiler:
         key = self.key(canonical)
         lit = self.literal(canonical, value)
         typed = canonical in self.spec.numbers | self.spec.dates | self.spec.datetimes
+        fold = self._text_key(canonical)
+        if fold is not None:
+            lit, key = fold(lit), fold
         if op == "=":
             if typed:
                 predicate: Predicate = lambda r: bool(r[i]) and key(r[i]) == lit  # noqa: E731
+            elif fold is not None:
+                predicate = lambda r: key(r[i]) == lit  # noqa: E731
             else:
                 predicate = lambda r: r[i] == lit  # noqa: E731
+            if fold is not None:  # the direct look-up by ID matches case: scan instead
+                return predicate
             return self._pointed(predicate, canonical, [value])
         if op in ("<>", "!="):
             return lambda r: key(r[i]) != lit
@@ -133,8 +154,13 @@ class Compiler:
         canonical, i = self.field(name)
         key = self.key(canonical)
         wanted = {self.literal(canonical, v) for v in values}
+        fold = self._text_key(canonical)
+        if fold is not None:
+            key, wanted = fold, {fold(w) for w in wanted}
         if negate:
             return lambda r: key(r[i]) not in wanted
+        if fold is not None:
+            return lambda r: key(r[i]) in wanted
         return self._pointed(lambda r: key(r[i]) in wanted, canonical, values)
 
     def _pointed(self, predicate: Predicate, canonical: str, values: list[str]) -> Predicate:
@@ -147,8 +173,10 @@ class Compiler:
     def like(self, name: str, pattern: str, negate: bool = False) -> Predicate:
         _canonical, i = self.field(name)
         parts = [re.escape(p) for p in esc(pattern).split("%")]
+        ignore_case = self.case_insensitive is not False  # readByQuery (None): ignores case
         regex = re.compile(
-            "^" + ".*".join(p.replace("_", ".") for p in parts) + "$", re.IGNORECASE | re.DOTALL
+            "^" + ".*".join(p.replace("_", ".") for p in parts) + "$",
+            (re.IGNORECASE if ignore_case else 0) | re.DOTALL,
         )
         if negate:
             return lambda r: regex.match(r[i]) is None

@@ -192,19 +192,25 @@ def read_more(ctx: Context, body: etree._Element) -> str:
     return _answer_page(ctx, result, result.pagesize, result_id)
 
 
+def _flag(value: str) -> bool:
+    """An XSD boolean option: true/1 (anything else, or absent, is the default false)."""
+    return value.strip().lower() in ("true", "1")
+
+
 def query(ctx: Context, body: etree._Element) -> str:
     spec = ctx.spec(_text(body, "object"))
     ctx.check_permission(spec, "READ_BY_QUERY")
     options = body.find("options")
     if options is not None and (_text(options, "returnformat") or "xml").lower() != "xml":
         raise messages.fail("not_simulated", function="query with returnformat json/csv")
+    case_insensitive = options is not None and _flag(_text(options, "caseinsensitive"))
     size = _pagesize(body, 2000)
     raw_offset = _text(body, "offset", "0") or "0"
     if not raw_offset.isdigit():
         raise messages.fail("bad_offset", offset=raw_offset)
     offset = int(raw_offset)
     table = ctx.company.tables[spec.name]
-    compiler = Compiler(spec, table.position, ctx.hidden_fields())
+    compiler = Compiler(spec, table.position, ctx.hidden_fields(), case_insensitive)
     select = body.find("select")
     if select is None or not len(select):
         raise messages.fail("bad_query", detail="<select> needs at least one field")
@@ -234,6 +240,7 @@ def query(ctx: Context, body: etree._Element) -> str:
             b"" if orderby is None else etree.tostring(orderby),
             ctx.entity,
             ctx.hidden_fields(),
+            case_insensitive,
         )
         kept = table.query_results.get(question)
         if kept is not None and kept[0] == table.version:

@@ -118,3 +118,31 @@ def delete(ctx: Context, body: etree._Element) -> str:
     if errors:
         raise ResultFailure(*errors)
     return ""
+
+
+# Legacy (2.1-style) deletes: the key is an attribute naming the object's ID, or RECORDNO
+# for invoices (reference/intacct-xml-api.md §3.7: delete_customer customerid=…,
+# delete_glaccount glaccountno=…, delete_location locationid=…, delete_invoice key=…).
+LEGACY_DELETES: dict[str, tuple[str, str, str]] = {
+    # function: (object, key attribute, field the key names)
+    "delete_customer": ("CUSTOMER", "customerid", "CUSTOMERID"),
+    "delete_glaccount": ("GLACCOUNT", "glaccountno", "ACCOUNTNO"),
+    "delete_location": ("LOCATION", "locationid", "LOCATIONID"),
+    "delete_invoice": ("ARINVOICE", "key", "RECORDNO"),
+}
+
+
+def legacy_delete(ctx: Context, body: etree._Element) -> str:
+    """A legacy delete: the record named by the key attribute goes; only a status answers."""
+    obj, attribute, field = LEGACY_DELETES[str(body.tag)]
+    spec = ctx.spec(obj)
+    ctx.check_permission(spec, "DELETE")
+    key = (body.get(attribute) or "").strip()
+    if not key:
+        raise messages.fail("required", field=attribute)
+    table = ctx.company.tables[spec.name]
+    index = table.find(field, key)
+    if index is None:
+        raise messages.fail("not_found_key", object=spec.name.lower(), key=key, action="delete")
+    ctx.company.remove(spec.name, index)
+    return ""
