@@ -90,3 +90,21 @@ def test_without_the_audit_trail_the_sync_goes_on_and_says_deletions_were_not_ch
     assert summary.deletions.could_not_verify is not None
     assert "audit trail" in summary.deletions.could_not_verify
     assert "permission" in summary.deletions.could_not_verify
+
+
+def test_the_sync_command_says_what_was_deleted(
+    sandbox: Sandbox, store: Store, make_engine: EngineMaker
+) -> None:
+    from wizard.commands.sync import summary_json, summary_table
+
+    engine = make_engine()
+    engine.run(push=False)
+    client = client_factory(sandbox)()
+    key = sandbox.company.find("CUSTOMER", "CUSTOMERID", "C-1009")["RECORDNO"]  # type: ignore[index]
+    client.call(fn.delete("CUSTOMER", [key])).raise_for_status()
+    client.close()
+    summary = engine.run(push=False)
+    assert "Deleted in Intacct since the last sync (kept here, flagged): 1 CUSTOMER." in (
+        summary_table(summary)
+    )
+    assert summary_json(summary)["deleted_in_intacct"] == {"CUSTOMER": 1}

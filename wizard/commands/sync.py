@@ -284,6 +284,12 @@ def summary_table(summary: SyncSummary) -> str:
             lines.append(f"{p.object:16} {p.fetched:9} {p.total:9} {p.changed:9}  {p.mode}")
     for obj, fix in summary.pull_failures:
         lines.append(f"{obj:16} could not be read: {fix.title} (fix: {fix.id})")
+    deletions = summary.deletions
+    if deletions is not None and deletions.total:
+        flagged = ", ".join(f"{n} {obj}" for obj, n in sorted(deletions.marked.items()))
+        lines.append(f"Deleted in Intacct since the last sync (kept here, flagged): {flagged}.")
+    if deletions is not None and deletions.could_not_verify:
+        lines.append(deletions.could_not_verify)
     if summary.push is not None:
         lines.append("")
         lines.append(f"{'Pushed':24} {'Landed':>8} {'Failed':>8}")
@@ -346,6 +352,8 @@ def summary_json(summary: SyncSummary) -> dict[str, Any]:
         "message": summary.message,
         "fix_id": summary.fix.id if summary.fix else None,
         "requests": summary.requests,
+        "deleted_in_intacct": dict(summary.deletions.marked) if summary.deletions else {},
+        "deletions_not_checked": summary.deletions.could_not_verify if summary.deletions else None,
         "requests_at_once": {"asked": summary.slots_asked, "used": summary.slots_used},
     }
     if summary.push is not None:
