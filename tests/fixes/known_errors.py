@@ -356,3 +356,31 @@ SANDBOX_TEXTS: list[tuple[str, str | None, str]] = [
     ("No usable keyring backend: NoKeyringError", None, "keyring-unavailable"),
     ("[Errno 111] Connection refused", None, "endpoint-unreachable"),
 ]
+
+# What a connection through a company proxy prints: the wizard's own messages and the wording
+# of common HTTP stacks (urllib3/requests "Tunnel connection failed", httpx "ProxyError").
+NETWORK_TEXTS: list[tuple[str, str | None, str]] = [
+    (
+        "The proxy http://proxy.corp.example:8080 asked for a sign-in (HTTP 407 Proxy "
+        "Authentication Required)",
+        None,
+        "proxy-sign-in",
+    ),
+    ("Tunnel connection failed: 407 Proxy Authentication Required", None, "proxy-sign-in"),
+    ("httpx.ProxyError: 407 Proxy Authentication Required", None, "proxy-sign-in"),
+    ("Tunnel connection failed: 403 Forbidden", None, "proxy-refused"),
+    ("ProxyError: 403 Forbidden", None, "proxy-refused"),
+    ("Tunnel connection failed: 502 Bad Gateway", None, "unreachable-through-proxy"),
+    (
+        "HTTPSConnectionPool(host='api.intacct.com', port=443): Max retries exceeded (Caused by "
+        "ProxyError('Unable to connect to proxy', OSError('Tunnel connection failed: 503 "
+        "Service Unavailable')))",
+        None,
+        "unreachable-through-proxy",
+    ),
+    (
+        "ProxyError('Cannot connect to proxy.', ConnectionRefusedError(111))",
+        None,
+        "proxy-unreachable",
+    ),
+]

@@ -8,12 +8,14 @@ import re
 import pytest
 
 from tests.fixes import known_errors
-from tests.fixes.known_errors import PEER_ERRORS, SANDBOX_TEXTS, SEED_ERRORS
+from tests.fixes.known_errors import NETWORK_TEXTS, PEER_ERRORS, SANDBOX_TEXTS, SEED_ERRORS
 from wizard.fixes import match
 
 
 @pytest.mark.parametrize(
-    ("text", "code", "fix_id"), SEED_ERRORS + PEER_ERRORS + SANDBOX_TEXTS, ids=lambda v: str(v)[:40]
+    ("text", "code", "fix_id"),
+    SEED_ERRORS + PEER_ERRORS + SANDBOX_TEXTS + NETWORK_TEXTS,
+    ids=lambda v: str(v)[:40],
 )
 def test_pasted_error_gets_its_fix(text: str, code: str | None, fix_id: str) -> None:
     fix = match(text, code=code)
