@@ -86,3 +86,13 @@ def test_saving_again_keeps_mappings_endpoint_and_entity(tmp_path: Path) -> None
     assert second.mappings.default_department == "FIN"
     top = save_connection({**SETTINGS, "entity_id": ""}, SECRETS, profiles=store)
     assert top.top_level
+
+
+def test_saving_again_keeps_the_proxy_password_unless_a_new_one_is_given(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    save_connection({**SETTINGS, "profile": "Office"}, {**SECRETS, "proxy_password": "px-1"})
+    save_connection({**SETTINGS, "profile": "Office"}, SECRETS)  # not asked this time
+    assert SecretStore().load("Office") == Secrets("demo-sender-pass", "demo-user-pass", "px-1")
+    save_connection({**SETTINGS, "profile": "Office"}, {**SECRETS, "proxy_password": ""})
+    assert SecretStore().load("Office") == Secrets("demo-sender-pass", "demo-user-pass", "")

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 
 from wizard.connection.profile import Profile
 from wizard.connection.profile_store import ProfileError, ProfileFileError, ProfileStore
-from wizard.connection.secrets import Secrets
+from wizard.connection.secrets import KeyringUnavailable, Secrets, SecretsUnreadable
 from wizard.connection.validation import (
     Validation,
     validate_company_id,
@@ -51,7 +51,8 @@ def save_connection(
 
     `settings` holds company_id, user_id, sender_id and optionally entity_id, endpoint and
     profile (the connection's name; default: the company ID). `secrets` holds
-    sender_password and user_password. Cleaned values (blanks trimmed) are what is saved;
+    sender_password and user_password, and optionally proxy_password (absent: the saved one
+    is kept). Cleaned values (blanks trimmed) are what is saved;
     an optional setting that is absent keeps its saved value.
     The passwords go first, so a keyring failure (KeyringUnavailable) leaves no profile
     pointing at passwords that were never kept. Mappings and sync options of an existing
@@ -74,7 +75,16 @@ def save_connection(
     if problems:
         raise InvalidConnectionInput(tuple(problems))
     name = name_check.value
-    store.secrets.save(name, Secrets(cleaned["sender_password"], cleaned["user_password"]))
+    proxy_password = secrets.get("proxy_password")
+    if proxy_password is None:  # not asked this time: keep the one saved before
+        try:
+            saved = store.secrets.load(name)
+        except (KeyringUnavailable, SecretsUnreadable):
+            saved = None
+        proxy_password = saved.proxy_password if saved is not None else ""
+    store.secrets.save(
+        name, Secrets(cleaned["sender_password"], cleaned["user_password"], proxy_password)
+    )
     try:
         base = store.load(name) if store.exists(name) else Profile(name=name)
     except ProfileFileError:
