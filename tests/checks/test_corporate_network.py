@@ -25,12 +25,15 @@ import pytest
 import trustme
 from cryptography import x509
 from cryptography.x509.oid import NameOID
+from diagnose_helpers import MakeContext
 
 from tests.connect_proxy import ConnectProxy
+from wizard.checks import Runner
 from wizard.checks.connect import demo_profile
 from wizard.cli import main
 from wizard.connection import NetworkChoices, ProfileStore, Secrets
 from wizard.gateway import ProxyMode
+from wizard.gateway.autoconfig import AutoConfig
 from wizard.sandbox import Sandbox
 
 pytestmark = pytest.mark.skipif(
@@ -239,3 +242,26 @@ def test_each_break_in_the_path_gets_its_own_fix(
     reachable = findings["endpoint-reachable"]
     assert reachable["fix_id"] == fix_id, reachable
     assert said in reachable["evidence"]
+
+
+def test_a_proxy_script_is_named_when_the_direct_route_fails(
+    make_context: MakeContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows or macOS set to a PAC script: the system settings reader is given what their
+    registry / scutil would hold (tests/gateway/test_certificates_and_autoconfig.py reads
+    those); the connection itself is a real refused connection."""
+    pac = AutoConfig(script_url="http://wpad.corp.example/proxy.pac")
+    monkeypatch.setattr("wizard.checks.network.detect_auto_config", lambda: pac)
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    context = make_context(endpoint=f"http://127.0.0.1:{port}/ia/xml/xmlgw.phtml")
+    finding = Runner(context).run_one("endpoint-reachable")
+    assert finding.fix_id == "proxy-auto-config"
+    assert "http://wpad.corp.example/proxy.pac" in finding.evidence
+    # Told not to use the system's settings, the script is not the explanation.
+    direct = make_context(
+        endpoint=f"http://127.0.0.1:{port}/ia/xml/xmlgw.phtml",
+        network=NetworkChoices(proxy_mode=ProxyMode.NONE),
+    )
+    assert Runner(direct).run_one("endpoint-reachable").fix_id == "endpoint-unreachable"
