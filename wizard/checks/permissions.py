@@ -9,7 +9,7 @@ module's rights) where the user may call it, and are "unknown" where not. The re
 from __future__ import annotations
 
 from wizard.checks.context import PERMISSION_CODES, CheckContext
-from wizard.checks.integration_permissions import integration_permissions
+from wizard.checks.integration_permissions import integration_permissions, policy_rights
 from wizard.checks.model import (
     Access,
     Cell,
@@ -67,6 +67,32 @@ def module_rights(ctx: CheckContext) -> dict[str, frozenset[str]] | None:
     return ctx.cached("user-permissions", read)
 
 
+def _permission_name(ctx: CheckContext, object_name: str) -> str:
+    """The module › permission that guards the object, where this-program.toml names it."""
+    try:
+        return ctx.integration.need_for(object_name).permission.name
+    except KeyError:
+        return ""
+
+
+def _granted(
+    rights: dict[str, frozenset[str]],
+    policies: dict[tuple[str, str], frozenset[str]] | None,
+    module_name: str,
+    permission: str,
+) -> frozenset[str] | None:
+    """The rights on the object's own permission where Intacct lists them per permission;
+    else the module's (None: the user has no rights in the module)."""
+    if permission and policies is not None:
+        own = policies.get((module_name, permission))
+        if own is not None:
+            return own
+        listed = {name for module, name in policies if module == module_name}
+        if listed - {module_name}:
+            return frozenset()  # the module's permissions are listed, this one is not ticked
+    return rights.get(module_name)
+
+
 def permissions(ctx: CheckContext) -> Verdict:
     integration = ctx.integration
     if not integration.is_own:
@@ -85,6 +111,7 @@ def permissions(ctx: CheckContext) -> Verdict:
     probes = [functions.query(o, ["RECORDNO"], pagesize=1, control_id=o) for o in objects]
     outcomes = {o.control_id: o for o in ctx.batch(probes)} if probes else {}
     rights = module_rights(ctx)
+    policies = policy_rights(ctx) if rights is not None else None
     rows: list[GridRow] = []
     problems: list[str] = []
     unknown_writes: list[str] = []
@@ -92,6 +119,7 @@ def permissions(ctx: CheckContext) -> Verdict:
     for name in objects:
         module, columns = needed[name]
         module_name = catalogue.modules.get(module, module)
+        permission = _permission_name(ctx, name)
         outcome = outcomes[name]
         cells = []
         for column in COLUMNS:
@@ -106,7 +134,7 @@ def permissions(ctx: CheckContext) -> Verdict:
             elif rights is None:
                 access = Access.UNKNOWN
             else:
-                granted = rights.get(module_name)
+                granted = _granted(rights, policies, module_name, permission)
                 if granted is None:
                     access = Access.DENIED
                 else:
@@ -117,12 +145,13 @@ def permissions(ctx: CheckContext) -> Verdict:
             fix_id = "permission-missing" if is_needed and access is Access.DENIED else None
             cells.append(Cell(access, is_needed, fix_id))
             if is_needed and access is Access.DENIED:
-                problems.append(f"{column} {name} ({module_name})")
+                shown = f"{module_name} › {permission}" if permission else module_name
+                problems.append(f"{column} {name} ({shown})")
                 if first_error is None and column == "read" and outcome.errors:
                     first_error = GatewayError(ErrorLevel.RESULT, name, outcome.errors)
             elif is_needed and access is Access.UNKNOWN:
                 unknown_writes.append(f"{column} {name}")
-        rows.append(GridRow(name, module, module_name, tuple(cells)))
+        rows.append(GridRow(name, module, module_name, tuple(cells), permission))
     grid = PermissionGrid(COLUMNS, tuple(rows))
     if problems:
         fix = (
