@@ -77,13 +77,24 @@ def test_sample_files_round_trip_once_with_amounts_and_entity(
     assert Decimal(payment["AMOUNTOPAY"]) == Decimal("1250.00")
     credit = next(r for r in sandbox.company.records("ARADJUSTMENT") if r["RECORDID"] == "CN-7001")
     assert credit["INVOICENO"] == "WEB-5001" and credit["MEGAENTITYID"] == "US-EAST"
-    # the dimensions of each line are those of the file
-    sent = store.outbox_find(OutboxKind.INVOICE, "shop-5003")
-    assert sent is not None
-    assert [(line["location"], line["department"]) for line in sent.payload["lines"]] == [
-        ("BOS", "SVC"),
-        ("BOS", "SVC"),
+    # each line landed with the account, amount and dimensions of its row in the file
+    lines: dict[str, list[tuple[str, str, str, str]]] = {}
+    by_key = {r["RECORDNO"]: number for number, r in invoices.items()}
+    for item in sandbox.company.records("ARINVOICEITEM"):
+        number = by_key[item["RECORDKEY"]]
+        lines.setdefault(number, []).append(
+            (item["ACCOUNTNO"], item["AMOUNT"], item["LOCATIONID"], item["DEPARTMENTID"])
+        )
+    assert lines["WEB-5001"] == [
+        ("4000", "1000.00", "BOS", "SALES"),
+        ("4200", "250.00", "BOS", "SALES"),
     ]
+    assert lines["WEB-5003"] == [("4000", "400.00", "BOS", "SVC"), ("4200", "30.10", "BOS", "SVC")]
+    assert lines["WEB-5004"] == [
+        ("4000", "300.00", "NYC", "SALES"),
+        ("4200", "10.00", "NYC", "SALES"),
+    ]
+    assert lines["WEB-5005"] == [("4000", "75.50", "BOS", "OPS")]
 
     status, again = _import(store, *(SAMPLES / name for name in SAMPLE_FILES))
     assert status == 0

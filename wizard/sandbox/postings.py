@@ -249,7 +249,28 @@ def create_invoice(ctx: Context, body: etree._Element) -> str:
             "SYNC_REF": custom.get("SYNC_REF", ""),
         },
     )
+    _invoice_lines(ctx, recordno, lines)
     return f"<key>{recordno}</key>"
+
+
+def _invoice_lines(ctx: Context, invoice: int, lines: list[Line]) -> None:
+    """The invoice's lines as ARINVOICEITEM records (account, amount, dimensions)."""
+    if "ARINVOICEITEM" not in ctx.company.tables:
+        return
+    for number, line in enumerate(lines, start=1):
+        ctx.company.insert(
+            "ARINVOICEITEM",
+            {
+                "RECORDKEY": str(invoice),
+                "LINE_NO": str(number),
+                "ACCOUNTNO": line.account,
+                "AMOUNT": _money(line.amount),
+                "LOCATIONID": line.dimensions.get("LOCATION", ""),
+                "DEPARTMENTID": line.dimensions.get("DEPARTMENT", ""),
+                "PROJECTID": line.dimensions.get("PROJECT", ""),
+                "CLASSID": line.dimensions.get("CLASS", ""),
+            },
+        )
 
 
 def create_aradjustment(ctx: Context, body: etree._Element) -> str:
