@@ -40,6 +40,7 @@ from wizard.ui.session_adapter.discovery import (
 )
 from wizard.ui.session_adapter.history import History, changes, history
 from wizard.ui.session_adapter.outcome import (
+    ErrorGroup,
     OutboxFigures,
     SyncFigures,
     SyncOutcome,
@@ -55,7 +56,6 @@ from wizard.ui.session_adapter.records import (
 from wizard.ui.session_adapter.report import storage_lines, write_report
 from wizard.ui.session_adapter.sync_job import (
     DEMO_OUTBOX_INVOICES,
-    ErrorGroup,
     SyncChoices,
     SyncJob,
     group_errors,

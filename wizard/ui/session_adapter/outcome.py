@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from wizard.ui.session_adapter.catalogues import fix_for
 
 if TYPE_CHECKING:
+    from wizard.fixes import Fix
     from wizard.sync.engine import SyncSummary
     from wizard.sync.outbox import OutboxRecord
     from wizard.sync.store import Store, SyncError
-    from wizard.ui.session_adapter.sync_job import ErrorGroup
 
 # How a record is named, by what it becomes in Intacct: (word, payload keys tried in order).
 _KIND_WORDS: Mapping[str, str] = {
@@ -44,6 +44,22 @@ def record_name(record: OutboxRecord) -> str:
     if own:
         return f"{word} {own}"
     return f"{word} {record.local_id}"  # the integration's own id: the last resort
+
+
+@dataclass(frozen=True)
+class ErrorGroup:
+    """Failed records that share one fix."""
+
+    fix: Fix
+    errors: tuple[SyncError, ...]
+    names: tuple[str, ...] = ()  # each record as the admin knows it ("invoice WEB-000035")
+
+    def name(self, index: int) -> str:
+        return self.names[index] if index < len(self.names) else self.errors[index].record_ref
+
+    @property
+    def outbox_ids(self) -> tuple[int, ...]:
+        return tuple(e.outbox_id for e in self.errors if e.outbox_id is not None)
 
 
 @dataclass(frozen=True)
@@ -102,7 +118,6 @@ def outbox_figures(store: Store) -> OutboxFigures:
 def named_groups(store: Store, errors: Sequence[SyncError]) -> tuple[ErrorGroup, ...]:
     """Failed records grouped by fix, each named by what the admin knows."""
     from wizard.sync.store import StoreError
-    from wizard.ui.session_adapter.sync_job import ErrorGroup
 
     groups: dict[str, list[tuple[SyncError, str]]] = {}
     for error in errors:

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.connection import Mappings
-from wizard.fixes import Fix
 from wizard.ui.session_adapter.cancel_watcher import CancelWatcher
 from wizard.ui.session_adapter.catalogues import fix_for, flow_catalogue
 from wizard.ui.session_adapter.outcome import (
+    ErrorGroup,
     OutboxFigures,
     SyncOutcome,
     named_groups,
@@ -48,22 +48,6 @@ class SyncChoices:
             custom_fields=self.custom_fields,
             flows=self.flows,
         )
-
-
-@dataclass(frozen=True)
-class ErrorGroup:
-    """Failed records that share one fix."""
-
-    fix: Fix
-    errors: tuple[SyncError, ...]
-    names: tuple[str, ...] = ()  # each record as the admin knows it ("invoice WEB-000035")
-
-    def name(self, index: int) -> str:
-        return self.names[index] if index < len(self.names) else self.errors[index].record_ref
-
-    @property
-    def outbox_ids(self) -> tuple[int, ...]:
-        return tuple(e.outbox_id for e in self.errors if e.outbox_id is not None)
 
 
 def group_errors(errors: Sequence[SyncError]) -> tuple[ErrorGroup, ...]:
