@@ -221,3 +221,35 @@ def test_before_the_first_sync_customers_cannot_be_checked_and_the_file_says_so(
     assert len(result.warnings) == 1
     assert "C-1002" in result.warnings[0] and "W-2001" in result.warnings[0]
     assert "has not read your Intacct customers yet" in result.warnings[0]
+
+
+def test_payments_find_invoices_added_by_an_earlier_file_of_the_same_importer(
+    store: Store, tmp_path: Path
+) -> None:
+    store.outbox_add(OutboxKind.INVOICE, "I-0", {"lines": []}, document_no="I-0")
+    importer = Importer(store)
+    earlier = tmp_path / "earlier.csv"
+    earlier.write_text(
+        "REFERENCE_NO,CUSTOMER_ID,RECEIPT_DATE,BANK_ACCOUNT_ID,INVOICE_NO,AMOUNT\n"
+        "P-0,C-1,2026-11-10,BOA-EAST,I-0,10.00\n",
+        encoding="utf-8",
+    )
+    assert importer.import_file(earlier).ok  # the importer has now looked invoices up
+    payments = tmp_path / "payments.csv"
+    payments.write_text(
+        "REFERENCE_NO,CUSTOMER_ID,RECEIPT_DATE,BANK_ACCOUNT_ID,INVOICE_NO,AMOUNT\n"
+        "P-1,C-1,2026-11-10,BOA-EAST,I-1,10.00\n",
+        encoding="utf-8",
+    )
+    invoices = tmp_path / "invoices.csv"
+    invoices.write_text(
+        "INVOICE_NO,CUSTOMER_ID,CREATED_DATE,TERM_NAME,ACCT_NO,AMOUNT\n"
+        "I-1,C-1,2026-11-02,N30,4000,10.00\n",
+        encoding="utf-8",
+    )
+    assert importer.import_file(invoices).ok
+    assert importer.import_file(payments).added == 1
+    invoice = store.outbox_find(OutboxKind.INVOICE, "I-1")
+    payment = store.outbox_find(OutboxKind.PAYMENT, "P-1")
+    assert invoice is not None and payment is not None
+    assert payment.depends_on == invoice.id

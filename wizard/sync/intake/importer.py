@@ -136,7 +136,9 @@ class Importer:
             self._planned_invoices |= planned_invoices
         if not ok or dry_run:
             self._customers.clear()
-            self._invoice_documents = None
+        # The outbox changed (or a dry run's view of it ended): read its invoices afresh, so a
+        # later file's payments find the invoices this one added.
+        self._invoice_documents = None
         return ImportResult(
             path,
             template,
