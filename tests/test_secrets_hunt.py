@@ -34,6 +34,7 @@ import httpx
 import pytest
 from secret_hunt import assert_no_secrets, find_secrets
 
+from wizard.checks.connect import demo_rest_profile
 from wizard.cli import main
 from wizard.connection import Profile, ProfileStore, Secrets
 from wizard.gateway import Client, Credentials, GatewayError
@@ -202,6 +203,49 @@ def test_no_rest_token_or_secret_leaves_the_program(
     assert len(tokens) >= 4 and codes
     hunted = [client_secret, *tokens, *codes, request.pkce.verifier]
     assert_no_secrets([isolated_user_dirs, tmp_path], texts, hunted)
+
+
+def test_no_secret_leaves_a_rest_diagnosis_or_report(
+    isolated_user_dirs: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """diagnose and report of a saved REST connection, at DEBUG: the client secret, the
+    saved and the rotated refresh tokens, and every access token stay out of every output;
+    the rotated refresh token is kept in the keyring."""
+    monkeypatch.setenv("INTACCT_WIZARD_LOG_LEVEL", "DEBUG")
+    client_secret = _unique("ClientSecret")
+    with Sandbox() as sandbox:
+        sandbox.rest.data = dataclasses.replace(sandbox.rest.data, client_secret=client_secret)
+        sandbox.rest.oauth.data = sandbox.rest.data
+        app, creds = sandbox.rest_app, sandbox.credentials
+        first_refresh = sandbox.rest.oauth.demo_sign_in()
+        store = ProfileStore()
+        store.secrets.save(
+            "HuntRest", Secrets("", "", client_secret=client_secret, refresh_token=first_refresh)
+        )
+        store.save(
+            demo_rest_profile(
+                sandbox.rest_base_url,
+                app.client_id,
+                app.redirect_uri,
+                creds.company_id,
+                creds.user_id,
+            ).replace(name="HuntRest")
+        )
+        assert main(["diagnose", "--profile", "HuntRest", "--json"]) == 0
+        report = tmp_path / "report.zip"
+        assert main(["report", "--profile", "HuntRest", "--output", str(report)]) == 0
+        tokens = set(sandbox.rest.oauth.tokens) | set(sandbox.rest.oauth.refresh_tokens)
+    saved = store.secrets.load("HuntRest")
+    assert saved is not None and saved.refresh_token not in ("", first_refresh)
+    captured = capsys.readouterr()
+    close_logging()
+    assert "rest-sign-in" in captured.out
+    assert "oauth2/token" in log_file().read_text(encoding="utf-8")
+    hunted = [client_secret, first_refresh, *tokens]
+    assert_no_secrets([isolated_user_dirs, tmp_path], [captured.out, captured.err], hunted)
 
 
 def test_the_hunt_finds_a_secret_in_any_spelling(tmp_path: Path) -> None:

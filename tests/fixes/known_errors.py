@@ -136,6 +136,16 @@ PEER_ERRORS: list[tuple[str, str | None, str]] = [
     ),  # 1
     ("XL03000006 incorrect intacct xml partner id or password", None, "sender-credentials-invalid"),
     ("One or more authentication values are incorrect", "GW-0011", "user-credentials-invalid"),  # 2
+    # REST API (reference intacct-rest-api.md §2.5, §4.3)
+    ("Invalid Request", "GW-0011", "rest-client-refused"),
+    ("Token is not valid", "tokenInvalid", "rest-sign-in-again"),
+    ("REST-2102 Token is not valid", None, "rest-sign-in-again"),
+    (
+        "The redirect_uri does not match a redirect URI registered for the application",
+        "invalidRequest",
+        "rest-redirect-uri-mismatch",
+    ),
+    ("Invalid Token", "GW-0031", "rest-token-refused"),
     (
         "Every call fails and no data comes back; the sender's Needs Login for API is Yes",
         None,

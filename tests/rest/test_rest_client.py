@@ -18,6 +18,9 @@ def test_query_pages_through_every_record_the_company_has(
     assert len(rows) == invoices
     assert len({row["key"] for row in rows}) == invoices  # no page repeated or skipped
     assert client.count("accounts-receivable/invoice") == invoices
+    sent = client.requests_sent
+    assert len(list(client.query("accounts-receivable/invoice", ["key"], limit=3))) == 3
+    assert client.requests_sent == sent + 1  # one small page, not the whole table
 
 
 def test_query_filters_order_and_dotted_fields(make_client: MakeClient) -> None:
@@ -145,3 +148,16 @@ def test_a_web_page_instead_of_json_is_a_clear_error(
         client.get("general-ledger/account", "1")
     assert page.value.http_status == 502
     assert "web page" in str(page.value)
+
+
+def test_a_business_rule_refusal_names_its_fix(sandbox: Sandbox, make_client: MakeClient) -> None:
+    """rest-business-rule: only a write shows it; the record's error names the fix."""
+    from wizard.fixes import load_catalogue
+
+    sandbox.enable("rest-business-rule")
+    with pytest.raises(RestError) as refused:
+        make_client().create("accounts-receivable/customer", {"id": "C-422", "name": "X"})
+    assert refused.value.http_status == 422
+    assert refused.value.errornos == ("BL01001973", "operationFailed")
+    assert load_catalogue().match(refused.value).id == "period-closed"
+    assert sandbox.company.find("CUSTOMER", "CUSTOMERID", "C-422") is None

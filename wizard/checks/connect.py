@@ -3,21 +3,27 @@ the built-in demo company — with the passwords from the keyring or the environ
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 
 from wizard.checks.choices import load_demo_choices
 from wizard.checks.context import CheckContext, SecretsKept
+from wizard.checks.rest_context import RestCheckContext, TokenSaver
 from wizard.connection import (
+    ConnectionMethod,
     KeyringUnavailable,
     Profile,
     ProfileStore,
+    RestChoices,
+    RestGrant,
     Secrets,
     SecretsUnreadable,
     SyncOptions,
 )
 from wizard.connection.validation import DEFAULT_ENDPOINT
 from wizard.redaction import remember_secret
+from wizard.rest import Token
 
 SENDER_PASSWORD_VARIABLE = "INTACCT_SENDER_PASSWORD"
 USER_PASSWORD_VARIABLE = "INTACCT_USER_PASSWORD"
@@ -76,8 +82,12 @@ def context_for_profile(
     profile: Profile,
     found: FoundSecrets,
     max_in_flight: int | None = None,
+    on_token: TokenSaver | None = None,
 ) -> CheckContext:
-    return CheckContext(
+    """The checks' context for the profile's method: XML gateway, or REST with `on_token`
+    keeping each refresh token Intacct issues."""
+    kind = RestCheckContext if profile.method is ConnectionMethod.REST else CheckContext
+    context = kind(
         profile,
         found.secrets,
         secrets_problem=found.problem,
@@ -86,6 +96,21 @@ def context_for_profile(
         secrets_kept=found.kept,
         max_in_flight=max_in_flight,
     )
+    if isinstance(context, RestCheckContext):
+        context.on_token = on_token
+    return context
+
+
+def refresh_token_saver(store: ProfileStore, name: str, secrets: Secrets) -> TokenSaver:
+    """Keep the newest refresh token in the profile's keyring item (Intacct may rotate it)."""
+    kept = [secrets]
+
+    def save(token: Token) -> None:
+        if token.refresh_token and token.refresh_token != kept[0].refresh_token:
+            kept[0] = dataclasses.replace(kept[0], refresh_token=token.refresh_token)
+            store.secrets.save(name, kept[0])
+
+    return save
 
 
 def typed_profile(
@@ -103,6 +128,17 @@ def typed_profile(
         sender_id=sender_id,
         entity_id=entity_id,
         endpoint=endpoint,
+    )
+
+
+def demo_rest_profile(
+    base_url: str, client_id: str, redirect_uri: str, company_id: str, user_id: str
+) -> Profile:
+    """The demo company over the REST API, signed in with Sage (the refresh-token path)."""
+    profile = demo_profile("", "", company_id, user_id)
+    return profile.replace(
+        method=ConnectionMethod.REST,
+        rest=RestChoices(client_id, RestGrant.SIGN_IN, base_url, redirect_uri),
     )
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 
-from wizard.checks.builtin import default_registry
+from wizard.checks.builtin import registry_for
 from wizard.checks.context import PERMISSION_CODES, CheckContext, MissingSecrets
 from wizard.checks.model import CheckStatus, Finding, Verdict, not_applicable
 from wizard.checks.registry import Check, Registry
@@ -40,7 +40,7 @@ class Runner:
         workers: int | None = None,
     ) -> None:
         self.context = context
-        self.registry = registry or default_registry()
+        self.registry = registry or registry_for(context)
         self.on_finding = on_finding
         self.workers = workers or max(4, context.max_in_flight * 2)
         self.cancelled = threading.Event()

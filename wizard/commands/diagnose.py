@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from wizard.checks import CheckContext, Finding
     from wizard.connection import Profile
+    from wizard.sandbox import Sandbox
 
 NAME = "diagnose"
 HELP = (
@@ -61,6 +62,12 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "--demo",
         action="store_true",
         help="diagnose the built-in sandbox company (no Intacct account needed)",
+    )
+    parser.add_argument(
+        "--method",
+        choices=("xml", "rest"),
+        help="how to talk to Intacct: the XML gateway or the REST API (OAuth 2.0); default: "
+        "what the saved connection uses (xml for the demo and typed settings)",
     )
     parser.add_argument(
         "--scenario",
@@ -120,6 +127,7 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
             "Choose one connection: --profile NAME, or --sender-id/--company-id/--user-id "
             "(with --endpoint and --entity if needed), or --demo."
         )
+    method = getattr(args, "method", None)
     if args.demo:
         from wizard.sandbox import Sandbox
         from wizard.sandbox.scenarios import parse_scenario_options
@@ -129,6 +137,10 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
             sandbox = Sandbox(scenarios=names, times=times)
         except ValueError as error:
             raise UsageError(str(error)) from None
+        if method == "rest":
+            with sandbox, _demo_over_rest(sandbox, args.scenario) as target:
+                yield target
+            return
         with sandbox:
             creds = sandbox.credentials
             profile = demo_profile(
@@ -147,6 +159,11 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
                 yield Target(context, f"Diagnosis of the demo company{shown}", None)
         return
     if typed:
+        if method == "rest":
+            raise UsageError(
+                "A REST connection needs its app's client ID and secret: save it in the wizard "
+                "and use --profile NAME (or try --demo --method rest)."
+            )
         missing = [
             f"--{name.replace('_', '-')}"
             for name in ("sender_id", "company_id", "user_id")
@@ -201,9 +218,18 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
         saved = store.names()
         hint = f" Saved connections: {', '.join(saved)}." if saved else ""
         raise UsageError(f"{error}{hint}") from None
+    if method is not None:
+        from wizard.connection import ConnectionMethod
+
+        profile = profile.replace(method=ConnectionMethod(method))
     found = secrets_for_profile(store, name)
     profile = _for_integration(profile, args)
-    with context_for_profile(profile, found) as context:
+    saver = None
+    if found.secrets is not None:
+        from wizard.checks.connect import refresh_token_saver
+
+        saver = refresh_token_saver(store, name, found.secrets)
+    with context_for_profile(profile, found, on_token=saver) as context:
         yield Target(context, f"Diagnosis of “{name}” ({profile.company_id.strip()})", name)
 
 
@@ -223,6 +249,27 @@ def _for_integration(profile: Profile, args: argparse.Namespace) -> Profile:
             "(intacct-wizard integrations lists them)."
         )
     return profile.replace(integration=wanted)
+
+
+@contextlib.contextmanager
+def _demo_over_rest(sandbox: Sandbox, scenarios: list[str]) -> Iterator[Target]:
+    """The demo company over the REST API, signed in as the demo admin would be."""
+    from wizard.checks.connect import FoundSecrets, context_for_profile, demo_rest_profile
+    from wizard.checks.context import SecretsKept
+    from wizard.connection import Secrets
+
+    app = sandbox.rest_app
+    creds = sandbox.credentials
+    profile = demo_rest_profile(
+        sandbox.rest_base_url, app.client_id, app.redirect_uri, creds.company_id, creds.user_id
+    )
+    secrets = Secrets(
+        "", "", client_secret=app.client_secret, refresh_token=sandbox.rest.oauth.demo_sign_in()
+    )
+    shown = f" with {', '.join(sorted(scenarios))}" if scenarios else ""
+    found = FoundSecrets(secrets, "the demo company", kept=SecretsKept.BUILT_IN)
+    with context_for_profile(profile, found) as context:
+        yield Target(context, f"Diagnosis of the demo company over the REST API{shown}", None)
 
 
 def diagnose(target: Target) -> tuple[Finding, ...]:

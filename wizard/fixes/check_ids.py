@@ -24,5 +24,15 @@ CHECK_IDS: frozenset[str] = frozenset(
         "concurrency",
         "module-settings",
         "test-posting",
+        # Over the REST API (wizard/checks/rest_*.py)
+        "rest-sign-in",
+        "rest-sign-in-page",
+        "rest-token-accepted",
+        "rest-web-services-user",
+        "rest-entity",
+        "rest-permissions",
+        "rest-dimensions",
+        "rest-accounts",
+        "rest-test-posting",
     }
 )

@@ -27,7 +27,7 @@ from .model import MatchContext
 # Codes that appear inside pasted text: Intacct's (BL01001973, XL03000006, DL02000001, PL04000005,
 # GW-0010, XMLGW_JPP0001) and connectors' (INT068). Case-insensitive: help pages lower-case them.
 CODE_IN_TEXT = re.compile(
-    r"(?<![A-Za-z0-9])(INT\d{3}|[A-Z]{2}\d{8}|GW-?\d{4}|XMLGW[\s_-]?JPP\d{4})(?![0-9])",
+    r"(?<![A-Za-z0-9])(INT\d{3}|[A-Z]{2}\d{8}|GW-?\d{4}|REST-?\d{4}|XMLGW[\s_-]?JPP\d{4})(?![0-9])",
     re.IGNORECASE,
 )
 _HTTP_IN_TEXT = re.compile(r"\b(?:http(?:\s+status)?|status\s+code)\s*:?\s*([1-5]\d\d)\b", re.I)
@@ -54,6 +54,8 @@ def normalise_code(code: str) -> str:
 def codes_in(detail: ErrorDetail) -> frozenset[str]:
     """The detail's own error number plus every code or HTTP status quoted in its words."""
     codes = {normalise_code(detail.errorno)} if detail.errorno.strip() else set()
+    if detail.error_id.strip():  # REST's errorId (REST-2102) names the message exactly
+        codes.add(normalise_code(detail.error_id))
     words = f"{detail.errorno} {detail.message}"
     codes.update(normalise_code(found) for found in CODE_IN_TEXT.findall(words))
     codes.update(f"HTTP{status}" for status in _HTTP_IN_TEXT.findall(words))

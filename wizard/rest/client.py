@@ -59,6 +59,21 @@ DIMENSIONS_PATH = "/services/company-config/dimensions/list"
 BULK_MAX = 500
 # Answers that mean "this access token is no longer good" (reference §2.5, §4.3).
 _TOKEN_CODES = {"tokeninvalid", "gw-0031", "gw-0034"}
+# Token-endpoint refusals of the app, the tenant or the request itself (§2.5), not of a token.
+_CLIENT_REFUSALS = frozenset(
+    {
+        "GW-0011",
+        "GW-0012",
+        "GW-0032",
+        "GW-0033",
+        "GW-0035",
+        "GW-0036",
+        "GW-0037",
+        "GW-0038",
+        "GW-0039",
+        "GW-0042",
+    }
+)
 _TOKEN_TEXTS = ("invalid token", "the token is not valid", "token is not valid")
 
 
@@ -136,6 +151,10 @@ class RestClient:
     def token(self) -> oauth.Token | None:
         return self._token
 
+    def use_token(self, token: oauth.Token | None) -> None:
+        """Start from this token (another client's, for the same user and company)."""
+        self._token = token
+
     def sign_in(self) -> oauth.Token:
         """A new token: from the refresh token if there is one, else client credentials."""
         if self._token is not None and self._token.refresh_token:
@@ -154,6 +173,15 @@ class RestClient:
         form = oauth.authorization_code_form(self.app, code, request.pkce, request.redirect_uri)
         return self._fetch_token(form, refreshing=False)
 
+    def open_sign_in_page(self, request: oauth.AuthorizationRequest) -> tuple[bool, Envelope]:
+        """Ask for Sage's sign-in page (signs nobody in): (a page was shown, the answer).
+
+        A refused request (unknown client, redirect address not registered) answers with an
+        error instead of the page."""
+        status, body, headers = self._transport.send("GET", request.url, writes=False)
+        page = status == 200 and "html" in headers.get("content-type", "").lower()
+        return page, (Envelope(status) if page else parse_envelope(status, body))
+
     def _refresh(self, refresh_token: str) -> oauth.Token:
         return self._fetch_token(oauth.refresh_form(self.app, refresh_token), refreshing=True)
 
@@ -166,10 +194,13 @@ class RestClient:
         if token is None:
             envelope = parse_envelope(status, body)
             errors = envelope.errors or (ErrorDetail("", "Intacct issued no access token"),)
-            kind = SignInRequired if refreshing else TokenError
+            # A refused refresh token means "sign in again"; a refused app, tenant or request
+            # (GW-0011 and the other token-request codes, §2.5) does not, whatever the grant.
+            stale = refreshing and not any(e.errorno.upper() in _CLIENT_REFUSALS for e in errors)
+            kind = SignInRequired if stale else TokenError
             summary = (
                 "Sage Intacct no longer accepts the saved sign-in; sign in again"
-                if refreshing
+                if stale
                 else "Sage Intacct did not issue an access token"
             )
             raise kind(ErrorLevel.AUTHENTICATION, summary, errors, status, "token-refused")
@@ -314,12 +345,14 @@ class RestClient:
         filter_parameters: Mapping[str, Any] | None = None,
         order_by: Sequence[Mapping[str, str]] = (),
         size: int = 1000,
+        limit: int | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Every row of a query-service query, following `ia::meta.next` page by page."""
+        """Every row of a query-service query (or the first `limit`), following
+        `ia::meta.next` page by page."""
         body = query_body(
             object_name, fields, filters, filter_expression, filter_parameters, order_by
         )
-        size = max(1, min(size, QUERY_MAX_SIZE))
+        size = max(1, min(size, QUERY_MAX_SIZE, limit or QUERY_MAX_SIZE))
         start: int | None = 1
         seen = 0
         while start is not None:
@@ -328,7 +361,9 @@ class RestClient:
             for row in rows:
                 if isinstance(row, Mapping):
                     yield dict(row)
-            seen += len(rows)
+                    seen += 1
+                    if limit is not None and seen >= limit:
+                        return
             following = envelope.meta.next
             if following is not None and (following <= start or not rows):
                 raise RestError(

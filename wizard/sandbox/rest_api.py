@@ -20,6 +20,7 @@ from wizard.sandbox.rest_oauth import Issued, OAuthServer
 from wizard.sandbox.rest_query import QueryError, run_query
 from wizard.sandbox.rest_reply import Reply, error_reply, result_reply
 from wizard.sandbox.rest_writes import RestWriter
+from wizard.sandbox.rest_writes import flatten as _flatten
 
 API_PREFIX = "/ia/api/"
 VERSION = "v1"
@@ -27,6 +28,7 @@ ENTITY_HEADER = "x-ia-api-param-entity"  # the live-verified spelling (§1.3)
 BULK_MAX = 500
 LIST_MAX = 100
 _READ = ("list", "view")
+USER_OBJECT = "company-config/user"
 _RIGHT_FOR_METHOD = {"GET": "view", "POST": "add", "PATCH": "edit", "DELETE": "delete"}
 
 
@@ -148,7 +150,7 @@ class RestApi:
             if len(parts) in (2, 3):
                 name = "/".join(parts[:2])
                 key = parts[2] if len(parts) == 3 else ""
-                if name == "company-config/user":
+                if name == USER_OBJECT:
                     return self._user(key, issued)
                 obj = self._object(name)
                 if obj is None:
@@ -259,14 +261,22 @@ class RestApi:
     def _query(self, payload: Any, entity: str) -> Reply:
         if not isinstance(payload, dict):
             return self._error("no-payload", OPERATION="POST")
-        obj = self._object(str(payload.get("object", "")))
-        if obj is None:
-            return self._error("not-found")
-        denied = self._denied(obj, "list")
-        if denied is not None:
-            return denied
+        name = str(payload.get("object", ""))
+        if name == USER_OBJECT:
+            user = _flatten(self._user_record())
+            obj: RestObject | None = RestObject(USER_OBJECT, "", "CO", {k: k for k in user})
+            rows = [user]
+        else:
+            obj = self._object(name)
+            if obj is None:
+                return self._error("not-found")
+            denied = self._denied(obj, "list")
+            if denied is not None:
+                return denied
+            rows = self._rows(obj, entity)
+        assert obj is not None
         try:
-            rows, meta = run_query(payload, obj, self._rows(obj, entity))
+            rows, meta = run_query(payload, obj, rows)
         except QueryError as error:
             return self._error(error.spec, **error.values)
         return result_reply(200, rows, meta)
@@ -322,13 +332,12 @@ class RestApi:
         n = str(len(rows))
         return result_reply(200, rows, {"totalCount": n, "totalSuccess": n, "totalError": "0"})
 
-    def _user(self, key: str, issued: Issued) -> Reply:
-        """company-config/user: the signed-in Web Services user (§5); one record, key "1"."""
+    def _user_record(self) -> dict[str, Any]:
         web_services_only = "user-not-web-services-only" not in self.active()
-        record = {
+        return {
             "key": "1",
             "id": self.company.user_id,
-            "userType": "business",
+            "userType": "business",  # the enum is NOT FOUND (§8.11); Sage's example value
             "adminPrivileges": "off",
             "status": "active",
             "webServices": {"isEnabled": True, "isRestricted": web_services_only},
@@ -343,6 +352,10 @@ class RestApi:
             ],
             "href": "/objects/company-config/user/1",
         }
+
+    def _user(self, key: str, issued: Issued) -> Reply:
+        """company-config/user: the signed-in Web Services user (§5); one record, key "1"."""
+        record = self._user_record()
         if not key:
             return result_reply(200, [{"key": "1", "id": record["id"], "href": record["href"]}])
         if key != "1":

@@ -232,6 +232,12 @@ class OAuthServer:
         refresh = secrets.token_urlsafe(32)
         return self._issue(pending.user_id, pending.company_id, pending.client_id, refresh)
 
+    def demo_sign_in(self) -> str:
+        """A refresh token as if the demo user had signed in and clicked Accept (for --demo)."""
+        refresh = secrets.token_urlsafe(32)
+        self._issue(self.company.user_id, self.company.id, self.data.client_id, refresh)
+        return refresh
+
     def _refresh(self, params: Mapping[str, str]) -> Reply:
         with self._lock:
             issued = self.refresh_tokens.get(params.get("refresh_token", ""))

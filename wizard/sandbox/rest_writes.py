@@ -22,11 +22,11 @@ BULK_MAX = 500
 TRANSACTION_HEADER = "x-ia-api-param-transaction"
 
 
-def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for name, value in record.items():
         if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{prefix}{name}."))
+            flat.update(flatten(value, f"{prefix}{name}."))
         else:
             flat[f"{prefix}{name}"] = value
     return flat
@@ -139,7 +139,7 @@ class RestWriter:
     ) -> tuple[int, dict[str, Any]]:
         table_name = obj.table
         table = self.company.tables[table_name]
-        flat = _flatten(record)
+        flat = flatten(record)
         columns = {}
         for name, value in flat.items():
             if name in ("key", "href"):
