@@ -128,7 +128,10 @@ def test_a_registry_refuses_unknown_or_later_dependencies() -> None:
 def test_every_contract_check_id_is_registered() -> None:
     from wizard.fixes import CHECK_IDS
 
-    assert set(default_registry().ids) == set(CHECK_IDS)
+    from wizard.checks.builtin import rest_registry
+
+    assert set(default_registry().ids) | set(rest_registry().ids) == set(CHECK_IDS)
+    assert not set(default_registry().ids) & set(rest_registry().ids)
 
 
 def test_missing_passwords_fail_the_keyring_check_and_skip_the_sign_in(
