@@ -126,9 +126,8 @@ def test_a_registry_refuses_unknown_or_later_dependencies() -> None:
 
 
 def test_every_contract_check_id_is_registered() -> None:
-    from wizard.fixes import CHECK_IDS
-
     from wizard.checks.builtin import rest_registry
+    from wizard.fixes import CHECK_IDS
 
     assert set(default_registry().ids) | set(rest_registry().ids) == set(CHECK_IDS)
     assert not set(default_registry().ids) & set(rest_registry().ids)

@@ -133,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
             "user_password": creds.user_password,
             "entities": list(creds.entities),
             "strict": sandbox.strict,
+            "rest_base_url": sandbox.rest_base_url,
+            "rest_client_id": sandbox.rest_app.client_id,
+            "rest_client_secret": sandbox.rest_app.client_secret,
+            "rest_redirect_uri": sandbox.rest_app.redirect_uri,
         }
         print(json.dumps(line), flush=True)
     else:
@@ -143,6 +147,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"  User ID:         {creds.user_id}")
         print(f"  User password:   {creds.user_password}")
         print(f"  Entities:        {', '.join(creds.entities)}")
+        app = sandbox.rest_app
+        print(f"  REST API:        {sandbox.rest_base_url} (OAuth 2.0)")
+        print(f"  Client ID:       {app.client_id}")
+        print(f"  Client secret:   {app.client_secret}")
+        print(f"  Redirect URI:    {app.redirect_uri}")
         print(f"  Scenarios on:    {', '.join(sorted(sandbox.scenarios)) or 'none'}")
         if sandbox.strict:
             print("  Strict:          only documented answers (no chosen texts or codes)")
