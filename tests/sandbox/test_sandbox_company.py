@@ -109,8 +109,13 @@ def test_sandbox_command_prints_json_credentials_and_serves() -> None:
             "user_password",
             "entities",
             "strict",
+            "rest_base_url",
+            "rest_client_id",
+            "rest_client_secret",
+            "rest_redirect_uri",
         }
         assert line["strict"] is False
+        assert line["rest_base_url"] == line["endpoint"].split("/ia/")[0] + "/ia/api/v1"
         assert line["endpoint"].startswith("http://127.0.0.1:")
         assert line["company_id"] == "DEMO-COMPANY"
         assert line["entities"] == ["US-EAST", "US-WEST", "UK"]
