@@ -67,3 +67,12 @@ def test_unknown_object_is_named_with_the_known_ones(
     assert cli.main(["export", "VENDOR", "--database", str(filled)]) == 1
     err = capsys.readouterr().err
     assert "no view of 'VENDOR'" in err and "ARINVOICE" in err
+
+
+def test_opening_the_store_again_rewrites_no_view(filled: Path) -> None:
+    with sqlite3.connect(filled) as conn:
+        before = conn.execute("PRAGMA schema_version").fetchone()[0]
+    with Store.open(filled):
+        pass
+    with sqlite3.connect(filled) as conn:
+        assert conn.execute("PRAGMA schema_version").fetchone()[0] == before

@@ -73,12 +73,21 @@ def default_views() -> dict[str, ViewSpec]:
 
 
 def create_views(conn: sqlite3.Connection, views: Mapping[str, ViewSpec]) -> None:
-    """(Re)create every view, in one transaction."""
+    """(Re)create the views that differ from `views`, in one transaction; when every view is
+    as it should be (the usual case), opening the store writes nothing."""
+    wanted = {
+        spec.object: f'CREATE VIEW "{spec.object}" AS {spec.select_sql()}'
+        for spec in views.values()
+    }
+    present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'"))
+    stale = [name for name, sql in wanted.items() if present.get(name) != sql]
+    if not stale:
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for spec in views.values():
-            conn.execute(f'DROP VIEW IF EXISTS "{spec.object}"')
-            conn.execute(f'CREATE VIEW "{spec.object}" AS {spec.select_sql()}')
+        for name in stale:
+            conn.execute(f'DROP VIEW IF EXISTS "{name}"')
+            conn.execute(wanted[name])
     except BaseException:
         conn.execute("ROLLBACK")
         raise
