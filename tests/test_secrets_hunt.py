@@ -387,3 +387,34 @@ def test_no_secret_leaves_separate_processes(
     assert "session-expired" in runs[-1].stdout
     texts = [part for run in runs for part in (run.stdout, run.stderr)]
     assert_no_secrets([isolated_user_dirs, tmp_path], texts, [*secrets.values(), *session_ids])
+
+
+def test_a_failed_connection_names_its_cause_without_the_proxy_password() -> None:
+    """Connection failures carry what the operating system said (for the fix catalogue); the
+    proxy's password must stay out of it, whichever way the failure is reported."""
+    import socket
+
+    from wizard.fixes import match
+    from wizard.gateway.network import NetworkSettings, ProxyMode
+    from wizard.gateway.transport import RetryPolicy, Transport
+
+    password = _unique("DeadProxyPw")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    network = NetworkSettings(
+        proxy_mode=ProxyMode.MANUAL,
+        proxy_url=f"http://127.0.0.1:{closed}",
+        proxy_user="jo",
+        proxy_password=password,
+    )
+    policy = RetryPolicy(max_attempts=1, sleep=lambda _: None)
+    with (
+        Transport(timeout=5, retry=policy, network=network) as transport,
+        pytest.raises(GatewayError) as raised,
+    ):
+        transport.post("https://api.intacct.example/ia/xml/xmlgw.phtml", b"<request/>")
+    fix = match(raised.value)
+    texts = [str(raised.value), repr(raised.value), raised.value.summary, fix.error_text]
+    assert "refused" in str(raised.value).lower()
+    assert find_secrets([], texts, [password]) == []

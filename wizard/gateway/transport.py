@@ -196,7 +196,7 @@ class Transport:
             except httpx.TransportError as exc:
                 failure = TransportError(
                     ErrorLevel.TRANSPORT,
-                    f"The connection to Intacct broke off ({type(exc).__name__}); check the "
+                    f"The connection to Intacct broke off ({underlying_message(exc)}); check the "
                     "internet connection and the gateway address",
                     reason="connection",
                 )
@@ -265,19 +265,34 @@ class Transport:
 
 
 def _connection_failure(exc: Exception, url: str, proxy: ProxyChoice) -> TransportError:
+    said = underlying_message(exc)
     if proxy.url is not None:
         return TransportError(
             ErrorLevel.TRANSPORT,
-            f"Could not reach the proxy {proxy.url} ({type(exc).__name__}), set by "
+            f"Could not reach the proxy {proxy.url} ({said}), set by "
             f"{proxy.source}; check the proxy address or ask your IT team whether it has changed",
             reason="proxy-unreachable",
         )
     return TransportError(
         ErrorLevel.TRANSPORT,
-        f"Could not reach the Intacct gateway ({type(exc).__name__}); check the internet "
+        f"Could not reach the Intacct gateway ({said}); check the internet "
         "connection and the gateway address",
         reason="connection",
     )
+
+
+def underlying_message(exc: BaseException) -> str:
+    """What the operating system or httpx said about a failed connection, redacted.
+
+    The fix catalogue tells the causes apart by these words: "[Errno -2] Name or service not
+    known" (the name look-up failed) is not "[Errno 111] Connection refused" nor "timed out".
+    A time-out is named as one even when the library's own words are only "timed out".
+    """
+    name = type(exc).__name__
+    words = " ".join(str(exc).split())[:300]
+    if isinstance(exc, httpx.TimeoutException):
+        words = f"the connection timed out: {words}" if words else "the connection timed out"
+    return redact(f"{name}: {words}" if words else name)
 
 
 _PROXY_STATUS = re.compile(r"\b([1-5]\d\d)\b")
