@@ -113,6 +113,11 @@ def test_the_clean_demo_company_passes_over_rest(rest_context, sandbox: Sandbox,
     passed = {c for c, s in statuses.items() if s is CheckStatus.PASS}
     assert {"rest-sign-in", "rest-token-accepted", "rest-entity", "rest-permissions"} <= passed
     assert "applies the entity header" in findings["rest-entity"].evidence
+    user = findings["rest-web-services-user"]
+    if grant is RestGrant.SIGN_IN:  # Sage does not publish which userType is Web Services
+        assert user.status is CheckStatus.WARN and "Could not verify" in user.evidence
+    else:  # the client-credentials grant itself requires the app row's Web Services user
+        assert user.status is CheckStatus.PASS
 
 
 @pytest.mark.parametrize("scenario", sorted(REST_VISIBLE))
@@ -144,6 +149,17 @@ def test_a_misspelt_entity_header_is_not_taken_for_success(
         )  # Intacct silently answers with top-level data
     finally:
         client.close()
+
+
+def test_the_entity_check_does_not_take_an_ignored_header_for_success(
+    sandbox: Sandbox,
+    rest_context,  # type: ignore[no-untyped-def]
+) -> None:
+    context = rest_context(entity_id=sandbox.credentials.entities[0])
+    context.entity_header = "Sage-Param-Entity"  # the misspelling CPW found accepted (§1.3)
+    finding = diagnose(context)["rest-entity"]
+    assert finding.status is CheckStatus.WARN
+    assert finding.evidence.startswith("Could not verify")
 
 
 def test_a_rotated_refresh_token_is_kept_and_a_revoked_one_loses_nothing(

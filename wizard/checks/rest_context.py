@@ -51,6 +51,8 @@ class RestCheckContext(CheckContext):
     ) -> None:
         super().__init__(profile, secrets, **settings)
         self.on_token = on_token
+        # The entity header's name; only a test changes it (to show a misspelt one is caught).
+        self.entity_header = ENTITY_HEADER
         self._rest: RestClient | None = None
         self._rest_lock = threading.Lock()
 
@@ -62,7 +64,7 @@ class RestCheckContext(CheckContext):
         return App(rest.client_id, self.secrets.client_secret, rest.redirect_uri)
 
     def new_rest_client(
-        self, entity_id: str | None = None, entity_header: str = ENTITY_HEADER
+        self, entity_id: str | None = None, entity_header: str | None = None
     ) -> RestClient:
         """A client of its own (the caller closes it), e.g. to try the entity header."""
         profile = self.profile
@@ -85,7 +87,7 @@ class RestCheckContext(CheckContext):
             on_token=self._token_issued,
             timeout=self.timeout,
             retry=self.retry,
-            entity_header=entity_header,
+            entity_header=entity_header or self.entity_header,
             network=self.network,
         )
 

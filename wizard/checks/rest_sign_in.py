@@ -113,7 +113,16 @@ def rest_web_services_user(ctx: object) -> Verdict:
             f"Could not verify: Intacct has no user record {rest.profile.user_id!r} visible to "
             "the signed-in user. Check that the Credentials page names the user who signed in."
         )
-    return passed(f"Intacct reads the user {rows[0].get('id')} ({rows[0].get('status')}).")
+    user_type = str(rows[0].get("userType", "")) or "not given"
+    # Which userType value marks a Web Services user is not published (reference §8.11), so
+    # the answer is shown, not judged.
+    return warned(
+        f"Could not verify: Intacct reports {rows[0].get('id')} as user type {user_type!r}, "
+        "and Sage does not publish which value marks a Web Services user. With Sign in with "
+        "Sage Intacct any user with the permissions can connect; Sage recommends a Web "
+        "Services user. Check in Intacct under Company > Admin > Users: the user's type "
+        "should be Web Services."
+    )
 
 
 CHECKS = (
