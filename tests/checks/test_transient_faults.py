@@ -77,3 +77,11 @@ def test_the_same_fault_left_on_fails_with_its_fix(
     assert code == 1
     assert [f["fix_id"] for f in findings if f["status"] == "fail"] == [fix_id]
     assert took < clean_seconds + DIAGNOSE_WAIT_S + SLACK_S, (took, clean_seconds)
+
+
+@pytest.mark.parametrize("given", ["rate-limited:0", "rate-limited:two", "rate-limited:"])
+def test_a_wrong_count_is_a_usage_error_that_shows_the_form(
+    given: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["diagnose", "--demo", "--scenario", given]) == 2
+    assert "for example rate-limited:2" in capsys.readouterr().err
