@@ -27,6 +27,7 @@ from .matcher import Matcher, Settings
 from .model import GENERIC_FIX_ID, SITUATIONS, Fix, MatchContext
 from .rules import Rule, normalise_code
 from .similarity import MIN_EXAMPLE_WORDS, ExampleIndex, example_word_count
+from .wording import stem
 
 ErrorInput = ErrorDetail | Sequence[ErrorDetail] | GatewayError | BaseException | str
 
@@ -46,6 +47,7 @@ _RULE_KEYS = {
 }
 _SETTINGS_KEYS = {"unrecognised_below", "confident_at", "runner_up_within", "similarity_weight"}
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_WORD = re.compile(r"[a-z]{3,}")
 _SUPPORT_ID_ANYWHERE = re.compile(r"support\s*id\s*[:#]?\s*(?P<id>[A-Za-z0-9%~._-]{4,})", re.I)
 
 
@@ -61,8 +63,10 @@ class Catalogue:
     ) -> None:
         self._fixes = dict(fixes)
         self._rules = tuple(rules)
-        index = ExampleIndex({fix.id: fix.examples for fix in self._fixes.values()})
-        self._matcher = Matcher(self._rules, index, settings or Settings())
+        settings = settings or Settings()
+        examples = {fix.id: fix.examples for fix in self._fixes.values()}
+        index = ExampleIndex(examples, dict(settings.same_meaning))
+        self._matcher = Matcher(self._rules, index, settings)
 
     @property
     def fixes(self) -> tuple[Fix, ...]:
@@ -179,8 +183,8 @@ def _load(path: Path) -> Catalogue:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise CatalogueError(f"{file}: cannot be read as TOML: {error}") from None
-        _expect_keys(data, {"fix", "rule", "matching", "wrapper"}, f"{file}")
-        if "matching" in data or "wrapper" in data:
+        _expect_keys(data, {"fix", "rule", "matching", "wrapper", "same_meaning"}, f"{file}")
+        if "matching" in data or "wrapper" in data or "same_meaning" in data:
             settings = _settings(data, settings, f"{file}")
         for index, entry in enumerate(_tables(data.get("fix", []), f"{file}: [[fix]]"), 1):
             where = f"{file}, fix #{index}" + (f" {entry['id']!r}" if "id" in entry else "")
@@ -226,7 +230,26 @@ def _settings(data: dict[str, Any], settings: Settings, where: str) -> Settings:
                 f"{where}, wrapper {number}: the pattern does not match its own example."
             )
         wrappers.append(pattern)
-    return dataclasses.replace(settings, wrappers=tuple(wrappers), **values)
+    same = dict(settings.same_meaning)
+    groups = _tables(data.get("same_meaning", []), f"{where}: [[same_meaning]]")
+    for number, raw in enumerate(groups, 1):
+        here = f"{where}, same_meaning {number}"
+        _expect_keys(raw, {"words"}, here)
+        words = raw.get("words")
+        if (
+            not isinstance(words, list)
+            or len(words) < 2
+            or not all(isinstance(word, str) and _WORD.fullmatch(word) for word in words)
+        ):
+            raise CatalogueError(f"{here}: words must list two or more lower-case words.")
+        stems = list(dict.fromkeys(stem(word) for word in words))
+        for word in stems:
+            if word in same:
+                raise CatalogueError(f"{here}: {word!r} is already in another group.")
+            same[word] = stems[0]
+    return dataclasses.replace(
+        settings, wrappers=tuple(wrappers), same_meaning=tuple(same.items()), **values
+    )
 
 
 def _pattern(pattern: str, where: str) -> re.Pattern[str]:

@@ -40,6 +40,9 @@ class Settings:
     runner_up_within: float = 0.06
     similarity_weight: float = 0.93
     wrappers: tuple[re.Pattern[str], ...] = ()
+    # Word stems that mean the same in an error ("subscrib" / "subscrip"), each with the one
+    # the examples are compared in; from matching.toml's [[same_meaning]] groups.
+    same_meaning: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ match any long text that happens to contain one of its words.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -31,14 +32,19 @@ class Example:
 class ExampleIndex:
     """The example wordings of every fix, ready to score an error against."""
 
-    def __init__(self, examples: Mapping[str, Sequence[str]]) -> None:
+    def __init__(
+        self, examples: Mapping[str, Sequence[str]], same_meaning: Mapping[str, str] | None = None
+    ) -> None:
+        """`same_meaning`: stem -> the stem it is compared as (matching.toml [[same_meaning]])."""
+        self._same = dict(same_meaning or {})
         prepared: list[Example] = []
         for fix_id, texts in examples.items():
             for text in texts:
-                words = content_words(text)
-                prepared.append(Example(fix_id, " ".join(sorted(set(words))), frozenset(words)))
+                words = self._canonical(content_words(text))
+                prepared.append(Example(fix_id, " ".join(sorted(words)), frozenset(words)))
         self._examples = tuple(prepared)
         self._choices = [example.text for example in prepared]
+        self._weights = _word_weights(prepared)
 
     def __len__(self) -> int:
         return len(self._examples)
@@ -48,7 +54,7 @@ class ExampleIndex:
 
         `words`: the text's content words, when the caller has them already.
         """
-        words = set(content_words(text)) if words is None else words
+        words = self._canonical(content_words(text) if words is None else words)
         if not words or not self._choices:
             return {}
         query = " ".join(sorted(words))
@@ -60,14 +66,36 @@ class ExampleIndex:
             example = self._examples[index]
             # Token-set ratio is 100 whenever one side's words are all in the other. Weigh it by
             # how much of the example is present (near-misses count via rapidfuzz on each word).
-            present = sum(1 for word in example.words if _has(word, words, near))
-            coverage = present / len(example.words)
+            total = sum(self._weight(word) for word in example.words)
+            present = sum(self._weight(w) for w in example.words if _has(w, words, near))
+            coverage = present / total
             # A two-word example is weaker evidence than a sentence, however well it matches.
             brevity = min(1.0, 0.7 + 0.1 * len(example.words))
             value = (score / 100.0) * (0.5 + 0.5 * coverage) * brevity
             if value > best.get(example.fix_id, 0.0):
                 best[example.fix_id] = value
         return best
+
+    def _canonical(self, words: Iterable[str]) -> set[str]:
+        return {self._same.get(word, word) for word in words}
+
+    def _weight(self, word: str) -> float:
+        return self._weights.get(word, 1.0)
+
+
+def _word_weights(examples: Sequence[Example]) -> dict[str, float]:
+    """How telling each word is: words that many fixes' examples share weigh less (IDF).
+
+    Counted per fix, not per example, so a fix with many wordings does not make its own words
+    look common. A word in one fix's examples only weighs most; "connection" or "invalid",
+    which several fixes use, weigh less, so sharing them says less about which fix it is.
+    """
+    fixes_with: dict[str, set[str]] = {}
+    for example in examples:
+        for word in example.words:
+            fixes_with.setdefault(word, set()).add(example.fix_id)
+    fix_count = len({example.fix_id for example in examples}) or 1
+    return {word: math.log(1.0 + fix_count / len(fix_ids)) for word, fix_ids in fixes_with.items()}
 
 
 def _has(word: str, words: set[str], near: dict[str, bool]) -> bool:
