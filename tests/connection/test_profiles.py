@@ -18,6 +18,7 @@ from tests.conftest import MemoryKeyring
 from wizard.connection import (
     SCHEMA_VERSION,
     ConnectionMethod,
+    CustomNeeds,
     InvalidProfileName,
     KeyringUnavailable,
     LastGoodRun,
@@ -456,4 +457,35 @@ def test_a_malformed_integration_id_is_named(store: ProfileStore) -> None:
     data["integration"] = "Expensify Classic!"
     path.write_text(json.dumps(data))
     with pytest.raises(ProfileFileError, match="'integration' should be an integration id"):
+        store.load("Acme")
+
+
+def test_a_version_3_file_has_no_custom_integration_and_a_custom_set_round_trips(
+    store: ProfileStore,
+) -> None:
+    store.profiles_dir.mkdir(parents=True)
+    shutil.copyfile(DATA / "profile_v3.json", store.profiles_dir / "Acme Corp.json")
+    loaded = store.load("Acme Corp")
+    assert loaded.custom == CustomNeeds()
+    custom = CustomNeeds(
+        name="Our billing app",
+        sender_id="ourbilling",
+        needs=(("GLACCOUNT", ("list", "view")), ("CUSTOMER", ("add",))),
+    )
+    store.save(loaded.replace(integration="custom", custom=custom))
+    saved = json.loads((store.profiles_dir / "Acme Corp.json").read_text())
+    assert saved["custom_integration"]["needs"] == {
+        "GLACCOUNT": ["list", "view"],
+        "CUSTOMER": ["add"],
+    }
+    again = store.load("Acme Corp")
+    assert (again.integration, again.custom) == ("custom", custom)
+
+
+def test_a_malformed_custom_integration_is_named(store: ProfileStore) -> None:
+    path = store.save(full_profile())
+    data = json.loads(path.read_text())
+    data["custom_integration"] = {"needs": {"GLACCOUNT": "list"}}
+    path.write_text(json.dumps(data))
+    with pytest.raises(ProfileFileError, match=r"'custom_integration\.needs' should be a table"):
         store.load("Acme")

@@ -171,8 +171,9 @@ class CheckContext:
 
     @property
     def integration(self) -> Integration:
-        """The integration the connection is for (the profile's; KeyError names the known)."""
-        return self.integrations.get(self.profile.integration)
+        """The integration the connection is for: the profile's (KeyError names the known), or
+        its custom one built from the admin's ticks."""
+        return self.integrations.resolve(self.profile.integration, self.profile.custom)
 
     def applies(self, check_id: str) -> bool:
         """False for a check of the wizard's own sync when another integration is chosen,

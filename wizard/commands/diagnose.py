@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
@@ -56,7 +57,16 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="check against what this integration needs (e.g. expensify; default: the saved "
         "connection's, else this-program, the wizard's own sync); `intacct-wizard "
-        "integrations` lists the ids",
+        "integrations` lists the ids; custom: the needs given with --needs, else those the "
+        "saved connection ticked",
+    )
+    parser.add_argument(
+        "--needs",
+        metavar="TEXT",
+        help="check against an integration the wizard does not list (implies --integration "
+        'custom): "MODULE:Permission:operations; ..." e.g. "GL:Accounts:list,view; '
+        'AR:Customers:add" (operations: list, view, add, edit, delete or all; an object name '
+        "such as GLACCOUNT may stand for MODULE:Permission)",
     )
     parser.add_argument(
         "--demo",
@@ -234,19 +244,49 @@ def open_target(args: argparse.Namespace, require: bool = True) -> Iterator[Targ
 
 
 def _for_integration(profile: Profile, args: argparse.Namespace) -> Profile:
-    """The profile checked against --integration ID (else the saved one's, else this-program)."""
-    from wizard.integrations import IntegrationCatalogueError, load_integrations
+    """The profile checked against --integration ID (else the saved one's, else this-program),
+    or against --needs (a custom integration)."""
+    from wizard.integrations import (
+        CUSTOM_INTEGRATION_ID,
+        CustomNeedsError,
+        IntegrationCatalogueError,
+        load_integrations,
+        parse_needs,
+    )
 
     try:
         catalogue = load_integrations()
     except IntegrationCatalogueError as error:
         raise UsageError(f"The integration files could not be loaded: {error}") from None
     given = getattr(args, "integration", None)
+    needs_text = getattr(args, "needs", None)
     wanted = given.strip().lower() if given else profile.integration
+    if needs_text is not None:
+        if given and wanted != CUSTOM_INTEGRATION_ID:
+            raise UsageError(
+                f"--needs describes an integration the wizard does not list; leave out "
+                f"--integration {given} (or use --integration {CUSTOM_INTEGRATION_ID})."
+            )
+        try:
+            custom = parse_needs(needs_text, catalogue.permissions)
+        except CustomNeedsError as error:
+            raise UsageError(f"--needs: {error}") from None
+        # A saved connection's name and sender for its custom integration stay.
+        kept = dataclasses.replace(profile.custom, needs=custom.needs)
+        return profile.replace(integration=CUSTOM_INTEGRATION_ID, custom=kept)
+    if wanted == CUSTOM_INTEGRATION_ID:
+        try:
+            catalogue.resolve(wanted, profile.custom)
+        except CustomNeedsError as error:
+            raise UsageError(
+                f"{error} This connection has no ticked needs saved: give them with --needs "
+                '"MODULE:Permission:operations; ..." (e.g. "GL:Accounts:list,view").'
+            ) from None
+        return profile
     if wanted not in catalogue:
         raise UsageError(
-            f"There is no integration {wanted!r}. Known integrations: {', '.join(catalogue.ids)} "
-            "(intacct-wizard integrations lists them)."
+            f"There is no integration {wanted!r}. Known integrations: {', '.join(catalogue.ids)}"
+            f", or {CUSTOM_INTEGRATION_ID} with --needs (intacct-wizard integrations lists them)."
         )
     return profile.replace(integration=wanted)
 

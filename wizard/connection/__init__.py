@@ -17,6 +17,7 @@ from wizard.connection.locations import StorageLocations, storage_locations
 from wizard.connection.migrations import SCHEMA_VERSION
 from wizard.connection.profile import (
     ConnectionMethod,
+    CustomNeeds,
     LastGoodRun,
     Mappings,
     NetworkChoices,
@@ -71,6 +72,7 @@ __all__ = [
     "DEFAULT_ENDPOINT",
     "SCHEMA_VERSION",
     "ConnectionMethod",
+    "CustomNeeds",
     "InvalidConnectionInput",
     "InvalidProfileName",
     "KeyringStatus",

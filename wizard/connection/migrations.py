@@ -17,6 +17,9 @@ Layouts:
   certificates, as before (the proxy password is in the keyring, never here).
   v4 also has `integration`, the id of the integration the connection is for
   (resources/integrations); a v3 file was made for the wizard's own sync: "this-program".
+  v4 also has a `custom_integration` table for "custom" ("Other / not listed"): `name`,
+  `sender_id` and `needs`, a table of object -> operations the admin ticked, e.g.
+  {"GLACCOUNT": ["list", "view"]}; a v3 file has none (empty name, sender and needs).
   v4 also has `method` ("xml" or "rest": how the connection talks to Intacct) and a `rest`
   table (`client_id`, `grant` "client-credentials" or "sign-in", `base_url`,
   `redirect_uri`); a v3 file used the XML gateway. The REST client secret and refresh token
@@ -82,6 +85,7 @@ def _v3_to_v4(old: dict[str, Any]) -> dict[str, Any]:
         VERSION_KEY: 4,
         "network": network,
         "integration": "this-program",
+        "custom_integration": {"name": "", "sender_id": "", "needs": {}},
         "method": "xml",
         "rest": rest,
     }

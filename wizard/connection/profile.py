@@ -129,6 +129,24 @@ class SyncOptions:
 
 
 @dataclass(frozen=True)
+class CustomNeeds:
+    """An integration not in resources/integrations ("Other / not listed"): what the admin
+    ticked, as (object, operations) pairs, and optionally its name and sender ID. Only read
+    when `Profile.integration` is "custom"; wizard.integrations turns it into an Integration."""
+
+    name: str = ""
+    sender_id: str = ""
+    needs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "sender_id": self.sender_id,
+            "needs": {obj: list(operations) for obj, operations in self.needs},
+        }
+
+
+@dataclass(frozen=True)
 class LastGoodRun:
     """The last sync that finished without errors, for "what changed since" in Diagnose."""
 
@@ -154,6 +172,7 @@ class Profile:
     network: NetworkChoices = field(default_factory=NetworkChoices)
     # The integration the connection is for (an id of resources/integrations/<id>.toml).
     integration: str = DEFAULT_INTEGRATION
+    custom: CustomNeeds = field(default_factory=CustomNeeds)  # when integration is "custom"
     method: ConnectionMethod = ConnectionMethod.XML
     rest: RestChoices = field(default_factory=RestChoices)
 
@@ -172,6 +191,7 @@ class Profile:
             "entity_id": self.entity_id,
             "endpoint": self.endpoint,
             "integration": self.integration,
+            "custom_integration": self.custom.to_dict(),
             "method": self.method.value,
             "rest": {
                 "client_id": self.rest.client_id,
@@ -222,6 +242,7 @@ class Profile:
         posting = _Reader(reader.table("posting"), "posting.")
         network = _Reader(reader.table("network"), "network.")
         rest = _Reader(reader.table("rest"), "rest.")
+        custom = _Reader(reader.table("custom_integration"), "custom_integration.")
         run_data = data.get("last_good_run")
         run = None
         if run_data is not None:
@@ -242,6 +263,11 @@ class Profile:
             entity_id=reader.text("entity_id"),
             endpoint=reader.text("endpoint") or DEFAULT_ENDPOINT,
             integration=_integration_id(reader.text("integration")),
+            custom=CustomNeeds(
+                name=custom.text("name"),
+                sender_id=custom.text("sender_id"),
+                needs=custom.operations("needs"),
+            ),
             method=_choice(ConnectionMethod, reader.text("method"), "method"),
             rest=RestChoices(
                 client_id=rest.text("client_id"),
@@ -360,6 +386,16 @@ class _Reader:
         ):
             raise self._fail(key, "a table of text")
         return tuple(sorted(value.items()))
+
+    def operations(self, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """A table of object -> list of operations, e.g. {"GLACCOUNT": ["list", "view"]}."""
+        value = self._data.get(key) or {}
+        if not isinstance(value, MappingABC) or not all(
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(o, str) for o in v)
+            for k, v in value.items()
+        ):
+            raise self._fail(key, "a table of object names, each with a list of operations")
+        return tuple((k, tuple(v)) for k, v in value.items())
 
     def integer(self, key: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
         value = self._data.get(key, default)

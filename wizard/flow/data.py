@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from wizard.connection import CustomNeeds
+
 
 class Route(enum.StrEnum):
     """The three ways through the wizard, chosen on the Welcome page."""
@@ -36,6 +38,8 @@ class WizardData:
     # The integration being connected (resources/integrations/<id>.toml); the wizard's own
     # sync by default. Another integration ends with a trial run instead of the first sync.
     integration: str = "this-program"
+    # For integration "custom" (Other / not listed): the objects and operations the admin ticked.
+    custom: CustomNeeds = field(default_factory=CustomNeeds)
     permission_model: PermissionModel | None = None
     prepared_steps: frozenset[str] = frozenset()  # checklist step ids the admin ticked
     company_id: str = ""
@@ -94,5 +98,7 @@ class WizardData:
                 value = sorted(value)
             elif isinstance(value, tuple):
                 value = list(value)
+            elif isinstance(value, CustomNeeds):
+                value = value.to_dict()
             summary[item.name] = value
         return summary

@@ -9,6 +9,12 @@ from wizard.integrations.catalogue import (
     IntegrationCatalogueError,
     load_integrations,
 )
+from wizard.integrations.custom import (
+    CUSTOM_INTEGRATION_ID,
+    CustomNeedsError,
+    custom_integration,
+    parse_needs,
+)
 from wizard.integrations.model import (
     OPERATIONS,
     OWN_INTEGRATION_ID,
@@ -22,8 +28,10 @@ from wizard.integrations.model import (
 )
 
 __all__ = [
+    "CUSTOM_INTEGRATION_ID",
     "OPERATIONS",
     "OWN_INTEGRATION_ID",
+    "CustomNeedsError",
     "DocumentKind",
     "EntityRule",
     "Integration",
@@ -33,5 +41,7 @@ __all__ = [
     "Need",
     "Permission",
     "Setting",
+    "custom_integration",
     "load_integrations",
+    "parse_needs",
 ]

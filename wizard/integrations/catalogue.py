@@ -16,9 +16,11 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from wizard.connection import CustomNeeds
 from wizard.fixes import CHECK_IDS, Catalogue, load_catalogue
 from wizard.resources import resource_path, resources_dir
 
+from .custom import CUSTOM_INTEGRATION_ID, custom_integration
 from .model import (
     OPERATIONS,
     OWN_INTEGRATION_ID,
@@ -61,7 +63,14 @@ class IntegrationCatalogueError(ValueError):
 class IntegrationCatalogue:
     """The integrations by id, in display order (the wizard's own sync first, then by name)."""
 
-    def __init__(self, integrations: Mapping[str, Integration]) -> None:
+    def __init__(
+        self,
+        integrations: Mapping[str, Integration],
+        permissions: Mapping[str, Permission] | None = None,
+    ) -> None:
+        # Every object _intacct.toml knows, with its module › permission: what a custom
+        # integration ("Other / not listed") may tick.
+        self.permissions: Mapping[str, Permission] = dict(permissions or {})
         own = [i for i in integrations.values() if i.is_own]
         others = sorted(
             (i for i in integrations.values() if not i.is_own), key=lambda i: i.name.casefold()
@@ -95,6 +104,13 @@ class IntegrationCatalogue:
     def default(self) -> Integration:
         return self._by_id[OWN_INTEGRATION_ID]
 
+    def resolve(self, integration_id: str, custom: CustomNeeds | None = None) -> Integration:
+        """The integration a connection is for: a catalogue id, or "custom" built from the
+        admin's ticks (CustomNeedsError says what is wrong with them)."""
+        if integration_id == CUSTOM_INTEGRATION_ID:
+            return custom_integration(custom or CustomNeeds(), self.permissions)
+        return self.get(integration_id)
+
 
 @functools.cache
 def _default() -> IntegrationCatalogue:
@@ -122,6 +138,11 @@ def _load(folder: Path, fixes: Catalogue) -> IntegrationCatalogue:
     for file in sorted(folder.glob("*.toml")):
         if file.name.startswith("_"):
             continue
+        if file.stem == CUSTOM_INTEGRATION_ID:
+            raise IntegrationCatalogueError(
+                f"{file.name}: the id {CUSTOM_INTEGRATION_ID!r} is kept for the integrations "
+                "the admin describes by ticking (Other / not listed); rename the file."
+            )
         integration = _integration(_read(file), file.name, file.stem, permissions)
         integrations[integration.id] = integration
     if OWN_INTEGRATION_ID not in integrations:
@@ -135,7 +156,7 @@ def _load(folder: Path, fixes: Catalogue) -> IntegrationCatalogue:
                 f"{rule.origin}: integrations {', '.join(unknown)} are not in "
                 f"resources/integrations (known: {', '.join(sorted(integrations))})."
             )
-    return IntegrationCatalogue(integrations)
+    return IntegrationCatalogue(integrations, permissions)
 
 
 def _read(file: Path) -> dict[str, Any]:

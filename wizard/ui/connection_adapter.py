@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from wizard.connection import (
+    CustomNeeds,
     KeyringStatus,
     Profile,
     ProfileStore,
@@ -124,12 +125,16 @@ def last_profile() -> str | None:
 
 
 def save_connection(
-    settings: dict[str, str], secrets: dict[str, str], network: NetworkInput | None = None
+    settings: dict[str, str],
+    secrets: dict[str, str],
+    network: NetworkInput | None = None,
+    custom: CustomNeeds | None = None,
 ) -> SavedConnection:
     """Save the profile's settings and put the passwords in the OS keyring. Off the GUI thread.
 
     `network`: the Network section (default: this computer's proxy and certificates); its
-    proxy password is kept in the keyring with the other two.
+    proxy password is kept in the keyring with the other two. `custom`: what the admin ticked
+    for an integration the wizard does not list (integration "custom").
 
     Raises wizard.connection.KeyringUnavailable (its message says how to get a keyring) and
     the ProfileError family (each says what to change).
@@ -159,6 +164,7 @@ def save_connection(
             entity_id=settings.get("entity_id", ""),
             network=choices,
             integration=settings.get("integration") or "this-program",
+            custom=custom or CustomNeeds(),
         )
     )
     where = store.secrets.status(name).where

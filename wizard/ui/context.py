@@ -55,7 +55,8 @@ class WizardContext:
 
     def integration(self) -> Integration:
         """The integration chosen on the Welcome page (the wizard's own sync by default)."""
-        return load_integrations().get(self.flow.data.integration)
+        data = self.flow.data
+        return load_integrations().resolve(data.integration, data.custom)
 
     def current_checklist(self) -> Checklist:
         """The Prepare checklist for the chosen integration."""

@@ -295,9 +295,12 @@ class CredentialsPage(FlowPage):
         self.set_busy(True)
         self._say("Saving the connection…", "")
         network = self.network.values()
+        custom = self.context.flow.data.custom
         task = self.context.workers.run(
             "save connection",
-            lambda _c: connection_adapter.save_connection(settings, secrets, network),
+            lambda _c: connection_adapter.save_connection(
+                settings, secrets, network, custom=custom
+            ),
         )
         task.succeeded.connect(self._saved)
         task.failed.connect(self._save_failed)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.connection import CustomNeeds
 from wizard.flow import PageId, PermissionModel, WizardData
 from wizard.flow.checklist import ChecklistStep, CopyValue
 from wizard.ui.context import WizardContext
@@ -49,7 +50,7 @@ class PreparePage(FlowPage):
     def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self._ticked: set[str] = set()
-        self._built_for = ""
+        self._built_for: tuple[str, CustomNeeds] | None = None  # integration, its ticks
         self.step_boxes: dict[str, QCheckBox] = {}
         self.copy_buttons: dict[str, QPushButton] = {}
         checklist = context.checklist
@@ -163,13 +164,15 @@ class PreparePage(FlowPage):
                 f"exactly what {integration.name} needs."
             )
             self.integration_heading.show()
-        if integration.id != self._built_for:
+        data = self.context.flow.data
+        if (data.integration, data.custom) != self._built_for:
             self._rebuild()
 
     # -- the list -------------------------------------------------------------------------
 
     def _rebuild(self) -> None:
-        self._built_for = self.context.flow.data.integration
+        data = self.context.flow.data
+        self._built_for = (data.integration, data.custom)
         while self.steps_layout.count():
             item = self.steps_layout.takeAt(0)
             widget = item.widget() if item is not None else None

@@ -272,7 +272,7 @@ class TestPage(FlowPage):
             if data.route is Route.DEMO:
                 if sandbox is None:
                     raise RuntimeError("The demo company is not running; go back and start it.")
-                target: Target = session_adapter.demo_target(sandbox, data.integration)
+                target: Target = session_adapter.demo_target(sandbox, data.integration, data.custom)
             else:
                 target = session_adapter.profile_target(data.profile or "")
             session = CheckSession(target)

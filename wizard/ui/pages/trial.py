@@ -69,7 +69,7 @@ class TrialPage(FlowPage):
         if data.entity_choice is not None:
             target = target.with_choices(entity_id=data.entity_choice)
         target = dataclasses.replace(
-            target, profile=target.profile.replace(integration=data.integration)
+            target, profile=target.profile.replace(integration=data.integration, custom=data.custom)
         )
         self.set_busy(True)
         self.again.setEnabled(False)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from wizard.checks import PostingChoices
 from wizard.checks.connect import FoundSecrets, demo_profile, secrets_for_profile
 from wizard.checks.context import SecretsKept
-from wizard.connection import Mappings, Profile, ProfileStore, Secrets
+from wizard.connection import CustomNeeds, Mappings, Profile, ProfileStore, Secrets
 from wizard.redaction import remember_secret
 
 if TYPE_CHECKING:
@@ -49,11 +49,13 @@ class Target:
         return dataclasses.replace(self, profile=self.profile.replace(sync=sync))
 
 
-def demo_target(sandbox: Sandbox, integration: str = "this-program") -> Target:
+def demo_target(
+    sandbox: Sandbox, integration: str = "this-program", custom: CustomNeeds | None = None
+) -> Target:
     creds = sandbox.credentials
     # The demo's choices (resources/checks/demo.toml) come in the profile, posting included.
     profile = demo_profile(sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id)
-    profile = profile.replace(integration=integration)
+    profile = profile.replace(integration=integration, custom=custom or CustomNeeds())
     remember_secret(creds.sender_password)
     remember_secret(creds.user_password)
     secrets = Secrets(creds.sender_password, creds.user_password)
