@@ -243,14 +243,51 @@ def diagnose_shots(settle: object) -> dict[str, object]:
     return shots
 
 
+def other_shots(settle: object) -> dict[str, object]:
+    """Other / not listed on Welcome: the admin's own ticks, name and sender ID."""
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.ui.window import SetupWizard
+
+    window = SetupWizard()
+    window.resize(800, 600)
+    window.show()
+    welcome = window.welcome
+    welcome.integration_search.setText("our billing")
+    welcome.new_choice.setChecked(True)
+    panel = welcome.custom_needs
+    for obj, operation in (
+        ("GLACCOUNT", "list"),
+        ("GLACCOUNT", "view"),
+        ("CUSTOMER", "list"),
+        ("CUSTOMER", "add"),
+        ("ARINVOICE", "add"),
+    ):
+        panel.tick(obj, operation)
+    panel.name_edit.setText("Our billing app")
+    panel.sender_edit.setText("ourbilling")
+    settle()  # type: ignore[operator]
+    row = panel.row_of("CUSTOMER")
+    panel.table.scrollToItem(panel.table.item(row, 0))
+    settle()  # type: ignore[operator]
+    welcome.show_custom_needs()
+    settle()  # type: ignore[operator]
+    shots: dict[str, object] = {"15-integration-other": window.grab()}
+    window.shutdown()
+    window.deleteLater()
+    QApplication.processEvents()
+    return shots
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=CHECKOUT / "resources" / "screenshots")
     parser.add_argument("--scale", default="1")
     parser.add_argument(
         "--only",
-        choices=("integrations",),
-        help="render only these pages (integrations: the Expensify pages, 11 to 14)",
+        choices=("integrations", "other"),
+        help="render only these pages (integrations: the Expensify pages, 11 to 14; other: "
+        "Welcome with Other / not listed, 15)",
     )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -296,8 +333,9 @@ def main() -> int:
     written = []
     for scheme in Scheme:
         apply_style(app, scheme)
-        if args.only == "integrations":
-            shots = integration_shots(settle)
+        if args.only in ("integrations", "other"):
+            shots = integration_shots(settle) if args.only == "integrations" else {}
+            shots.update(other_shots(settle))
             for name, image in shots.items():
                 path = args.out / f"{name}-{scheme.value}{suffix}.png"
                 image.save(str(path), "PNG", 0)  # type: ignore[attr-defined]
@@ -339,6 +377,7 @@ def main() -> int:
         shots.update(demo_shots(app, settle))
         shots.update(diagnose_shots(settle))
         shots.update(integration_shots(settle))
+        shots.update(other_shots(settle))
         for name, image in shots.items():
             path = args.out / f"{name}-{scheme.value}{suffix}.png"
             image.save(str(path), "PNG", 0)  # 0: the strongest PNG compression

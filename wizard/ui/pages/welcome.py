@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -14,17 +15,20 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from wizard import APP_NAME, __version__
+from wizard.connection import CustomNeeds
 from wizard.flow import PageId, Route, WizardData
-from wizard.integrations import OWN_INTEGRATION_ID, load_integrations
+from wizard.integrations import CUSTOM_INTEGRATION_ID, OWN_INTEGRATION_ID, load_integrations
 from wizard.redaction import redact
 from wizard.sandbox import Sandbox
 from wizard.ui import connection_adapter
 from wizard.ui.context import WizardContext, start_demo_sandbox
+from wizard.ui.custom_needs import CustomNeedsPanel
 from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 from wizard.ui.qt_compat import emit
 
@@ -34,6 +38,42 @@ NEEDS = (
     "The sender ID and sender password from your integration provider",
 )
 
+OTHER_TEXT = "Other / not listed: tick what it needs"
+UNLIMITED = 16_777_215  # Qt's QWIDGETSIZE_MAX: no maximum size
+LIST_BESIDE_TICKS = 110  # pixels: the integration list's height while the ticks are shown
+
+
+class _PageScroll(QScrollArea):
+    """Fits the page to the window as a plain page would (`fit`), or scrolls: only the ticks
+    of Other / not listed make the page taller than the window."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fit = True
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def set_fit(self, fit: bool) -> None:
+        self.fit = fit
+        self._apply()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply()
+
+    def _apply(self) -> None:
+        content = self.widget()
+        if content is None:
+            return
+        if self.fit:
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            content.setMaximumHeight(max(1, self.viewport().height()))
+        else:
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+            content.setMaximumHeight(UNLIMITED)
+
 
 class WelcomePage(FlowPage):
     page_id = PageId.WELCOME
@@ -42,7 +82,15 @@ class WelcomePage(FlowPage):
     def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.prefer_demo = False
-        layout = QVBoxLayout(self)
+        # The page scrolls once Other / not listed shows its table of ticks.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll = _PageScroll()
+        self.scroll.setObjectName("welcomeScroll")
+        outer.addWidget(self.scroll)
+        content = QWidget()
+        self.scroll.setWidget(content)
+        layout = QVBoxLayout(content)
         layout.setSpacing(12)
         layout.addWidget(
             wrapped_label(
@@ -70,6 +118,10 @@ class WelcomePage(FlowPage):
         top.addWidget(needs, 1)
         top.addWidget(self._integration_picker(), 1)
         layout.addLayout(top)
+        self.custom_needs = CustomNeedsPanel(load_integrations().permissions)
+        self.custom_needs.hide()
+        self.custom_needs.changed.connect(self._changed)
+        layout.addWidget(self.custom_needs)
 
         choices = QFrame()
         choices.setProperty("role", "card")
@@ -169,6 +221,10 @@ class WelcomePage(FlowPage):
             item.setData(Qt.ItemDataRole.UserRole, integration.id)
             item.setToolTip(f"Sender ID: {integration.sender_text}")
             self.integration_list.addItem(item)
+        other = QListWidgetItem(OTHER_TEXT)
+        other.setData(Qt.ItemDataRole.UserRole, CUSTOM_INTEGRATION_ID)
+        other.setToolTip("Tick the permissions it needs yourself")
+        self.integration_list.addItem(other)
         self.integration_list.setCurrentRow(0)
         self.integration_list.setMinimumHeight(60)
         box.addWidget(self.integration_list, 1)
@@ -195,7 +251,10 @@ class WelcomePage(FlowPage):
             item = self.integration_list.item(row)
             if item is None:
                 continue
-            hidden = bool(wanted) and wanted not in item.text().casefold()
+            # Other / not listed stays: what the admin typed may simply not be in the list.
+            hidden = (
+                bool(wanted) and wanted not in item.text().casefold() and item.text() != OTHER_TEXT
+            )
             item.setHidden(hidden)
             if not hidden and first is None:
                 first = item
@@ -217,7 +276,20 @@ class WelcomePage(FlowPage):
     def apply(self, data: WizardData) -> WizardData:
         route = self.route()
         profile = self.profiles.currentText() or None if route is Route.DIAGNOSE else None
-        return data.replace(route=route, profile=profile, integration=self.integration_id())
+        integration = self.integration_id()
+        custom = self.custom_needs.custom() if integration == CUSTOM_INTEGRATION_ID else None
+        return data.replace(
+            route=route,
+            profile=profile,
+            integration=integration,
+            custom=custom or CustomNeeds(),
+        )
+
+    def isComplete(self) -> bool:
+        # Other / not listed needs at least one tick before the wizard can check anything.
+        if self.integration_id() == CUSTOM_INTEGRATION_ID and not self.custom_needs.custom().needs:
+            return False
+        return super().isComplete()
 
     def initializePage(self) -> None:
         if self.prefer_demo:
@@ -252,11 +324,23 @@ class WelcomePage(FlowPage):
         emit(self.completeChanged)
 
     def _changed(self, *_args: object) -> None:
+        custom = self.integration_id() == CUSTOM_INTEGRATION_ID
+        if custom != self.custom_needs.isVisible():
+            self.custom_needs.setVisible(custom)
+            self.scroll.set_fit(not custom)
+            # The list gives up room to the ticks (it only needs to show the choice made).
+            self.integration_list.setMaximumHeight(LIST_BESIDE_TICKS if custom else UNLIMITED)
+            if custom:
+                QTimer.singleShot(0, self.show_custom_needs)
         diagnosing = self.diagnose_choice.isChecked()
         self.profiles.setEnabled(diagnosing and self.profiles.count() > 0)
         self.profile_label.setEnabled(self.profiles.isEnabled())
         self.status.hide()
         emit(self.completeChanged)
+
+    def show_custom_needs(self) -> None:
+        """Scroll the page so the table of ticks is in view."""
+        self.scroll.ensureWidgetVisible(self.custom_needs, 0, 0)
 
     def _say(self, text: str, severity: str) -> None:
         self.status.setText(text)
