@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from wizard import cli
+from wizard.connection import CustomNeeds, Profile, ProfileStore, Secrets
 from wizard.sandbox import Sandbox
 
 NEEDS = "GL:Accounts:list,view; AR:Customers:list,add"
@@ -86,3 +87,37 @@ def test_wrong_needs_are_a_usage_error_that_says_what_is_wrong(
     assert cli.main(["diagnose", "--demo", *args]) == 2
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err
+
+
+def test_a_saved_custom_connection_is_diagnosed_against_its_own_ticks(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    creds = sandbox.credentials
+    store = ProfileStore()
+    custom = CustomNeeds(
+        name="Our billing app",
+        needs=(("GLACCOUNT", ("list", "view")), ("CUSTOMER", ("list", "add"))),
+    )
+    store.save(
+        Profile(
+            name="Billing",
+            company_id=creds.company_id,
+            user_id=creds.user_id,
+            sender_id=creds.sender_id,
+            endpoint=sandbox.endpoint,
+            integration="custom",
+            custom=custom,
+        )
+    )
+    store.secrets.save("Billing", Secrets(creds.sender_password, creds.user_password))
+    rights = {"GLACCOUNT": ["list"], "CUSTOMER": ["list", "add"]}
+    for udd in sandbox.company.udds:
+        rights[udd.object.upper()] = ["list", "view"]
+    sandbox.set_user_permissions(rights)  # View on accounts taken away since
+    assert cli.main(["diagnose", "--profile", "Billing", "--json"]) == 1
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["integration"] == "custom"
+    permissions = {f["check"]: f for f in answer["findings"]}["permissions"]
+    assert permissions["status"] == "fail"
+    assert "General Ledger › Accounts (view)" in str(permissions["evidence"])
+    assert "Customers (" not in str(permissions["evidence"])
