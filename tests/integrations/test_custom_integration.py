@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from wizard.connection import CustomNeeds
+from wizard.flow import PermissionModel
+from wizard.flow.checklist import load_checklist
 from wizard.integrations import (
     CUSTOM_INTEGRATION_ID,
     CustomNeedsError,
@@ -66,7 +68,7 @@ def test_the_ticks_become_an_integration_that_reads_and_writes_what_was_ticked()
     assert [(w.name, w.object) for w in integration.writes] == [("invoices", "ARINVOICE")]
     assert all(n.source.startswith("chosen: ") for n in integration.needs)
     unnamed = CATALOGUE.resolve("custom", CustomNeeds(needs=(("VENDOR", ("list",)),)))
-    assert unnamed.name == "your integration"
+    assert unnamed.name == "Custom integration"
     assert unnamed.sender_text == "ask the integration's vendor for it"
 
 
@@ -88,3 +90,20 @@ def test_a_catalogue_file_may_not_take_the_custom_id(tmp_path: Path) -> None:
     (folder / "custom.toml").write_text(text, encoding="utf-8")
     with pytest.raises(IntegrationCatalogueError, match="kept for the integrations the admin"):
         load_integrations(folder)
+
+
+def test_prepare_lists_exactly_the_ticks_in_either_permission_model() -> None:
+    custom = CustomNeeds(needs=(("GLACCOUNT", ("list", "view")), ("CUSTOMER", ("add",))))
+    checklist = load_checklist().for_integration(CATALOGUE.resolve("custom", custom))
+    expected = [
+        "General Ledger > Permissions: Accounts: List, View.",
+        "Accounts Receivable > Permissions: Customers: Add.",
+    ]
+    user_based = {s.id: s for s in checklist.steps_for(PermissionModel.USER_BASED)}
+    ticks = [a for a in user_based["user-subscriptions"].actions if "> Permissions:" in a]
+    assert ticks == expected
+    role_based = {s.id: s for s in checklist.steps_for(PermissionModel.ROLE_BASED)}
+    ticks = [a for a in role_based["role-permissions"].actions if "> Permissions:" in a]
+    assert ticks == expected
+    sender = user_based["sender-authorization"]
+    assert any("ask the integration's vendor for it" in a for a in sender.actions)

@@ -31,7 +31,7 @@ from .model import (
 
 CUSTOM_INTEGRATION_ID = "custom"
 CUSTOM_SOURCE = "chosen: ticked by the admin for an integration the wizard does not list"
-_DEFAULT_NAME = "your integration"
+_DEFAULT_NAME = "Custom integration"
 
 
 class CustomNeedsError(ValueError):
