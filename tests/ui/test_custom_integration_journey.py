@@ -11,11 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
+from tests.conftest import MemoryKeyring
 from tests.ui.keyboard import ALT, WAIT_MS, next_page, press
 from wizard.checks import CheckStatus
+from wizard.connection import CustomNeeds, ProfileStore
 from wizard.flow import PageId
 from wizard.integrations import load_integrations
 from wizard.sandbox import Sandbox
+from wizard.ui import connection_adapter
 from wizard.ui.window import SetupWizard
 
 OBJECTS = list(load_integrations().permissions)
@@ -106,3 +109,22 @@ def test_other_ticks_two_needs_the_grid_tries_exactly_those_and_names_the_missin
     assert trial.report is not None
     assert [o.what for o in trial.report.outcomes] == ["read accounts", "add customers"]
     assert trial.summary.text() == "Your Our billing app connection is ready."
+
+
+def test_the_credentials_page_saves_the_ticks_with_the_connection(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    custom = CustomNeeds(
+        name="Our billing app", sender_id="ourbilling", needs=(("CUSTOMER", ("list", "add")),)
+    )
+    settings = {
+        "profile": "Billing",
+        "company_id": "ACME",
+        "user_id": "ws_billing",
+        "sender_id": "ourbilling",
+        "integration": "custom",
+    }
+    secrets = {"sender_password": "sender-pass-1", "user_password": "user-pass-1"}
+    connection_adapter.save_connection(settings, secrets, custom=custom)
+    saved = ProfileStore().load("Billing")
+    assert (saved.integration, saved.custom) == ("custom", custom)
