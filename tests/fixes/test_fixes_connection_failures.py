@@ -43,3 +43,27 @@ def test_a_refused_port_and_an_unknown_host_name_reach_different_fixes() -> None
     assert match(refused).id == "endpoint-unreachable"
     assert match(unknown).id == "host-not-found"
     assert match(unknown).confident
+
+
+def test_the_rest_transport_names_the_cause_too() -> None:
+    from wizard.rest.errors import RestError
+    from wizard.rest.transport import RestTransport
+
+    policy = RetryPolicy(max_attempts=1, sleep=lambda _: None)
+    failures = []
+    for url in (
+        f"http://127.0.0.1:{_closed_port()}/ia/api/v1/objects",
+        "https://rest.wizard-test.invalid/ia/api/v1/objects",
+    ):
+        transport = RestTransport(
+            timeout=5, retry=policy, network=NetworkSettings(proxy_mode=ProxyMode.NONE)
+        )
+        try:
+            with pytest.raises(RestError) as raised:
+                transport.send("GET", url, writes=False)
+        finally:
+            transport.close()
+        failures.append(raised.value)
+    refused, unknown = failures
+    assert match(refused).id == "endpoint-unreachable"
+    assert match(unknown).id == "host-not-found"

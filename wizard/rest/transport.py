@@ -16,7 +16,7 @@ import httpx
 
 from wizard.gateway.errors import ErrorLevel
 from wizard.gateway.network import NetworkSettings, NetworkSettingsError, client_options
-from wizard.gateway.transport import USER_AGENT, RetryPolicy
+from wizard.gateway.transport import USER_AGENT, RetryPolicy, underlying_message
 from wizard.redaction import redact
 from wizard.rest.envelope import MAX_BODY_BYTES, parse_envelope
 from wizard.rest.errors import RestError
@@ -97,7 +97,7 @@ class RestTransport:
             except httpx.TransportError as exc:
                 failure = RestError(
                     ErrorLevel.TRANSPORT,
-                    f"Could not reach Intacct ({type(exc).__name__}); check the internet "
+                    f"Could not reach Intacct ({underlying_message(exc)}); check the internet "
                     "connection",
                     reason="connection",
                 )
