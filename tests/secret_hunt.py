@@ -4,7 +4,8 @@
     assert_no_secrets([home, report_zip], [stdout, stderr, str(error)], [password, session_id])
 
 Each secret is looked for in every spelling it can take on its way out: raw, XML-escaped,
-URL-encoded (quote and quote_plus), JSON-escaped. Files are searched whole (bytes decoded as
+URL-encoded (quote and quote_plus, lower-case hex, a URL's user:password part), JSON- and
+repr-escaped. Files are searched whole (bytes decoded as
 UTF-8 with replacement, and as UTF-16 for Windows-style text); a .zip file is searched member
 by member; a folder is searched recursively.
 
@@ -32,6 +33,11 @@ def spellings(secret: str) -> set[str]:
         urllib.parse.quote_plus(secret, safe=""),
         json.dumps(secret)[1:-1],
         json.dumps(secret, ensure_ascii=True)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        repr(secret)[1:-1],
+        urllib.parse.quote(secret),  # '/' left as is
+        urllib.parse.quote(secret, safe="").lower(),  # %2f
+        urllib.parse.quote(secret, safe="!$&'()*+,;=:"),  # a URL's user:password part
     }
 
 

@@ -87,3 +87,58 @@ def test_logging_filter_masks_messages_arguments_and_tracebacks(
         except RuntimeError:
             logger.exception("request failed")
     assert "s3ss10n-id-value" not in caplog.text
+
+
+# Characters JSON, Python's repr and URLs each spell their own way.
+_AWKWARD = 'pa"ss\\wo@r:d/é'
+
+
+def test_remembered_secrets_are_masked_in_json_and_repr_spellings() -> None:
+    import json
+
+    import orjson
+
+    remember_secret(_AWKWARD)
+    note = f"proxy refused {_AWKWARD}"
+    for text in (
+        json.dumps({"note": note}),  # --json output, network.json
+        json.dumps({"note": note}, ensure_ascii=False),
+        orjson.dumps({"note": note}).decode(),
+        repr({"note": note}),  # a dict printed into a log line
+        json.dumps({"outer": json.dumps({"note": note})}),  # JSON inside JSON
+    ):
+        said = redact(text)
+        assert "pa" not in said.replace("proxy", ""), said
+        assert MASK in said
+
+
+def test_remembered_secrets_are_masked_in_every_url_spelling() -> None:
+    import urllib.parse
+
+    import httpx
+
+    remember_secret(_AWKWARD)
+    quoted = urllib.parse.quote(_AWKWARD, safe="")
+    for text in (
+        f"HTTPS_PROXY=http://jo:{_AWKWARD}@proxy.corp.example:8080",  # typed raw, unencoded
+        f"proxy http://jo:{quoted}@proxy.corp.example:8080 refused",
+        f"proxy http://jo:{quoted.lower()}@proxy.corp.example:8080 refused",  # %2f, %c3%a9
+        f"sign-in jo:{urllib.parse.quote(_AWKWARD)} refused",  # '/' left as is
+        f"sign-in jo:{urllib.parse.quote(_AWKWARD, safe=':@')} refused",  # userinfo-safe
+        str(httpx.URL("http://proxy.corp.example:8080", username="jo", password=_AWKWARD)),
+        f"proxy {urllib.parse.quote(f'http://jo:{quoted}@proxy', safe='')} refused",  # twice
+    ):
+        said = redact(text)
+        rest = said.replace(MASK, "")
+        assert not [part for part in _PARTS if part in rest or part.lower() in rest], said
+        assert "proxy" not in text or "proxy" in said
+
+
+# Pieces of _AWKWARD in its spellings: none may be left once it is masked.
+_PARTS = ("ss", "wo", "r:d", "r%3A", "r%253A", "%C3%A9", "é", "\\")
+
+
+def test_a_url_password_that_holds_an_at_sign_is_masked_whole_even_unseen() -> None:
+    said = redact("HTTPS_PROXY=http://jo:se@cret:pw@proxy.corp.example:8080")
+    assert "cret" not in said and "pw" not in said, said
+    assert said.endswith("@proxy.corp.example:8080")

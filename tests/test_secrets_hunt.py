@@ -52,8 +52,9 @@ from wizard.sandbox import Sandbox
 
 
 def _unique(label: str) -> str:
-    # Characters that XML, URLs and JSON each spell differently.
-    return f"{label}-{uuid.uuid4().hex[:12]}&<q>+/%\"'"
+    # Characters that XML, URLs, JSON and Python's repr each spell differently; '@' and ':'
+    # end a URL's user:password part unless encoded.
+    return f"{label}-{uuid.uuid4().hex[:12]}&<q>+/%\"'\\@:"
 
 
 @pytest.fixture

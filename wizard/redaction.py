@@ -7,8 +7,10 @@ Two nets, both applied by `redact()`:
    field (passwords, session ids, and the fields the official Intacct SDKs mask). Also every
    `Bearer …` credential and anything shaped like a JWT (OAuth tokens).
 2. By value: every password and session id the program has handled is remembered (in memory
-   only) with `remember_secret()`, and any occurrence of it is masked, wherever it appears:
-   an exception message, a URL, a pasted error text.
+   only) with `remember_secret()`, and any occurrence of it is masked, wherever it appears
+   (an exception message, a URL, a pasted error text, a JSON file) and however it is spelled
+   there: raw, XML/HTML-escaped, percent-encoded by any encoder, JSON- or repr-escaped (also
+   nested). This net runs first, so a field pattern never cuts a known value short.
 
 Every log handler gets `RedactingFilter`; reports, error dialogs and exception messages call
 `redact()` directly.
@@ -16,11 +18,10 @@ Every log handler gets `RedactingFilter`; reports, error dialogs and exception m
 
 from __future__ import annotations
 
-import html
+import functools
 import logging
 import re
 import threading
-import urllib.parse
 from collections.abc import Iterable
 
 MASK = "[redacted]"
@@ -75,8 +76,9 @@ _QUOTED_VALUE = re.compile(
     re.IGNORECASE,
 )
 
-# The password in a URL's user:password@ part (a proxy address copied from HTTPS_PROXY).
-_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s/:@]*:)([^\s/@]+)(@)", re.IGNORECASE)
+# The password in a URL's user:password@ part (a proxy address copied from HTTPS_PROXY). Up to
+# the last '@' before the host, as URL parsers read it: a typed password may hold an '@'.
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s/:@]*:)([^\s/]+)(@)", re.IGNORECASE)
 # A bearer credential in a header or pasted text, and anything shaped like a JWT (Intacct's
 # access tokens and authorization codes are JWTs), whether or not it was seen before.
 _BEARER = re.compile(r"(\bBearer\s+)[A-Za-z0-9._~+/-]+=*", re.IGNORECASE)
@@ -84,24 +86,76 @@ _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*")
 
 _known_secrets: set[str] = set()
 _known_lock = threading.Lock()
+_HEX = "0123456789abcdef"
 
 
-def _variants(secret: str) -> set[str]:
-    """The spellings a secret can take in text we handle: raw, XML-escaped, URL-encoded."""
-    return {
-        secret,
-        html.escape(secret, quote=False),
-        html.escape(secret, quote=True),
-        urllib.parse.quote(secret, safe=""),
-        urllib.parse.quote_plus(secret, safe=""),
-    }
+def _hex_digit(value: int) -> str:
+    digit = _HEX[value]
+    return f"[{digit}{digit.upper()}]" if digit.isalpha() else digit
+
+
+def _percent(byte: int) -> str:
+    """One byte percent-encoded, in either case, and encoded again (%2522 for a '"')."""
+    return f"(?:%25|%){_hex_digit(byte >> 4)}{_hex_digit(byte & 15)}"
+
+
+def _code_unit(code: int, width: int) -> str:
+    return "".join(_hex_digit((code >> shift) & 15) for shift in range(4 * (width - 1), -1, -4))
+
+
+# Characters JSON and Python's repr write as a backslash and a letter.
+_SHORT_ESCAPES = {"\n": "n", "\r": "r", "\t": "t", "\b": "b", "\f": "f"}
+_HTML_NAMES = {"&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "(?:apos|#x27|#39)"}
+
+
+def _char_spellings(char: str) -> str:
+    """A pattern for one character of a secret in every spelling text we handle gives it.
+
+    Raw; percent-encoded by any encoder (whatever it leaves unencoded, upper- or lower-case hex,
+    encoded twice); '+' for a space (form encoding); JSON and Python escapes, also nested (a
+    JSON document inside another: '\\\\"'); HTML and XML entities.
+    """
+    code = ord(char)
+    forms = [re.escape(char), "".join(_percent(byte) for byte in char.encode("utf-8"))]
+    if char == " ":
+        forms.append(r"\+")
+    if char in "\"\\/'":
+        forms.append(r"\\+" + re.escape(char))
+    if char in _SHORT_ESCAPES:
+        forms.append(r"\\+" + _SHORT_ESCAPES[char])
+    if code <= 0xFFFF:
+        forms.append(r"\\+u" + _code_unit(code, 4))
+    else:  # JSON's surrogate pair; Python's \U0001f600
+        high, low = 0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF)
+        forms.append(rf"\\+u{_code_unit(high, 4)}\\+u{_code_unit(low, 4)}")
+        forms.append(r"\\+U" + _code_unit(code, 8))
+    if code <= 0xFF:
+        forms.append(r"\\+x" + _code_unit(code, 2))
+    if char in _HTML_NAMES:
+        forms.append(f"&{_HTML_NAMES[char]};")
+    forms.append(f"&#(?:{code}|[xX]0*{_code_unit(code, 6).lstrip('0') or '0'});")
+    return "(?:" + "|".join(forms) + ")"
+
+
+def _spellings(secret: str) -> str:
+    """A pattern matching `secret` however it was escaped or encoded on its way into text."""
+    return "".join(_char_spellings(char) for char in secret)
+
+
+@functools.lru_cache(maxsize=32)
+def _pattern(secrets: frozenset[str]) -> re.Pattern[str] | None:
+    if not secrets:
+        return None
+    # Longest first, so a secret that contains another is masked whole.
+    ordered = sorted(secrets, key=lambda secret: (-len(secret), secret))
+    return re.compile("|".join(_spellings(secret) for secret in ordered))
 
 
 def remember_secret(value: str | None) -> None:
     """Mask this value wherever it appears from now on (kept in memory, never written)."""
     if value and len(value.strip()) >= _MIN_SECRET_LENGTH:
         with _known_lock:
-            _known_secrets.update(v for v in _variants(value) if len(v) >= _MIN_SECRET_LENGTH)
+            _known_secrets.add(value)
 
 
 def forget_secrets() -> None:
@@ -111,26 +165,24 @@ def forget_secrets() -> None:
 
 
 def redact(text: str, extra_secrets: Iterable[str] = ()) -> str:
-    """Return `text` with every secret field value and every known secret masked."""
+    """Return `text` with every known secret and every secret field value masked."""
     if not text:
         return text
+    with _known_lock:
+        values = set(_known_secrets)
+    values.update(extra for extra in extra_secrets if extra and len(extra) >= _MIN_SECRET_LENGTH)
+    # Known values first, whole: a field pattern could otherwise cut a value short (a proxy
+    # password holding '@' in a URL) and leave its tail unmasked.
+    known = _pattern(frozenset(values))
+    if known is not None:
+        text = known.sub(MASK, text)
     text = _XML_ELEMENT.sub(lambda m: f"{m.group(1)}{MASK}{m.group(4)}", text)
     text = _JSON_MEMBER.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", text)
     text = _QUOTED_VALUE.sub(lambda m: f"{m.group(1)}{m.group('quote')}{MASK}{m.group(4)}", text)
     text = _KEY_VALUE.sub(lambda m: f"{m.group(1)}{MASK}", text)
     text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", text)
     text = _BEARER.sub(lambda m: f"{m.group(1)}{MASK}", text)
-    text = _JWT.sub(MASK, text)
-    with _known_lock:
-        values = set(_known_secrets)
-    for extra in extra_secrets:
-        if extra and len(extra) >= _MIN_SECRET_LENGTH:
-            values |= _variants(extra)
-    # Longest first, so a secret that contains another is masked whole.
-    for value in sorted(values, key=len, reverse=True):
-        if value in text:
-            text = text.replace(value, MASK)
-    return text
+    return _JWT.sub(MASK, text)
 
 
 class RedactingFilter(logging.Filter):
