@@ -104,3 +104,17 @@ def test_no_build_output_lands_in_the_checkout(frozen_bundle: buildlib.Bundle) -
     # PyInstaller's defaults would be ./build/<spec name> and ./dist/<app name>.
     assert not (checkout / "build" / "intacct_wizard").exists()
     assert not (checkout / "dist" / buildlib.GUI_EXE).exists()
+
+
+def test_bundle_leaves_out_what_the_wizard_never_uses(frozen_bundle: buildlib.Bundle) -> None:
+    """Headroom under the budget: parts a hook or an unused extra would bring in stay out."""
+    modules = bundled_modules(frozen_bundle)
+    for unused in ("pygments", "httpx._main", "lxml.objectify", "lxml.html", "doctest", "pdb"):
+        assert unused not in modules, f"{unused} is in the frozen app but never used"
+    assert "lxml._elementpath" in modules or list(
+        (frozen_bundle.folder / "_internal" / "lxml").glob("_elementpath.*")
+    ), "lxml.etree's find() needs lxml._elementpath"
+    internal = frozen_bundle.folder / "_internal"
+    assert not list((internal / "lxml").glob("objectify.*"))
+    assert not (internal / "resources" / "screenshots").exists(), "the README's pictures"
+    assert (internal / "resources" / "fixes").is_dir()
