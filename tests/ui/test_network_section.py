@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from test_pages import ALT, _alt, _press, _to_credentials, _to_page, _type
 
 from tests.conftest import MemoryKeyring
-from wizard.connection import ProfileStore
+from wizard.connection import Mappings, NetworkChoices, Profile, ProfileStore, Secrets, SecretStore
 from wizard.flow import PageId
 from wizard.gateway import ProxyMode
 from wizard.ui.window import SetupWizard
@@ -123,3 +123,70 @@ def test_a_missing_certificate_file_and_a_password_without_user_are_named(
     assert profile.network.proxy_mode is ProxyMode.NONE
     assert profile.network.proxy_user == ""
     assert [json.loads(v).get("proxy_password") for v in memory_keyring.items.values()] == [None]
+
+
+def test_saving_over_a_connection_keeps_its_proxy_certificate_and_proxy_password(
+    qtbot: QtBot, wizard_window: SetupWizard, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """An admin sets the connection up again under the same name (say, a new user password):
+    the saved proxy, its sign-in and the extra certificate file are shown and kept, and so is
+    everything else the page does not set."""
+    roots = tmp_path / "corp-root.pem"
+    roots.write_text("-----BEGIN CERTIFICATE-----\n")
+    network = NetworkChoices(
+        proxy_mode=ProxyMode.MANUAL,
+        proxy_url="http://proxy.corp.example:8080",
+        proxy_user="jo.admin",
+        extra_ca_file=str(roots),
+    )
+    ProfileStore().save(
+        Profile(
+            name="ACME-CORP",
+            company_id="ACME-CORP",
+            user_id="ws_sync",
+            sender_id="AcmeSender",
+            network=network,
+            mappings=Mappings(default_department="FIN"),
+        )
+    )
+    SecretStore().save("ACME-CORP", Secrets("Old-Sender-1", "Old-User-1", "Proxy-Pa55-word"))
+    window = wizard_window
+    _to_credentials(qtbot, window)
+    page = window.credentials
+    _fill_sign_in(qtbot, window)  # the same company ID, so the same connection
+    section = page.network
+    qtbot.waitUntil(lambda: section.manual.isChecked(), timeout=5_000)
+    assert section.proxy_url.text() == "http://proxy.corp.example:8080"
+    assert section.proxy_user.text() == "jo.admin"
+    assert section.ca_file.text() == str(roots)
+    assert section.proxy_password.text() == "", "a saved password is never shown"
+    assert "leave empty to keep it" in section.proxy_password.placeholderText()
+    assert section.details.isVisible()
+    _to_page(qtbot, window, Qt.Key.Key_S, ALT, PageId.TEST)
+    profile = ProfileStore().load("ACME-CORP")
+    assert profile.network == network
+    assert profile.mappings.default_department == "FIN"
+    assert SecretStore().load("ACME-CORP") == Secrets(
+        "Sender-Secret-7", "Winter-Ledger-42", "Proxy-Pa55-word"
+    )
+
+
+def test_a_new_connection_name_brings_back_the_defaults(
+    qtbot: QtBot, wizard_window: SetupWizard, memory_keyring: MemoryKeyring
+) -> None:
+    ProfileStore().save(
+        Profile(
+            name="ACME-CORP",
+            company_id="ACME-CORP",
+            network=NetworkChoices(proxy_mode=ProxyMode.NONE),
+        )
+    )
+    window = wizard_window
+    _to_credentials(qtbot, window)
+    page = window.credentials
+    _fill_sign_in(qtbot, window)
+    qtbot.waitUntil(lambda: page.network.direct.isChecked(), timeout=5_000)
+    page.fields["company_id"].setFocus()
+    _type(qtbot, page.fields["company_id"], "-EU")  # now ACME-CORP-EU: a new connection
+    page.fields["user_id"].setFocus()
+    qtbot.waitUntil(lambda: page.network.system.isChecked(), timeout=5_000)

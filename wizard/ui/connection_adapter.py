@@ -16,9 +16,11 @@ from wizard.connection import (
     CustomNeeds,
     KeyringStatus,
     Profile,
+    ProfileError,
     ProfileStore,
     Secrets,
     SecretStore,
+    SecretsUnreadable,
     Status,
     Validation,
     validate_company_id,
@@ -124,6 +126,32 @@ def last_profile() -> str | None:
     return ProfileStore().last_used()
 
 
+@dataclass(frozen=True)
+class SavedNetwork:
+    """The network settings saved with a connection, and whether its proxy password is kept."""
+
+    settings: NetworkInput
+    proxy_password_saved: bool
+
+
+def saved_network(name: str) -> SavedNetwork | None:
+    """The network settings saved with the connection `name` (never the password itself), or
+    None when there is no such connection or its file cannot be read. Off the GUI thread."""
+    store = ProfileStore()
+    base = _existing(store, name) if name else None
+    if base is None:
+        return None
+    network = base.network
+    settings = NetworkInput(
+        proxy_mode=network.proxy_mode.value,
+        proxy_url=network.proxy_url,
+        proxy_user=network.proxy_user,
+        extra_ca_file=network.extra_ca_file,
+    )
+    saved = bool(network.proxy_user) and bool(_saved_proxy_password(store, name))
+    return SavedNetwork(settings, proxy_password_saved=saved)
+
+
 def save_connection(
     settings: dict[str, str],
     secrets: dict[str, str],
@@ -133,8 +161,11 @@ def save_connection(
     """Save the profile's settings and put the passwords in the OS keyring. Off the GUI thread.
 
     `network`: the Network section (default: this computer's proxy and certificates); its
-    proxy password is kept in the keyring with the other two. `custom`: what the admin ticked
-    for an integration the wizard does not list (integration "custom").
+    proxy password is kept in the keyring with the other two. An empty proxy password keeps
+    the one saved before for the same proxy user (the page never shows a saved password).
+    `custom`: what the admin ticked for an integration the wizard does not list (integration
+    "custom"). Saving over an existing connection of that name keeps everything the page does
+    not set (its mappings, sync options, endpoint, sign-in method, last good run).
 
     Raises wizard.connection.KeyringUnavailable (its message says how to get a keyring) and
     the ProfileError family (each says what to change).
@@ -143,10 +174,14 @@ def save_connection(
         remember_secret(value)
     store = ProfileStore()
     name = settings["profile"]
-    # Secrets first: a profile without its passwords would look saved but could not connect.
     network = network or NetworkInput()
     choices = network_choices(network)  # a setting that cannot be used stops here, named
+    base = _existing(store, name)
     proxy_password = network.proxy_password if choices.proxy_user else ""
+    same_user = base is not None and base.network.proxy_user == choices.proxy_user
+    if not proxy_password and choices.proxy_user and same_user:  # the field left empty
+        proxy_password = _saved_proxy_password(store, name)
+    # Secrets first: a profile without its passwords would look saved but could not connect.
     store.secrets.save(
         name,
         Secrets(
@@ -156,8 +191,7 @@ def save_connection(
         ),
     )
     store.save(
-        Profile(
-            name=name,
+        (base or Profile(name=name)).replace(
             company_id=settings["company_id"],
             user_id=settings["user_id"],
             sender_id=settings["sender_id"],
@@ -170,3 +204,22 @@ def save_connection(
     where = store.secrets.status(name).where
     log.info("saved the connection %s; passwords are %s", name, where)
     return SavedConnection(name, where)
+
+
+def _existing(store: ProfileStore, name: str) -> Profile | None:
+    """The connection saved under `name`, or None (none, or its file is damaged: saving then
+    keeps the damaged file as .bak)."""
+    if not store.exists(name):
+        return None
+    try:
+        return store.load(name)
+    except ProfileError:
+        return None
+
+
+def _saved_proxy_password(store: ProfileStore, name: str) -> str:
+    try:
+        saved = store.secrets.load(name)
+    except (KeyringUnavailable, SecretsUnreadable):
+        return ""
+    return saved.proxy_password if saved is not None else ""

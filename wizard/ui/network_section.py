@@ -37,6 +37,8 @@ class NetworkSection(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._loading = False
+        self.saved_proxy_user = ""  # the proxy user whose password the keyring holds
         self.setObjectName("network")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -154,6 +156,8 @@ class NetworkSection(QWidget):
         self.proxy_password.setEnabled(not self.direct.isChecked())
 
     def _changed(self) -> None:
+        if self._loading:
+            return
         self._sync_enabled()
         self.show_checks()
         self.changed.emit()
@@ -173,16 +177,35 @@ class NetworkSection(QWidget):
             extra_ca_file=self.ca_file.text().strip(),
         )
 
-    def set_values(self, values: NetworkInput) -> None:
-        """Show saved settings (the password is never read back into the form)."""
-        for button in self.modes.buttons():
-            button.setChecked(button.property("mode") == values.proxy_mode)
-        self.proxy_url.setText(values.proxy_url)
-        self.proxy_user.setText(values.proxy_user)
-        self.ca_file.setText(values.extra_ca_file)
+    def set_values(self, values: NetworkInput, proxy_password_saved: bool = False) -> None:
+        """Show saved settings (the password is never read back into the form: when one is
+        saved the field says so, and leaving it empty keeps it). Emits no `changed`: nothing
+        was edited."""
+        self._loading = True
+        try:
+            for button in self.modes.buttons():
+                button.setChecked(button.property("mode") == values.proxy_mode)
+            self.proxy_url.setText(values.proxy_url)
+            self.proxy_user.setText(values.proxy_user)
+            self.proxy_password.clear()
+            self.ca_file.setText(values.extra_ca_file)
+        finally:
+            self._loading = False
+        self.saved_proxy_user = values.proxy_user if proxy_password_saved else ""
+        self.proxy_password.setPlaceholderText(
+            "saved: leave empty to keep it" if self.saved_proxy_user else ""
+        )
         self._sync_enabled()
+        self.show_checks()
         if values != NetworkInput():
             self.expand()
+
+    def has_proxy_password(self) -> bool:
+        """Whether saving keeps a proxy password: one typed, or the one saved for this user."""
+        if self.direct.isChecked() or not self.proxy_user.text().strip():
+            return False
+        typed = bool(self.proxy_password.text())
+        return typed or self.proxy_user.text().strip() == self.saved_proxy_user
 
     def describe_system(self) -> None:
         """Say which proxy this computer's settings give for Intacct."""

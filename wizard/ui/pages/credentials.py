@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
 from wizard.flow import PageId, WizardData
 from wizard.redaction import redact, remember_secret
 from wizard.ui import connection_adapter
-from wizard.ui.connection_adapter import FIELDS, FieldCheck, SavedConnection, Severity
+from wizard.ui.connection_adapter import (
+    FIELDS,
+    FieldCheck,
+    NetworkInput,
+    SavedConnection,
+    SavedNetwork,
+    Severity,
+)
 from wizard.ui.context import WizardContext
 from wizard.ui.network_section import NetworkSection
 from wizard.ui.pages.base import FlowPage, repolish, set_severity, wrapped_label
@@ -60,6 +67,10 @@ class CredentialsPage(FlowPage):
         self._touched: set[str] = set()
         self.saved: SavedConnection | None = None
         self._dirty = True
+        # The connection whose saved network settings the section shows ("" = none), and
+        # whether the admin changed the section since (then a lookup never overwrites it).
+        self._network_from = ""
+        self._network_touched = False
         self.setButtonText(QWizard.WizardButton.NextButton, "&Save connection")
 
         outer = QVBoxLayout(self)
@@ -207,6 +218,8 @@ class CredentialsPage(FlowPage):
             self.scroll.ensureWidgetVisible(self.network.details, 0, 0)
 
     def _network_edited(self) -> None:
+        self._network_touched = True
+        self._describe_storage()
         self._dirty = True
         self.saved = None
         self.status.hide()
@@ -220,6 +233,39 @@ class CredentialsPage(FlowPage):
         if result.severity is not Severity.ERROR and result.cleaned != edit.text():
             edit.setText(result.cleaned)
         self._show(name, result)
+        if name in ("company_id", "entity_id"):
+            self._load_saved_network()
+
+    # -- an existing connection of the same name: show its network settings ---------------
+
+    def _connection_name(self) -> str:
+        return connection_adapter.profile_name(
+            self.fields["company_id"].text().strip(), self.fields["entity_id"].text().strip()
+        )
+
+    def _load_saved_network(self) -> None:
+        """Saving over an existing connection keeps its proxy and certificate file: show them
+        (unless the admin already changed the section)."""
+        name = self._connection_name()
+        if self._network_touched or not name or name == self._network_from:
+            return
+        task = self.context.workers.run(
+            "read the saved network settings", lambda _c: connection_adapter.saved_network(name)
+        )
+        task.succeeded.connect(partial(self._show_saved_network, name))
+
+    def _show_saved_network(self, name: str, saved: SavedNetwork | None) -> None:
+        if self._network_touched or name != self._connection_name():
+            return  # the admin moved on
+        if saved is None and not self._network_from:
+            return  # a new connection: the defaults stay
+        if saved is None:  # another name than the one shown: back to the defaults
+            self.network.set_values(NetworkInput())
+            self._network_from = ""
+        else:
+            self.network.set_values(saved.settings, saved.proxy_password_saved)
+            self._network_from = name
+        self._describe_storage()
 
     def _show(self, name: str, result: FieldCheck) -> None:
         message = self.messages[name]
@@ -260,6 +306,7 @@ class CredentialsPage(FlowPage):
             values = self.context.current_checklist().values
             self.fields["user_id"].setText(values.get("user_id", ""))
         self.network.describe_system()
+        self._load_saved_network()
         self.fields["company_id"].setFocus()
 
     def isComplete(self) -> bool:
