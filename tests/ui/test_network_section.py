@@ -153,6 +153,7 @@ def test_saving_over_a_connection_keeps_its_proxy_certificate_and_proxy_password
     window = wizard_window
     _to_credentials(qtbot, window)
     page = window.credentials
+    assert "user and sender passwords" in page.where.text()
     _fill_sign_in(qtbot, window)  # the same company ID, so the same connection
     section = page.network
     qtbot.waitUntil(lambda: section.manual.isChecked(), timeout=5_000)
@@ -162,6 +163,7 @@ def test_saving_over_a_connection_keeps_its_proxy_certificate_and_proxy_password
     assert section.proxy_password.text() == "", "a saved password is never shown"
     assert "leave empty to keep it" in section.proxy_password.placeholderText()
     assert section.details.isVisible()
+    assert "user, sender and proxy passwords" in page.where.text()
     _to_page(qtbot, window, Qt.Key.Key_S, ALT, PageId.TEST)
     profile = ProfileStore().load("ACME-CORP")
     assert profile.network == network
@@ -171,7 +173,7 @@ def test_saving_over_a_connection_keeps_its_proxy_certificate_and_proxy_password
     )
 
 
-def test_a_new_connection_name_brings_back_the_defaults(
+def test_a_new_connection_name_brings_back_the_defaults_and_says_two_passwords(
     qtbot: QtBot, wizard_window: SetupWizard, memory_keyring: MemoryKeyring
 ) -> None:
     ProfileStore().save(
@@ -190,3 +192,10 @@ def test_a_new_connection_name_brings_back_the_defaults(
     _type(qtbot, page.fields["company_id"], "-EU")  # now ACME-CORP-EU: a new connection
     page.fields["user_id"].setFocus()
     qtbot.waitUntil(lambda: page.network.system.isChecked(), timeout=5_000)
+    assert "user and sender passwords" in page.where.text()
+    page.network.manual.setChecked(True)  # the admin's own choice
+    page.network.proxy_url.setText("http://proxy.corp.example:8080")
+    page.network.proxy_user.setText("jo.admin")
+    page.network.proxy_password.setFocus()
+    _type(qtbot, page.network.proxy_password, "Proxy-Pa55-word")
+    assert "user, sender and proxy passwords" in page.where.text()

@@ -187,10 +187,15 @@ class CredentialsPage(FlowPage):
             self.where.setProperty("severity", "")
         else:
             self.where.setText(
-                f"The two passwords will be kept in {status.backend_name}, never in a file. "
-                "The company, user and sender IDs are saved with the connection's settings on "
-                "this computer."
+                f"The {self._which_passwords()} will be kept in {status.backend_name}, never "
+                "in a file. The company, user and sender IDs are saved with the connection's "
+                "settings on this computer."
             )
+
+    def _which_passwords(self) -> str:
+        if self.network.has_proxy_password():
+            return "user, sender and proxy passwords"
+        return "user and sender passwords"
 
     def _session_only_toggled(self, on: bool) -> None:
         if on:  # in memory from now on, for this run (cannot be undone until the wizard closes)
