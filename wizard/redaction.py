@@ -142,6 +142,16 @@ def _spellings(secret: str) -> str:
     return "".join(_char_spellings(char) for char in secret)
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+@functools.lru_cache(maxsize=256)
+def _anchor(secret: str) -> str:
+    """The longest run of characters no escaping or encoding changes (letters, digits, "-._~"):
+    every spelling of `secret` contains it. "" when there is none (then always looked for)."""
+    return max(_UNRESERVED.findall(secret), key=len, default="")
+
+
 @functools.lru_cache(maxsize=32)
 def _pattern(secrets: frozenset[str]) -> re.Pattern[str] | None:
     if not secrets:
@@ -172,8 +182,10 @@ def redact(text: str, extra_secrets: Iterable[str] = ()) -> str:
         values = set(_known_secrets)
     values.update(extra for extra in extra_secrets if extra and len(extra) >= _MIN_SECRET_LENGTH)
     # Known values first, whole: a field pattern could otherwise cut a value short (a proxy
-    # password holding '@' in a URL) and leave its tail unmasked.
-    known = _pattern(frozenset(values))
+    # password holding '@' in a URL) and leave its tail unmasked. Only the values whose
+    # longest unescaped run is in the text are looked for (a fast test on a long log).
+    candidates = frozenset(v for v in values if _anchor(v) in text)
+    known = _pattern(candidates)
     if known is not None:
         text = known.sub(MASK, text)
     text = _XML_ELEMENT.sub(lambda m: f"{m.group(1)}{MASK}{m.group(4)}", text)
