@@ -163,6 +163,7 @@ def test_saving_over_a_connection_keeps_its_proxy_certificate_and_proxy_password
     assert section.proxy_password.text() == "", "a saved password is never shown"
     assert "leave empty to keep it" in section.proxy_password.placeholderText()
     assert section.details.isVisible()
+    assert QApplication.focusWidget() is page.fields["sender_password"], "typing goes on"
     assert "user, sender and proxy passwords" in page.where.text()
     _to_page(qtbot, window, Qt.Key.Key_S, ALT, PageId.TEST)
     profile = ProfileStore().load("ACME-CORP")

@@ -8,7 +8,7 @@ Every field is checked as it is typed, with a message that says what to change.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
@@ -139,11 +139,11 @@ class NetworkSection(QWidget):
             self.ca_file.setText(path)
             self._changed()
 
-    def _show_details(self, shown: bool) -> None:
+    def _show_details(self, shown: bool, focus: bool = True) -> None:
         self.details.setVisible(shown)
         self.toggle.setText("Hide network settin&gs" if shown else "Chan&ge network settings…")
         checked = self.modes.checkedButton()
-        if shown and checked is not None:
+        if shown and focus and checked is not None:
             checked.setFocus()
 
     def expand(self) -> None:
@@ -197,8 +197,12 @@ class NetworkSection(QWidget):
         )
         self._sync_enabled()
         self.show_checks()
-        if values != NetworkInput():
-            self.expand()
+        if values != NetworkInput() and not self.toggle.isChecked():
+            # Opened quietly: the admin may be typing in another field (no focus moved, no
+            # `toggled`, so the page does not scroll away from it).
+            with QSignalBlocker(self.toggle):
+                self.toggle.setChecked(True)
+            self._show_details(True, focus=False)
 
     def has_proxy_password(self) -> bool:
         """Whether saving keeps a proxy password: one typed, or the one saved for this user."""
