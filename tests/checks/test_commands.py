@@ -90,6 +90,22 @@ def test_a_profile_without_passwords_fails_the_keyring_check(
     assert "INTACCT_SENDER_PASSWORD" in findings["keyring-secrets"]["evidence"]
 
 
+def test_without_a_keyring_diagnose_names_the_two_password_variables(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 12, item 5: the command line has no "Keep for this session only"; it says how
+    to give the passwords instead."""
+    import keyring
+    from keyring.backends import fail
+
+    _save_profile(sandbox)
+    keyring.set_keyring(fail.Keyring())
+    assert main(["diagnose", "--profile", "Demo books", "--json"]) == 1
+    evidence = _json(capsys)["findings"][0]["evidence"]  # type: ignore[index]
+    assert "INTACCT_SENDER_PASSWORD" in evidence and "INTACCT_USER_PASSWORD" in evidence
+    assert "session only" not in evidence
+
+
 def test_typed_settings_take_the_passwords_from_the_environment(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -54,7 +54,13 @@ def secrets_for_profile(store: ProfileStore, name: str) -> FoundSecrets:
     try:
         found = store.secrets.load(name)
     except KeyringUnavailable as error:
-        found, problem = None, str(error)
+        found, problem = (
+            None,
+            (
+                f"{error} Until then, give the passwords for one run in the environment variables "
+                f"{SENDER_PASSWORD_VARIABLE} and {USER_PASSWORD_VARIABLE}."
+            ),
+        )
     except SecretsUnreadable as error:
         found, problem = None, str(error)
     if found is not None and store.secrets.session_only:

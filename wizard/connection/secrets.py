@@ -138,11 +138,9 @@ class KeyringUnavailable(Exception):
         self.problem = problem
         self.reason = message
         self.help = help_text
-        super().__init__(
-            f"{message} {help_text} Or choose “Keep for this session only”: the passwords "
-            "then stay in memory until you close the wizard, are never written to disk, and "
-            "you type them again next time."
-        )
+        # Only the wizard's Credentials page has "Keep for this session only": it offers the
+        # choice itself, so the message names no control another surface does not have.
+        super().__init__(f"{message} {help_text}")
 
 
 class SecretTooLarge(ValueError):
@@ -271,6 +269,14 @@ class SecretStore:
         """
         with _KEYRING_LOCK:
             _SESSIONS.setdefault(self._current_backend(), {})
+
+    def use_keyring(self) -> None:
+        """Undo `use_session_only`: the passwords kept in memory are forgotten, and the
+        keyring is used again (the admin unticked "Keep for this session only")."""
+        with _KEYRING_LOCK:
+            memory = _SESSIONS.pop(self._current_backend(), None)
+            if memory is not None:
+                memory.clear()
 
     def _session_memory(self) -> dict[str, Secrets] | None:
         """This run's in-memory passwords, or None when the keyring is in use."""

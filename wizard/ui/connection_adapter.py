@@ -116,6 +116,12 @@ def keep_for_session_only() -> None:
     log.info("passwords are kept for this session only (no usable keyring)")
 
 
+def keep_in_keyring() -> None:
+    """The admin unticked "this session only": the passwords in memory are forgotten."""
+    SecretStore().use_keyring()
+    log.info("passwords go to the system keyring again (session-only unticked)")
+
+
 def list_profiles() -> list[str]:
     """Names of the saved connections, for Diagnose. Off the GUI thread."""
     return list(ProfileStore().names())

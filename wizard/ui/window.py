@@ -83,6 +83,11 @@ class SetupWizard(QWizard):
         # Asked before closing while a sync runs; tests replace it to answer without a dialog.
         self.confirm_stop = self._ask_stop
         self.context.ask = self._ask
+        self._work_done = False
+        # Back asks first while a sync runs, as Close does (QWizard's own Back would not).
+        back = self.button(QWizard.WizardButton.BackButton)
+        back.clicked.disconnect()
+        back.clicked.connect(self._back_clicked)
         self._stop_confirmed = False
         self.setStartId(int(PageId.WELCOME))
 
@@ -141,7 +146,31 @@ class SetupWizard(QWizard):
 
     def mark_work_done(self) -> None:
         """After the real work (the first sync) Cancel would undo nothing: call it Close."""
+        self._work_done = True
         self.setButtonText(QWizard.WizardButton.CancelButton, "&Close")
+
+    def _back_clicked(self) -> None:
+        if self.work_under_way() and not self.context.ask(
+            "Stop the sync?",
+            "A sync is running. Stop it and go back?\n\nIt stops at a safe point: nothing is "
+            "left half-written, and the next sync carries on from there.",
+            "&Stop and go back",
+        ):
+            return
+        self.back()
+
+    def input_at_risk(self) -> bool:
+        """Whether closing now loses what the admin typed or chose on the way."""
+        if self._work_done or self.context.flow.data.route is None:
+            return False
+        return self.currentId() in {
+            int(PageId.PREPARE),
+            int(PageId.CREDENTIALS),
+            int(PageId.TEST),
+            int(PageId.ENTITY),
+            int(PageId.MAPPINGS),
+            int(PageId.FIRST_SYNC),
+        }
 
     # -- settings and shutdown ------------------------------------------------------------
 
@@ -172,11 +201,22 @@ class SetupWizard(QWizard):
         return isinstance(page, FlowPage) and not page.leaving()
 
     def _may_close(self) -> bool:
-        """Ask once when a sync runs; after a yes, closing goes on without asking again."""
-        if not self.work_under_way():
+        """Ask once when a sync runs, or when typed details and choices would be lost (Cancel,
+        Escape and the window's close button alike); after a yes, closing goes on."""
+        if self._stop_confirmed:
             return True
-        self._stop_confirmed = self.confirm_stop()
-        return self._stop_confirmed
+        if self.work_under_way():
+            self._stop_confirmed = self.confirm_stop()
+            return self._stop_confirmed
+        if self.input_at_risk():
+            self._stop_confirmed = self.context.ask(
+                "Close the wizard?",
+                "What you typed and chose on these pages is lost if you close now. A "
+                "connection you already saved stays saved.",
+                "&Close without finishing",
+            )
+            return self._stop_confirmed
+        return True
 
     def _ask_stop(self) -> bool:
         answer = QMessageBox.question(

@@ -198,12 +198,22 @@ class CredentialsPage(FlowPage):
         return "user and sender passwords"
 
     def _session_only_toggled(self, on: bool) -> None:
-        if on:  # in memory from now on, for this run (cannot be undone until the wizard closes)
+        if on:  # in memory from now on, for this run
             connection_adapter.keep_for_session_only()
-            self.session_only.setEnabled(False)
-            self._dirty = True
+        else:  # back to the keyring: what was kept in memory is forgotten, so save again
+            connection_adapter.keep_in_keyring()
+        self._dirty = True
+        self.saved = None
         self._describe_storage()
         repolish(self.where)
+        emit(self.completeChanged)
+        self._default_to_next()
+
+    def _default_to_next(self) -> None:
+        """Enter goes forward: ticking a box must not leave "< Back" as the default."""
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.button(QWizard.WizardButton.NextButton).setDefault(True)
 
     # -- checking as the admin types ------------------------------------------------------
 
@@ -363,7 +373,11 @@ class CredentialsPage(FlowPage):
         self.context.credentials_version += 1
         self._dirty = False
         self.set_busy(False)
-        self._say(f"Saved. The passwords are kept {saved.secrets_in}.", "ok")
+        self._say(
+            f"Saved, not yet tested: the passwords are kept {saved.secrets_in}. The "
+            "connection test runs next.",
+            "ok",
+        )
         wizard = self.wizard()
         if wizard is not None and wizard.currentPage() is self:
             wizard.next()

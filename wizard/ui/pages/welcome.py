@@ -75,6 +75,9 @@ class _PageScroll(QScrollArea):
             content.setMaximumHeight(UNLIMITED)
 
 
+DIAGNOSE_CAPTION = "Checks a saved connection and shows what changed and how to fix it."
+
+
 class WelcomePage(FlowPage):
     page_id = PageId.WELCOME
     instruction = "Connect your Sage Intacct company, or check a connection that stopped working."
@@ -154,7 +157,7 @@ class WelcomePage(FlowPage):
             3,
             "choiceDiagnose",
             "&Diagnose an existing connection",
-            "Checks a saved connection and shows what changed and how to fix it.",
+            DIAGNOSE_CAPTION,
         )
         self.profile_label = QLabel("Saved &connection:")
         self.profiles = QComboBox()
@@ -297,6 +300,11 @@ class WelcomePage(FlowPage):
         task = self.context.workers.run("list saved connections", lambda _c: list_saved())
         task.succeeded.connect(self._set_profiles)
 
+    def entered(self) -> None:
+        if self.context.flow.history:  # back on Welcome: a connection may have been saved since
+            task = self.context.workers.run("list saved connections", lambda _c: list_saved())
+            task.succeeded.connect(self._set_profiles)
+
     def validatePage(self) -> bool:
         if self.route() is not Route.DEMO or self.context.demo_sandbox is not None:
             return True
@@ -317,10 +325,11 @@ class WelcomePage(FlowPage):
         self.diagnose_choice.setEnabled(has_profiles)
         self.profiles.setEnabled(has_profiles and self.diagnose_choice.isChecked())
         self.profile_label.setEnabled(self.profiles.isEnabled())
-        if not has_profiles:
-            self.diagnose_hint.setText(
-                "No saved connections on this computer yet. Set up a new one first."
-            )
+        self.diagnose_hint.setText(
+            DIAGNOSE_CAPTION
+            if has_profiles
+            else "No saved connections on this computer yet. Set up a new one first."
+        )
         emit(self.completeChanged)
 
     def _changed(self, *_args: object) -> None:
