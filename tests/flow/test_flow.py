@@ -161,6 +161,20 @@ def test_step_counter_is_stable_along_a_route() -> None:
     assert flow.position() == (2, 8)
 
 
+def test_step_counter_total_does_not_change_when_an_optional_page_is_skipped() -> None:
+    """Issue 12, item 9: the counter jumped between "of 6", "of 8" and "of 3"."""
+    flow = Flow()
+    flow.advance(flow.data.replace(route=Route.DEMO))
+    assert flow.position() == (2, 6)
+    flow.advance(flow.data.replace(connection_ok=True, entities=()))  # no entities: skipped
+    assert flow.page is PageId.MAPPINGS and flow.position() == (4, 6)
+    diagnose = Flow()
+    diagnose.advance(diagnose.data.replace(route=Route.DIAGNOSE, profile="ACME"))
+    assert diagnose.position() == (2, 4)
+    diagnose.advance(diagnose.data.replace(connection_ok=False))
+    assert diagnose.page is PageId.FINDINGS and diagnose.position() == (3, 4)
+
+
 def test_summary_for_logs_is_plain_data() -> None:
     data = WizardData(route=Route.NEW, prepared_steps=frozenset({"b", "a"}), entities=("UK",))
     summary = data.describe()

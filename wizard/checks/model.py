@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from wizard.fixes import Fix
+from wizard.fixes.surfaces import Surface, render_steps
 
 
 class CheckStatus(enum.StrEnum):
@@ -120,7 +121,7 @@ class Finding:
         if self.fix is not None:
             data["fix"] = {
                 "title": self.fix.title,
-                "steps": list(self.fix.steps),
+                "steps": list(render_steps(self.fix.steps, Surface.CLI)),
                 "who": self.fix.who,
             }
         if self.grid is not None:

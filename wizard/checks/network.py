@@ -39,8 +39,8 @@ def _verdict(ctx: CheckContext, found: Probe) -> Verdict:
     if outcome in (ProbeOutcome.NAME_NOT_FOUND, ProbeOutcome.NO_ROUTE):
         if outcome is ProbeOutcome.NAME_NOT_FOUND:
             said = (
-                f"The name {host} could not be looked up ({found.detail}): this computer "
-                "looks offline, or its DNS is not working"
+                f"The name {host} could not be looked up ({found.detail}): check the address "
+                "(or this computer may be offline, or its DNS not working)"
             )
         else:
             said = (

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from wizard.checks.model import CheckStatus, Finding
+from wizard.fixes.surfaces import Surface, render_steps
 from wizard.redaction import redact
 
 LABELS = {
@@ -15,13 +17,25 @@ LABELS = {
 }
 
 
-def finding_text(finding: Finding) -> str:
+_QUOTED = re.compile(r"“([a-z0-9]+(?:-[a-z0-9]+)+)”")
+
+
+def readable(text: str) -> str:
+    """Check ids quoted in evidence (“user-sign-in”) as the admin sees them: their titles."""
+    from wizard.checks.builtin import default_registry
+
+    titles = {check.id: check.title for check in default_registry()}
+    return _QUOTED.sub(lambda m: f"“{titles.get(m.group(1), m.group(1))}”", text)
+
+
+def finding_text(finding: Finding, surface: Surface = Surface.CLI) -> str:
     lines = [f"{LABELS[finding.status]:4}  {finding.title}  [{finding.check}]"]
-    lines.append(f"      {finding.evidence}")
+    lines.append(f"      {readable(finding.evidence)}")
     fix = finding.fix
     if fix is not None and finding.status is not CheckStatus.PASS:
         lines.append(f"      Fix ({fix.id}): {fix.title}")
-        lines += [f"        {n}. {step}" for n, step in enumerate(fix.steps, 1)]
+        steps = render_steps(fix.steps, surface)
+        lines += [f"        {n}. {step}" for n, step in enumerate(steps, 1)]
         lines.append(f"      Who can do it: {fix.who}")
     if finding.grid is not None and finding.status is not CheckStatus.PASS:
         grid = finding.grid
@@ -42,12 +56,49 @@ def summary(findings: Sequence[Finding]) -> str:
     )
 
 
-def findings_text(findings: Sequence[Finding], heading: str = "") -> str:
+_ORDER = (CheckStatus.FAIL, CheckStatus.WARN, CheckStatus.PASS)
+
+
+def findings_text(
+    findings: Sequence[Finding],
+    heading: str = "",
+    surface: Surface = Surface.CLI,
+    verbose: bool = True,
+) -> str:
+    """Every finding in order (`verbose`), or failures first, then warnings and passes, and
+    the skipped ones summarised in one line per cause, so a failure is not buried."""
     parts = [heading] if heading else []
-    parts += [finding_text(f) for f in findings]
+    if verbose:
+        parts += [finding_text(f, surface) for f in findings]
+    else:
+        for status in _ORDER:
+            parts += [finding_text(f, surface) for f in findings if f.status is status]
+        parts += skipped_lines(findings)
     parts.append(summary(findings))
     return "\n".join(parts) + "\n"
 
 
 def findings_json(findings: Sequence[Finding]) -> dict[str, object]:
     return {"findings": [f.as_dict() for f in findings], "summary": summary(findings)}
+
+
+def skipped_lines(findings: Sequence[Finding]) -> list[str]:
+    """One line per reason checks were skipped: "SKIP  12 checks: … (see --verbose)"."""
+    by_cause: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.status is CheckStatus.SKIPPED:
+            by_cause.setdefault(readable(finding.evidence), []).append(finding)
+    lines = []
+    for cause, skipped in by_cause.items():
+        if len(skipped) == 1:
+            lines.append(
+                redact(f"{LABELS[CheckStatus.SKIPPED]:4}  {skipped[0].title}\n      {cause}")
+            )
+        else:
+            reason = cause.removeprefix("Skipped: ")
+            lines.append(
+                redact(f"{LABELS[CheckStatus.SKIPPED]:4}  {len(skipped)} checks skipped: {reason}")
+            )
+    if lines:
+        lines.append("      (intacct-wizard diagnose --verbose lists every check)")
+    return lines

@@ -90,6 +90,12 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "then goes away (a passing fault, e.g. rate-limited:2)",
     )
     parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="list every check (default: failures, then warnings, then passes; the skipped "
+        "ones one line per cause)",
+    )
+    parser.add_argument(
         "--no-test-posting",
         action="store_true",
         help="do not send the test documents (each is undone at once by Intacct); the faults "
@@ -341,6 +347,6 @@ def run(args: argparse.Namespace) -> int:
         heading = target.heading
         if not integration.is_own:
             heading += f", for {integration.name}"
-        print(findings_text(findings, heading))
+        print(findings_text(findings, heading, verbose=args.verbose))
     failed = any(f.status is CheckStatus.FAIL for f in findings)
     return EXIT_FAILED if failed else EXIT_OK

@@ -11,6 +11,8 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from wizard.fixes.surfaces import Surface, render_steps
+
 if TYPE_CHECKING:
     from wizard.fixes import Fix
 
@@ -108,7 +110,7 @@ def _as_json(fix: Fix) -> dict[str, object]:
         "alternatives": [_alternative(alt) for alt in fix.alternatives],
         "title": fix.title,
         "cause": fix.cause,
-        "steps": list(fix.steps),
+        "steps": list(render_steps(fix.steps, Surface.CLI)),
         "who": fix.who,
         "verified_by": fix.verified_by,
         "links": list(fix.links),
@@ -141,7 +143,8 @@ def _as_text(fix: Fix) -> str:
             "",
         ]
     lines.append("What to do:")
-    lines += [f"  {number}. {step}" for number, step in enumerate(fix.steps, 1)]
+    steps = render_steps(fix.steps, Surface.CLI)
+    lines += [f"  {number}. {step}" for number, step in enumerate(steps, 1)]
     lines += ["", f"Who can do it: {fix.who}"]
     if fix.verified_by:
         lines.append(f"Check again: the wizard's {fix.verified_by!r} check confirms the fix.")

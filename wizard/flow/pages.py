@@ -115,6 +115,32 @@ def missing(page: PageId, data: WizardData) -> tuple[str, ...]:
     return tuple(name for name in PAGES[page].needs if not getattr(data, name))
 
 
+# Every page a route may show, optional ones included (Entity only when the company has
+# entities, Retry only when asked for): the step counter counts these, so its total stays the
+# same along a route (a skipped page skips its number instead of changing the total).
+ROUTE_PAGES: Mapping[Route, tuple[PageId, ...]] = {
+    Route.NEW: (
+        PageId.WELCOME,
+        PageId.PREPARE,
+        PageId.CREDENTIALS,
+        PageId.TEST,
+        PageId.ENTITY,
+        PageId.MAPPINGS,
+        PageId.FIRST_SYNC,
+        PageId.DONE,
+    ),
+    Route.DEMO: (
+        PageId.WELCOME,
+        PageId.TEST,
+        PageId.ENTITY,
+        PageId.MAPPINGS,
+        PageId.FIRST_SYNC,
+        PageId.DONE,
+    ),
+    Route.DIAGNOSE: (PageId.WELCOME, PageId.TEST, PageId.FINDINGS, PageId.RETRY),
+}
+
+
 def planned_pages(data: WizardData, start: PageId = PageId.WELCOME) -> tuple[PageId, ...]:
     """The pages of the route `data` is on, from `start` to the end, for "Step X of Y"."""
     pages = [start]

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from wizard.fixes import Fix
+from wizard.fixes.surfaces import Surface, render_steps
 from wizard.redaction import redact
 from wizard.ui.qt_compat import emit
 
@@ -45,6 +46,7 @@ class FixPanel(QFrame):
         check_id: str | None = None,
         actions: tuple[tuple[str, str], ...] = (),
         parent: QWidget | None = None,
+        surface: Surface = Surface.TEST_PAGE,
     ) -> None:
         super().__init__(parent)
         self.fix = fix
@@ -60,9 +62,11 @@ class FixPanel(QFrame):
         layout.addWidget(self.title)
         self.cause = _label(fix.cause, "fixCause")
         layout.addWidget(self.cause)
-        self.steps = _label(steps_html(fix.steps), "fixSteps", rich=True)
+        # Steps that point into the product name this page's own buttons.
+        self.step_texts = render_steps(fix.steps, surface)
+        self.steps = _label(steps_html(self.step_texts), "fixSteps", rich=True)
         self.steps.setAccessibleName(
-            "Steps: " + " ".join(f"{n}. {s}" for n, s in enumerate(fix.steps, 1))
+            "Steps: " + " ".join(f"{n}. {s}" for n, s in enumerate(self.step_texts, 1))
         )
         layout.addWidget(self.steps)
         self.who = _label(f"Who can do this: {fix.who}", "fixWho")

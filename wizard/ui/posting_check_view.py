@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from wizard.checks import Finding
+from wizard.fixes.surfaces import Surface
 from wizard.redaction import redact
 from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import wrapped_label
@@ -38,7 +39,7 @@ class FailedCheck(QFrame):
         layout.addWidget(self.evidence)
         self.fix_panel: FixPanel | None = None
         if finding.fix is not None:
-            self.fix_panel = FixPanel(finding.fix)
+            self.fix_panel = FixPanel(finding.fix, surface=Surface.SYNC_PAGE)
             layout.addWidget(self.fix_panel)
 
 

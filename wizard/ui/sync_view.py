@@ -9,6 +9,7 @@ import time
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from wizard.fixes.surfaces import Surface
 from wizard.redaction import redact
 from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import wrapped_label
@@ -235,7 +236,7 @@ class ErrorGroupPanel(QFrame):
         actions = (
             (("retry", "&Retry these"), ("ignore", "&Ignore these")) if group.outbox_ids else ()
         )
-        self.panel = FixPanel(group.fix, actions=actions)
+        self.panel = FixPanel(group.fix, actions=actions, surface=Surface.SYNC_PAGE)
         self.panel.action.connect(self._action)
         layout.addWidget(self.panel)
         self.setAccessibleName(f"{count} records failed: {group.fix.title}")

@@ -97,7 +97,7 @@ class DonePage(FlowPage):
         layout.addWidget(self.places)
         self.rerun = wrapped_label(
             "To check this connection later, open the wizard again and choose “Diagnose an "
-            "existing connection”, or run `intacct-wizard diagnose` on a server.",
+            "existing connection”, or run “intacct-wizard diagnose” on a server.",
             "doneRerun",
             "hint",
         )

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.checks import CheckStatus, Finding
+from wizard.fixes.surfaces import Surface
 from wizard.flow import PageId, WizardData
 from wizard.redaction import redact
 from wizard.ui import session_adapter
@@ -547,7 +548,7 @@ class FirstSyncPage(FlowPage):
 
     def _show_stop_panel(self, fix: object) -> None:
         self._clear_stop_panel()
-        self.stop_panel = FixPanel(fix)  # type: ignore[arg-type]
+        self.stop_panel = FixPanel(fix, surface=Surface.SYNC_PAGE)  # type: ignore[arg-type]
         self.stop_panel_holder.addWidget(self.stop_panel)
 
     def _clear_stop_panel(self) -> None:

@@ -6,6 +6,7 @@ permission check has run. On the demo company a "Demo faults" menu switches sand
 from __future__ import annotations
 
 import logging
+import re
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.checks import CheckStatus, Finding
+from wizard.checks.text import readable
 from wizard.flow import PageId, Route, WizardData
 from wizard.redaction import redact
 from wizard.ui import session_adapter
@@ -113,10 +115,11 @@ class CheckRow(QFrame):
     def show_finding(self, finding: Finding) -> None:
         self.finding = finding
         self._icon(finding.status)
-        self.evidence.setText(redact(finding.evidence))
+        evidence = redact(readable(finding.evidence))
+        self.evidence.setText(evidence)
         self.evidence.show()
         word = _ICON[finding.status][1]
-        self.setAccessibleName(f"{self.title_text}: {word}. {redact(finding.evidence)}")
+        self.setAccessibleName(f"{self.title_text}: {word}. {evidence}")
         if self.fix_panel is not None:
             self.layout().removeWidget(self.fix_panel)
             self.fix_panel.deleteLater()
@@ -407,7 +410,8 @@ class TestPage(FlowPage):
 
         sandbox = self.context.demo_sandbox
         for name, scenario in SCENARIOS.items():
-            action = QAction(name, self.fault_menu)
+            action = QAction(fault_title(scenario.description), self.fault_menu)
+            action.setObjectName(f"fault_{name}")
             action.setCheckable(True)
             action.setChecked(sandbox is not None and name in sandbox.scenarios)
             action.setToolTip(scenario.description)
@@ -456,3 +460,11 @@ class TestPage(FlowPage):
         self.again.setFocus()
         self.context.flow.update(self.apply(self.context.flow.data))
         emit(self.completeChanged)
+
+
+def fault_title(description: str) -> str:
+    """A menu title from a fault's description: its first clause, in the admin's words
+    ("The Web Services user's password was changed in Intacct"), never the fault's id."""
+    plain = re.sub(r"\s*\([^)]*\)", "", description.strip())
+    first = re.split(r"(?<=[a-z])[.;:](?:\s|$)", plain, maxsplit=1)[0]
+    return first.rstrip(" .,;")

@@ -186,7 +186,7 @@ class WelcomePage(FlowPage):
         layout.addStretch(1)
         self.footer = wrapped_label(
             "Your passwords stay in this computer's password store, and the wizard talks only "
-            "to Sage Intacct. To diagnose from a server instead, run `intacct-wizard diagnose`. "
+            "to Sage Intacct. To diagnose from a server instead, run “intacct-wizard diagnose”. "
             f"{APP_NAME} {__version__}.",
             "welcomeFooter",
             "hint",

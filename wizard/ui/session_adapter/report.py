@@ -9,6 +9,7 @@ from pathlib import Path
 
 from wizard.checks import Finding
 from wizard.connection import storage_locations
+from wizard.fixes.surfaces import Surface
 from wizard.redaction import redact
 
 
@@ -24,7 +25,7 @@ def write_report(path: Path, findings: Sequence[Finding], data_summary: dict[str
 
     files = {
         "findings.json": json.dumps(findings_json(findings), ensure_ascii=False, indent=2),
-        "findings.txt": findings_text(findings, "Connection test in the wizard"),
+        "findings.txt": findings_text(findings, "Connection test in the wizard", Surface.REPORT),
         "wizard.json": json.dumps(data_summary, ensure_ascii=False, indent=2, default=str),
         "versions.json": json.dumps(versions(), indent=2),
         "wizard.log": recent_log(),
