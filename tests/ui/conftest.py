@@ -34,6 +34,13 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
 
 
+@pytest.fixture(autouse=True)
+def _questions_answered_yes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window a test made itself is closed by qtbot at teardown: a modal question there would
+    hang the run. Every window answers yes unless the test sets `context.ask` itself."""
+    monkeypatch.setattr(SetupWizard, "_ask", lambda _self, _title, _question, _yes: True)
+
+
 @pytest.fixture
 def wizard_window(qtbot: QtBot, qapp: object) -> Iterator[SetupWizard]:
     make_application()  # the wizard's names, Fusion, palette and style sheet on the test app

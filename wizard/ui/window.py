@@ -188,7 +188,9 @@ class SetupWizard(QWizard):
         store.sync()
 
     def shutdown(self) -> None:
-        """Stop every background task and the demo company; safe to call twice."""
+        """Stop every background task and the demo company; safe to call twice. Closing
+        afterwards asks nothing: the caller has decided."""
+        self._stop_confirmed = True
         self.save_settings()
         if not self.workers.join():
             log.warning("some background work did not stop within 10 s")
