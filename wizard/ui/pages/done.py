@@ -215,8 +215,13 @@ class DonePage(FlowPage):
                 words.append(f"{box.ignored:,} ignored")
             if box.waiting:
                 words.append(f"{box.waiting:,} not sent yet")
-            headline = "⚠  The first sync ran" + (f", with {' and '.join(words)}" if words else "")
-            headline += "; a check had failed." if despite and not words else "."
+            if words:
+                headline = f"⚠  The first sync ran, with {' and '.join(words)}."
+            else:
+                headline = (
+                    "⚠  Everything landed, but a check of your choices had failed when the "
+                    "sync started (see below)."
+                )
             severity = "warning"
         else:
             headline = (
