@@ -14,8 +14,10 @@ from wizard.ui.worker import join_all_workers
 
 
 @pytest.fixture(autouse=True)
-def _join_workers() -> Iterator[None]:
-    """A thread left running when Qt objects die aborts the whole test run: join them all."""
+def _join_workers(qtbot: QtBot) -> Iterator[None]:
+    """A thread left running when Qt objects die aborts the whole test run: join them all.
+    It asks for `qtbot`, so it ends first: the threads are joined while every widget of the
+    test still exists, before qtbot closes and deletes them."""
     yield
     assert join_all_workers(timeout_ms=10_000), "a background task did not stop within 10 s"
 

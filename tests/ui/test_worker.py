@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import time
 
 import pytest
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from wizard.sync.progress import Phase, Progress
+from wizard.ui.sync_view import ProgressBridge
 from wizard.ui.worker import CancelFlag, Workers
 
 
@@ -85,3 +89,39 @@ def test_closing_the_wizard_stops_its_background_work(qtbot: QtBot, qapp: QAppli
     window.workers.run("slow", op)
     window.close()
     assert window.workers.active == 0, "no thread outlives the window"
+
+
+def _progress(n: int) -> Progress:
+    """A new object every time, so the bridge's 100 ms throttle lets each one through."""
+    return Progress(Phase.PULL, f"OBJECT{n % 3}", n, None, n, 1.0, 0)
+
+
+def test_waiting_on_worker_progress_again_and_again_cannot_crash(
+    qtbot: QtBot, qapp: object
+) -> None:
+    """The crash seen under load: `waitSignal` on progress that a worker thread reports
+    disconnects its receiver after the first one and is freed, while more progress is still
+    queued. Delivered through a queued call, that stale progress reached the freed receiver
+    (segmentation fault, about one run in eight of the journey test under load). The bridge
+    re-emits on the GUI thread, so nothing is queued to the receiver at all."""
+    bridge = ProgressBridge()
+    stop = threading.Event()
+
+    def report() -> None:
+        n = 0
+        while not stop.is_set():
+            bridge(_progress(n))
+            n += 1
+            time.sleep(0.0005)
+
+    worker = threading.Thread(target=report)
+    worker.start()
+    try:
+        for _ in range(120):
+            with qtbot.waitSignal(bridge.progressed, timeout=5_000):
+                pass
+            gc.collect()  # free the finished blocker now, as a busy test run would
+            qtbot.wait(1)
+    finally:
+        stop.set()
+        worker.join()

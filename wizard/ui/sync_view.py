@@ -15,6 +15,7 @@ from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import wrapped_label
 from wizard.ui.qt_compat import emit
 from wizard.ui.session_adapter import ErrorGroup, OutboxFigures, SyncFigures
+from wizard.ui.worker import WorkerBridge
 
 # Intacct objects and outbox kinds in the admin's words (plural), for "1,234 of 5,000 invoices".
 NOUNS = {
@@ -103,8 +104,9 @@ def _bar_title(key: tuple[str, str]) -> str:
     return f"Reading {noun(obj)}"
 
 
-class ProgressBridge(QObject):
-    """Forwards the engine's progress (a worker thread) to the GUI, at most every 100 ms."""
+class ProgressBridge(WorkerBridge):
+    """Forwards the engine's progress (a worker thread) to the GUI, at most every 100 ms;
+    `progressed` is emitted on the GUI thread."""
 
     progressed = Signal(object)
 
@@ -119,7 +121,10 @@ class ProgressBridge(QObject):
         finished = progress.total is not None and progress.done >= progress.total  # type: ignore[attr-defined]
         if key != self._last_key or finished or now - self._last >= PROGRESS_INTERVAL_S:
             self._last, self._last_key = now, key
-            emit(self.progressed, progress)
+            self.post(progress)
+
+    def arrived(self, value: object) -> None:
+        emit(self.progressed, value)
 
 
 class ProgressPanel(QFrame):

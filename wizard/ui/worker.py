@@ -8,6 +8,14 @@ arrives on the GUI thread through `succeeded` / `failed` (never both, never afte
 `finished` follows either way. Never touch a widget inside `op`. `Workers.join()` cancels and
 waits for every task; the wizard calls it on close, and the test fixtures at teardown, so no
 thread outlives its window (a running thread at exit aborts the process).
+
+A worker thread tells the GUI something only through a `WorkerBridge` (or a task's result).
+Whatever the worker emits goes to exactly one slot of the bridge itself, queued to the GUI
+thread, and the bridge's public signal is emitted there. So a receiver that is a plain
+function, a lambda or a method of a non-Qt object (pytest-qt's `waitSignal` is one) is always
+called directly on the GUI thread, never through a queued call: PySide6 6.12 still delivers a
+queued call to such a receiver after it was disconnected, and if the receiver was freed in
+between the process dies with a segmentation fault (seen in the test run under load).
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from wizard.ui.qt_compat import emit
 
@@ -38,6 +46,29 @@ class CancelFlag:
     @property
     def is_set(self) -> bool:
         return self._event.is_set()
+
+
+class WorkerBridge(QObject):
+    """Carries values from any thread to the GUI thread: a worker calls `post(value)`, and
+    `arrived(value)` runs on the GUI thread, in the order posted. Subclasses emit their public
+    signal from `arrived`; connect receivers to that signal, never to `_posted`."""
+
+    # The only signal emitted off the GUI thread; its one receiver is the bridge's own slot.
+    _posted = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._posted.connect(self._on_gui_thread, Qt.ConnectionType.QueuedConnection)
+
+    def post(self, value: object) -> None:  # any thread
+        emit(self._posted, value)
+
+    @Slot(object)
+    def _on_gui_thread(self, value: object) -> None:
+        self.arrived(value)
+
+    def arrived(self, value: object) -> None:  # on the GUI thread
+        raise NotImplementedError
 
 
 class Task(QObject):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
@@ -33,7 +33,7 @@ from wizard.ui.pages.base import FlowPage, repolish, set_severity, wrapped_label
 from wizard.ui.permission_grid import PermissionGridView
 from wizard.ui.qt_compat import emit
 from wizard.ui.session_adapter import CheckSession, Discovery, Target
-from wizard.ui.worker import CancelFlag
+from wizard.ui.worker import CancelFlag, WorkerBridge
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +52,16 @@ _SEVERITY = {
 }
 
 
-class FindingBridge(QObject):
-    """Carries findings from the runner's threads to the GUI thread (a queued signal)."""
+class FindingBridge(WorkerBridge):
+    """Carries findings from the runner's thread to the GUI thread: `found` is emitted there."""
 
     found = Signal(object)
 
     def __call__(self, finding: Finding) -> None:
-        emit(self.found, finding)
+        self.post(finding)
+
+    def arrived(self, value: object) -> None:
+        emit(self.found, value)
 
 
 class CheckRow(QFrame):
