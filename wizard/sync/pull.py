@@ -218,20 +218,24 @@ def pull_objects(
                 return number, *state.ready.popleft()
         return None
 
+    def fill_slots() -> None:
+        while len(in_flight) < slots.limit:
+            picked = next_request()
+            if picked is None:
+                return
+            number, request, resent = picked
+            in_flight[fetcher.submit(request.function)] = (number, request, resent)
+
     try:
         while True:
-            while len(in_flight) < slots.limit:
-                picked = next_request()
-                if picked is None:
-                    break
-                number, request, resent = picked
-                in_flight[fetcher.submit(request.function)] = (number, request, resent)
+            fill_slots()
             if not in_flight:
                 break
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: in_flight[f][0]):
-                number, request, resent = in_flight.pop(future)
-                slots.note_refusals(client.busy_refusals)
+            arrived = [(f, in_flight.pop(f)) for f in done]
+            slots.note_refusals(client.busy_refusals)
+            fill_slots()  # the next requests go out while this thread parses and writes
+            for future, (number, request, resent) in sorted(arrived, key=lambda a: a[1][0]):
                 state = reads[number]
                 try:
                     page = future.result()
