@@ -15,12 +15,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import chain
 
 from wizard.gateway import Client, Record
 from wizard.gateway import functions as fn
 from wizard.gateway.errors import ErrorLevel, ShortReadError
 from wizard.gateway.response import DataInfo, Response
-from wizard.sync.paged_read import HEAD_KEYS, PageFacts, key_order
+from wizard.sync.paged_read import HEAD_KEYS, PageFacts
 
 log = logging.getLogger("wizard.sync")
 
@@ -89,32 +90,33 @@ class FetchedPage:
         count = 0
         first: str | None = None
         last: str | None = None
+        last_order: tuple[int, int | str] | None = None
         head: list[str] = []
         fields: tuple[str, ...] = ()
-        item = self._first
-        response = self._response
-        while item is not None:
-            record = item[1]
+        ended: list[Response] = []
+        items: Iterator[tuple[int, Record | DataInfo]] = iter(())
+        if self._first is not None:
+            items = chain((self._first,), _drain(self._stream, ended))
+        for _, record in items:
             if isinstance(record, DataInfo):
                 info = info or record
-            else:
-                key = str(record.get(key_field, ""))
-                if ordered and last is not None and key_order(key) <= key_order(last):
+                continue
+            key = record.get(key_field, "")
+            if ordered:
+                # Numbers compare as numbers (RECORDNO), anything else as text.
+                order = (0, int(key)) if key.isdigit() else (1, key)
+                if last_order is not None and order <= last_order:
                     raise short_read(count, None, "Intacct sent the records out of order")
-                if first is None:
-                    first = key
-                    fields = tuple(k for k in record if "." not in k and "[" not in k)
-                if len(head) < HEAD_KEYS:
-                    head.append(key)
-                last = key
-                count += 1
-                yield record
-            assert self._stream is not None
-            try:
-                item = next(self._stream)
-            except StopIteration as done:
-                response = done.value
-                item = None
+                last_order = order
+            if first is None:
+                first = key
+                fields = tuple(k for k in record if "." not in k and "[" not in k)
+            if count < HEAD_KEYS:
+                head.append(key)
+            last = key
+            count += 1
+            yield record
+        response = ended[0] if ended else self._response
         assert response is not None
         data = response.results[0].raise_for_status().data or info
         total = data.totalcount if data else None
@@ -124,6 +126,12 @@ class FetchedPage:
         if remaining > 0 and count < asked:
             raise short_read(count, total, "a page came back short with records still to come")
         self.facts = PageFacts(count, total, remaining, first, last, tuple(head), fields)
+
+
+def _drain(stream: Stream | None, ended: list[Response]) -> Iterator[tuple[int, Record | DataInfo]]:
+    """The rest of `stream`; its return value (the response) goes to `ended`."""
+    if stream is not None:
+        ended.append((yield from stream))
 
 
 def _fetch(client: Client, function: fn.Function) -> FetchedPage:
