@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -104,9 +104,13 @@ def test_a_company_that_runs_one_request_at_a_time_slows_the_sync_down(store: St
     assert expected and expected <= stored, "a page was lost"
 
 
-def test_a_page_that_comes_back_short_is_an_error_and_sets_no_cursor(tmp_path: Path) -> None:
-    # A gateway that says 5000 records match but stops delivering after 3000: the sandbox
-    # never cuts a page, so a scripted peer stands in for this one fault.
+def _scripted_peer(
+    claimed: int, delivered: int, reverse: bool = False
+) -> Callable[[Received], Step]:
+    """A gateway that says `claimed` invoices match but has only `delivered` to give, in key
+    order (or reversed within each page): the sandbox never does either, so a scripted peer
+    stands in for these faults."""
+
     def answer(request: Received) -> Step:
         body = request.body.decode()
         if "getAPISession" in body:
@@ -116,28 +120,32 @@ def test_a_page_that_comes_back_short_is_an_error_and_sets_no_cursor(tmp_path: P
             )
             return Step(200, _response("getAPISession", api).encode())
         offset = int(body.split("<offset>")[1].split("<")[0]) if "<offset>" in body else 0
-        end = min(offset + 2000, 3000)
+        end = min(offset + 2000, delivered)
+        numbers = list(range(offset + 1, end + 1))
         rows = "".join(
             f"<ARINVOICE><RECORDNO>{i}</RECORDNO><WHENMODIFIED>01/02/2026 10:00:00"
             "</WHENMODIFIED></ARINVOICE>"
-            for i in range(offset + 1, end + 1)
+            for i in (reversed(numbers) if reverse else numbers)
         )
         data = (
-            f'<data listtype="ARINVOICE" totalcount="5000" offset="{offset}" '
-            f'count="{end - offset}" numremaining="{max(5000 - end, 0)}">{rows}</data>'
+            f'<data listtype="ARINVOICE" totalcount="{claimed}" offset="{offset}" '
+            f'count="{len(numbers)}" numremaining="{max(claimed - end, 0)}">{rows}</data>'
         )
         return Step(200, _response("query", data).encode())
 
-    with loopback(responder=answer) as peer, Store.open(tmp_path / "s.sqlite3") as store:
+    return answer
+
+
+def _pull_from(peer_answer: Callable[[Received], Step], store: Store) -> None:
+    with loopback(responder=peer_answer) as peer:
         client = Client(
             Credentials("s", "sp", "C", "u", "up"), endpoint=peer.base + "/gw", retry=FAST_RETRY
         )
-        plan = ObjectPlan("ARINVOICE", "reference", "RECORDNO,WHENMODIFIED", None)
-        with pytest.raises(ShortReadError) as caught:
+        try:
             pull_object(
                 store,
                 client,
-                plan,
+                ObjectPlan("ARINVOICE", "reference", "RECORDNO,WHENMODIFIED", None),
                 since=None,
                 today=dt.date.today(),
                 max_days=366,
@@ -147,11 +155,25 @@ def test_a_page_that_comes_back_short_is_an_error_and_sets_no_cursor(tmp_path: P
                 cancel=Cancel(),
                 slots=Slots(2),
             )
-        client.close()
-        assert "of 5000 records" in str(caught.value)
-        assert "Run the read again" in str(caught.value)
-        assert store.get_cursor("ARINVOICE") is None  # the next sync reads it again
-        assert store.count("ARINVOICE") <= 2000  # whole pages only; not the short one
+        finally:
+            client.close()
+
+
+def test_a_page_that_comes_back_short_is_an_error_and_sets_no_cursor(store: Store) -> None:
+    with pytest.raises(ShortReadError) as caught:
+        _pull_from(_scripted_peer(claimed=5000, delivered=3000), store)
+    assert "of 5000 records" in str(caught.value)
+    assert "Run the read again" in str(caught.value)
+    assert store.get_cursor("ARINVOICE") is None  # the next sync reads it again
+    assert store.count("ARINVOICE") <= 2000  # whole pages only; not the short one
+
+
+def test_a_page_out_of_key_order_is_an_error_not_a_silent_gap(store: Store) -> None:
+    # The pages' overlap proves nothing is missed only if each page is in key order.
+    with pytest.raises(ShortReadError, match="out of order"):
+        _pull_from(_scripted_peer(claimed=3000, delivered=3000, reverse=True), store)
+    assert store.get_cursor("ARINVOICE") is None
+    assert store.count("ARINVOICE") == 0
 
 
 def _response(function: str, data: str) -> str:

@@ -15,13 +15,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import chain
+from itertools import chain, pairwise
 
 from wizard.gateway import Client, Record
 from wizard.gateway import functions as fn
 from wizard.gateway.errors import ErrorLevel, ShortReadError
 from wizard.gateway.response import DataInfo, Response
-from wizard.sync.paged_read import HEAD_KEYS, PageFacts
+from wizard.sync.paged_read import HEAD_KEYS, PageFacts, key_order
 
 log = logging.getLogger("wizard.sync")
 
@@ -87,11 +87,8 @@ class FetchedPage:
         """The page's records. Ends only once the page is checked (its status, that it holds
         what it says, in key order if `ordered`); `facts` then says what it held."""
         info: DataInfo | None = None
-        count = 0
-        first: str | None = None
-        last: str | None = None
-        last_order: tuple[int, int | str] | None = None
-        head: list[str] = []
+        keys: list[str] = []  # checked once the page has ended: one append a record here
+        keep = keys.append
         fields: tuple[str, ...] = ()
         ended: list[Response] = []
         items: Iterator[tuple[int, Record | DataInfo]] = iter(())
@@ -101,21 +98,13 @@ class FetchedPage:
             if isinstance(record, DataInfo):
                 info = info or record
                 continue
-            key = record.get(key_field, "")
-            if ordered:
-                # Numbers compare as numbers (RECORDNO), anything else as text.
-                order = (0, int(key)) if key.isdigit() else (1, key)
-                if last_order is not None and order <= last_order:
-                    raise short_read(count, None, "Intacct sent the records out of order")
-                last_order = order
-            if first is None:
-                first = key
+            if not keys:
                 fields = tuple(k for k in record if "." not in k and "[" not in k)
-            if count < HEAD_KEYS:
-                head.append(key)
-            last = key
-            count += 1
+            keep(record.get(key_field, ""))
             yield record
+        count = len(keys)
+        if ordered and not _ascending(keys):
+            raise short_read(count, None, "Intacct sent the records out of order")
         response = ended[0] if ended else self._response
         assert response is not None
         data = response.results[0].raise_for_status().data or info
@@ -125,7 +114,19 @@ class FetchedPage:
             raise short_read(count, total, f"a page said it held {data.count} but held {count}")
         if remaining > 0 and count < asked:
             raise short_read(count, total, "a page came back short with records still to come")
-        self.facts = PageFacts(count, total, remaining, first, last, tuple(head), fields)
+        first, last = (keys[0], keys[-1]) if keys else (None, None)
+        self.facts = PageFacts(
+            count, total, remaining, first, last, tuple(keys[:HEAD_KEYS]), fields
+        )
+
+
+def _ascending(keys: list[str]) -> bool:
+    """Each key after the one before (numbers as numbers: RECORDNO), checked in C loops."""
+    if all(map(str.isdigit, keys)):
+        numbers = list(map(int, keys))
+        return all(map(int.__lt__, numbers, numbers[1:]))
+    orders = [key_order(k) for k in keys]
+    return all(a < b for a, b in pairwise(orders))
 
 
 def _drain(stream: Stream | None, ended: list[Response]) -> Iterator[tuple[int, Record | DataInfo]]:
