@@ -115,6 +115,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- plumbing --------------------------------------------------------------------------
 
+    def _send_transport_fault(self, active: frozenset[str]) -> bool:
+        """Answer as a broken path to Intacct would (a CDN's timeout page, a dropped
+        connection) when such a scenario is on; True when the answer went out that way."""
+        if "cdn-timeout-524" in active:
+            page = _CDN_PAGE.format(
+                title="Error 524: A timeout occurred",
+                text="The origin web server timed out responding to this request.",
+            )
+            self._send(524, page.encode(), "text/html; charset=UTF-8")
+            return True
+        if "dropped-connections" in active:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return True
+        return False
+
     def _send(
         self,
         status: int,
@@ -158,17 +175,7 @@ class _Handler(BaseHTTPRequestHandler):
         if delay > 0:
             time.sleep(delay)
         active = sandbox.scenarios
-        if "cdn-timeout-524" in active:
-            page = _CDN_PAGE.format(
-                title="Error 524: A timeout occurred",
-                text="The origin web server timed out responding to this request.",
-            )
-            self._send(524, page.encode(), "text/html; charset=UTF-8")
-            return
-        if "dropped-connections" in active:
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
+        if self._send_transport_fault(active):
             return
         content = reply.body
         if "truncated-responses" in active:
@@ -287,17 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(rest)
         finally:
             sandbox.leave()
-        if "cdn-timeout-524" in active:
-            page = _CDN_PAGE.format(
-                title="Error 524: A timeout occurred",
-                text="The origin web server timed out responding to this request.",
-            )
-            self._send(524, page.encode(), "text/html; charset=UTF-8")
-            return
-        if "dropped-connections" in active:
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
+        if self._send_transport_fault(active):
             return
         if "truncated-responses" in active:
             answer = answer[: len(answer) // 2]
