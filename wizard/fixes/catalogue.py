@@ -21,6 +21,7 @@ from typing import Any
 
 from wizard.gateway.errors import ErrorDetail, ErrorLevel, GatewayError
 from wizard.resources import resource_path
+from wizard.table_checks import TableChecker
 
 from .check_ids import CHECK_IDS
 from .matcher import Matcher, Settings
@@ -53,6 +54,12 @@ _SUPPORT_ID_ANYWHERE = re.compile(r"support\s*id\s*[:#]?\s*(?P<id>[A-Za-z0-9%~._
 
 class CatalogueError(ValueError):
     """The fix catalogue data is wrong; the message names the file and the entry."""
+
+
+_CHECK = TableChecker(CatalogueError)
+_expect_keys = _CHECK.expect_keys
+_text = _CHECK.text
+_texts = _CHECK.texts
 
 
 class Catalogue:
@@ -345,28 +352,6 @@ def _tables(value: Any, where: str) -> Iterable[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise CatalogueError(f"{where} must be an array of tables.")
     return value
-
-
-def _expect_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise CatalogueError(
-            f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}."
-        )
-
-
-def _text(table: dict[str, Any], key: str, where: str) -> str:
-    value = table.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise CatalogueError(f"{where}: {key!r} must be non-empty text.")
-    return value.strip()
-
-
-def _texts(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-    value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise CatalogueError(f"{where}: {key!r} must be a list of non-empty texts.")
-    return tuple(v.strip() for v in value)
 
 
 __all__ = ["Catalogue", "CatalogueError", "ErrorInput", "load_catalogue", "match"]

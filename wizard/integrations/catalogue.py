@@ -19,6 +19,7 @@ from typing import Any
 from wizard.connection import CustomNeeds
 from wizard.fixes import CHECK_IDS, Catalogue, load_catalogue
 from wizard.resources import resource_path, resources_dir
+from wizard.table_checks import TableChecker
 
 from .custom import CUSTOM_INTEGRATION_ID, custom_integration
 from .model import (
@@ -58,6 +59,12 @@ _TOP_KEYS = {
 
 class IntegrationCatalogueError(ValueError):
     """The integration data is wrong; the message names the file and the entry."""
+
+
+_CHECK = TableChecker(IntegrationCatalogueError)
+_expect_keys = _CHECK.expect_keys
+_text = _CHECK.text
+_texts = _CHECK.texts
 
 
 class IntegrationCatalogue:
@@ -372,25 +379,3 @@ def _tables(data: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise IntegrationCatalogueError(f"{where}: [[{key}]] must be an array of tables.")
     return value
-
-
-def _expect_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise IntegrationCatalogueError(
-            f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}."
-        )
-
-
-def _text(table: dict[str, Any], key: str, where: str) -> str:
-    value = table.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise IntegrationCatalogueError(f"{where}: {key!r} must be non-empty text.")
-    return value.strip()
-
-
-def _texts(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-    value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise IntegrationCatalogueError(f"{where}: {key!r} must be a list of non-empty texts.")
-    return tuple(v.strip() for v in value)
