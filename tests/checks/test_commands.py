@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -61,9 +62,29 @@ def test_text_output_says_what_failed_and_how_to_fix_it(
     assert main(["diagnose", "--demo", "--scenario", "no-permission-cm"]) == 1
     out = capsys.readouterr().out
     assert "FAIL  The Web Services user has the permissions the sync needs" in out
-    assert "Fix (permission-missing)" in out and "Who can do it:" in out
+    assert "Fix: " in out and "Who can do it:" in out
     assert "CHECKINGACCOUNT" in out
     assert out.rstrip().endswith("skipped.")
+
+
+def test_plain_output_has_no_internal_ids_and_verbose_shows_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 12, item 9: the admin reads titles, not ids; a support person who asks for the
+    ids gets them with --verbose (and --json)."""
+    from wizard.fixes import load_catalogue
+
+    ids = set(default_registry().ids) | {fix.id for fix in load_catalogue().fixes}
+    assert main(["diagnose", "--demo", "--scenario", "no-permission-cm"]) == 1
+    plain = capsys.readouterr().out
+    # An id that is also a plain word ("permissions") may appear as a word, never as a label.
+    labelled = re.compile(r"[\[(“]([a-z0-9]+(?:-[a-z0-9]+)*)[\])”]")
+    hyphenated = re.compile(r"(?<![\w-])([a-z0-9]+(?:-[a-z0-9]+)+)(?![\w-])")
+    shown = {m.group(1) for m in labelled.finditer(plain)} | set(hyphenated.findall(plain))
+    assert sorted(shown & ids) == []
+    assert main(["diagnose", "--demo", "--scenario", "no-permission-cm", "--verbose"]) == 1
+    verbose = capsys.readouterr().out
+    assert "[permissions]" in verbose and "Fix (permission-missing)" in verbose
 
 
 def test_a_saved_profile_is_diagnosed_with_its_keyring_passwords(

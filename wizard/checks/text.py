@@ -17,7 +17,7 @@ LABELS = {
 }
 
 
-_QUOTED = re.compile(r"“([a-z0-9]+(?:-[a-z0-9]+)+)”")
+_QUOTED = re.compile(r"“([a-z0-9]+(?:-[a-z0-9]+)*)”")
 
 
 def readable(text: str) -> str:
@@ -28,12 +28,16 @@ def readable(text: str) -> str:
     return _QUOTED.sub(lambda m: f"“{titles.get(m.group(1), m.group(1))}”", text)
 
 
-def finding_text(finding: Finding, surface: Surface = Surface.CLI) -> str:
-    lines = [f"{LABELS[finding.status]:4}  {finding.title}  [{finding.check}]"]
+def finding_text(finding: Finding, surface: Surface = Surface.CLI, ids: bool = False) -> str:
+    """One finding in plain words; `ids` adds the check's and the fix's ids, which a support
+    person may ask for (`diagnose --verbose`)."""
+    check_id = f"  [{finding.check}]" if ids else ""
+    lines = [f"{LABELS[finding.status]:4}  {finding.title}{check_id}"]
     lines.append(f"      {readable(finding.evidence)}")
     fix = finding.fix
     if fix is not None and finding.status is not CheckStatus.PASS:
-        lines.append(f"      Fix ({fix.id}): {fix.title}")
+        fix_id = f" ({fix.id})" if ids else ""
+        lines.append(f"      Fix{fix_id}: {fix.title}")
         steps = render_steps(fix.steps, surface)
         lines += [f"        {n}. {step}" for n, step in enumerate(steps, 1)]
         lines.append(f"      Who can do it: {fix.who}")
@@ -64,12 +68,14 @@ def findings_text(
     heading: str = "",
     surface: Surface = Surface.CLI,
     verbose: bool = True,
+    ids: bool = False,
 ) -> str:
     """Every finding in order (`verbose`), or failures first, then warnings and passes, and
-    the skipped ones summarised in one line per cause, so a failure is not buried."""
+    the skipped ones summarised in one line per cause, so a failure is not buried. `ids` adds
+    the internal ids for support; the admin reads titles."""
     parts = [heading] if heading else []
     if verbose:
-        parts += [finding_text(f, surface) for f in findings]
+        parts += [finding_text(f, surface, ids) for f in findings]
     else:
         for status in _ORDER:
             parts += [finding_text(f, surface) for f in findings if f.status is status]

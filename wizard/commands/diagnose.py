@@ -92,8 +92,8 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--verbose",
         action="store_true",
-        help="list every check (default: failures, then warnings, then passes; the skipped "
-        "ones one line per cause)",
+        help="list every check with its id and its fix's id, for support (default: failures, "
+        "then warnings, then passes; the skipped ones one line per cause)",
     )
     parser.add_argument(
         "--no-test-posting",
@@ -347,6 +347,6 @@ def run(args: argparse.Namespace) -> int:
         heading = target.heading
         if not integration.is_own:
             heading += f", for {integration.name}"
-        print(findings_text(findings, heading, verbose=args.verbose))
+        print(findings_text(findings, heading, verbose=args.verbose, ids=args.verbose))
     failed = any(f.status is CheckStatus.FAIL for f in findings)
     return EXIT_FAILED if failed else EXIT_OK
