@@ -13,9 +13,12 @@ for the rest of the run each time the company answers "too many operations".
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Generator, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from itertools import chain, pairwise
+from queue import Empty, SimpleQueue
 
 from wizard.gateway import Client, Record
 from wizard.gateway import functions as fn
@@ -26,6 +29,10 @@ from wizard.sync.paged_read import HEAD_KEYS, PageFacts, key_order
 log = logging.getLogger("wizard.sync")
 
 Stream = Generator[tuple[int, Record | DataInfo], None, Response]
+
+# How long `Fetcher.close()` waits for its workers: a read already sent ends when its answer
+# arrives (an Intacct page takes a second or more; chosen with a wide margin).
+JOIN_TIMEOUT_S = 30.0
 
 
 class Slots:
@@ -83,13 +90,16 @@ class FetchedPage:
         if self._stream is not None:
             self._stream.close()
 
-    def records(self, key_field: str, asked: int, ordered: bool) -> Iterator[Record]:
+    def records(
+        self, key_field: str, asked: int, ordered: bool, every_field: bool = False
+    ) -> Iterator[Record]:
         """The page's records. Ends only once the page is checked (its status, that it holds
-        what it says, in key order if `ordered`); `facts` then says what it held."""
+        what it says, in key order if `ordered`); `facts` then says what it held, and with
+        `every_field` the names of every field any of its records had."""
         info: DataInfo | None = None
         keys: list[str] = []  # checked once the page has ended: one append a record here
         keep = keys.append
-        fields: tuple[str, ...] = ()
+        seen: Record = {}  # every_field: each field name any record had, in order
         ended: list[Response] = []
         items: Iterator[tuple[int, Record | DataInfo]] = iter(())
         if self._first is not None:
@@ -98,10 +108,11 @@ class FetchedPage:
             if isinstance(record, DataInfo):
                 info = info or record
                 continue
-            if not keys:
-                fields = tuple(k for k in record if "." not in k and "[" not in k)
             keep(record.get(key_field, ""))
+            if every_field:
+                seen.update(record)
             yield record
+        fields = tuple(k for k in seen if "." not in k and "[" not in k)
         count = len(keys)
         if ordered and not _ascending(keys):
             raise short_read(count, None, "Intacct sent the records out of order")
@@ -145,15 +156,68 @@ def _fetch(client: Client, function: fn.Function) -> FetchedPage:
 
 
 class Fetcher:
-    """Sends reads on worker threads over one shared client (its session and its pool)."""
+    """Sends reads on worker threads over one shared client (its session and its pool).
 
-    def __init__(self, client: Client, workers: int) -> None:
+    The workers are this object's own threads, so `close()` can stop them and wait for them:
+    a sync that has ended leaves no thread behind talking to Intacct."""
+
+    def __init__(
+        self, client: Client, workers: int, join_timeout_s: float = JOIN_TIMEOUT_S
+    ) -> None:
+        if workers < 1:
+            raise ValueError("a fetcher needs at least one worker")
         self.client = client
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pull")
+        self.join_timeout_s = join_timeout_s
+        self._queue: SimpleQueue[tuple[Future[FetchedPage], fn.Function] | None] = SimpleQueue()
+        self._closed = False
+        self._threads = [
+            threading.Thread(target=self._work, name=f"pull-{n}", daemon=True)
+            for n in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def submit(self, function: fn.Function) -> Future[FetchedPage]:
-        return self._pool.submit(_fetch, self.client, function)
+        if self._closed:
+            raise RuntimeError("the fetcher is closed")
+        future: Future[FetchedPage] = Future()
+        self._queue.put((future, function))
+        return future
 
-    def close(self) -> None:
-        """Stop: answers still on their way are dropped (nothing was written from them)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+    def _work(self) -> None:
+        while (job := self._queue.get()) is not None:
+            future, function = job
+            if not future.set_running_or_notify_cancel():
+                continue  # cancelled by close() before it was sent
+            try:
+                future.set_result(_fetch(self.client, function))
+            except BaseException as error:  # handed to the thread that waits on the future
+                future.set_exception(error)
+
+    def close(self) -> list[threading.Thread]:
+        """Stop: reads not sent yet are cancelled, answers still on their way are dropped
+        (nothing was written from them). Waits up to `join_timeout_s` in all for the workers
+        to end (a worker waiting on Intacct ends when its answer arrives) and returns those
+        still running after that (none, unless Intacct is slower than the wait)."""
+        if not self._closed:
+            self._closed = True
+            while True:  # cancel what no worker has taken yet
+                try:
+                    job = self._queue.get_nowait()
+                except Empty:
+                    break
+                if job is not None:
+                    job[0].cancel()
+            for _ in self._threads:
+                self._queue.put(None)
+        deadline = time.monotonic() + self.join_timeout_s
+        for thread in self._threads:
+            thread.join(max(deadline - time.monotonic(), 0))
+        running = [t for t in self._threads if t.is_alive()]
+        if running:
+            log.warning(
+                "%d read(s) still waiting for Intacct's answer after the sync stopped; "
+                "their answers will be dropped",
+                len(running),
+            )
+        return running

@@ -23,7 +23,9 @@ newest change read, minus the read's duration).
 
 Objects whose fields are "*" first read one `readByQuery` page (the `query` function needs field
 names): a small object is then read whole in that one request; a larger one takes the field
-names from it and is read by `query` as above.
+names from it and is read by `query` as above. The names are those of every record on that page,
+not only the first: no public source says that Intacct sends an empty field rather than leaving
+it out, so a record without a field must not drop it from the query.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ class PageFacts:
     first: str | None  # first and last key of the page
     last: str | None
     head: tuple[str, ...] = ()  # its first HEAD_KEYS keys
-    fields: tuple[str, ...] = ()  # field names of its first record (probe only)
+    fields: tuple[str, ...] = ()  # every field name its records had (probe only)
 
 
 @dataclass(frozen=True)

@@ -281,7 +281,7 @@ def _store_page(
     probe = request.kind is Kind.PROBE
     asked = read.probe_size if probe else read.page_size
     with store.transaction():
-        records = page.records(plan.key_field, asked, ordered=not probe)
+        records = page.records(plan.key_field, asked, ordered=not probe, every_field=probe)
         written = store.write_pulled(plan.object, records)
         state.changed += written.changed
         if written.newest_modified is not None and written.newest_modified > state.newest:
