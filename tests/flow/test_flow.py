@@ -181,3 +181,29 @@ def test_summary_for_logs_is_plain_data() -> None:
     assert summary["route"] == "new"
     assert summary["prepared_steps"] == ["a", "b"]
     assert summary["entities"] == ["UK"]
+
+
+def test_over_the_rest_api_the_route_ends_at_the_connection_test() -> None:
+    """Entity, mappings, trial and first sync work over the XML gateway only: a REST route
+    stops at the test, and its step counter counts only the pages it shows."""
+    from wizard.connection import ConnectionMethod
+
+    flow = Flow()
+    flow.advance(flow.data.replace(route=Route.DEMO, method=ConnectionMethod.REST))
+    assert flow.page is PageId.TEST
+    assert flow.position() == (2, 2)
+    ready = flow.data.replace(connection_ok=True, entities=("US-EAST", "UK"))
+    assert flow.is_last(ready)
+    new = Flow()
+    new.advance(new.data.replace(route=Route.NEW, method=ConnectionMethod.REST))
+    new.advance(new.data.replace(permission_model=PermissionModel.ROLE_BASED))
+    # No sender ID over REST: the app's client ID and secret stand in for it.
+    new.advance(new.data.replace(company_id="ACME", credentials_saved=True))
+    assert new.page is PageId.TEST
+    assert new.position() == (4, 4)
+    assert new.is_last()
+    diagnose = Flow()
+    diagnose.advance(
+        diagnose.data.replace(route=Route.DIAGNOSE, profile="acme", method=ConnectionMethod.REST)
+    )
+    assert diagnose.peek() is PageId.FINDINGS

@@ -7,7 +7,7 @@ is not evidence; fewer records under the header than at the top level is.
 
 from __future__ import annotations
 
-from wizard.checks.model import Verdict, failed, passed, skipped, warned
+from wizard.checks.model import Verdict, failed, not_applicable, passed, warned
 from wizard.checks.registry import Check
 from wizard.checks.rest_context import rest_context
 from wizard.redaction import redact
@@ -117,7 +117,7 @@ def rest_accounts(ctx: object) -> Verdict:
     rest = rest_context(ctx)
     wanted = rest.posting.gl_accounts
     if not wanted:
-        return skipped("Skipped: no GL accounts are mapped yet.")
+        return not_applicable("Skipped: no GL accounts are mapped yet.")
     with rest.slot():
         rows = list(
             rest.rest.query(
@@ -140,7 +140,8 @@ def rest_accounts(ctx: object) -> Verdict:
 
 def rest_test_posting(ctx: object) -> Verdict:
     rest_context(ctx)
-    return skipped(
+    # Nothing to check over REST (not a failure elsewhere): it does not count against the test.
+    return not_applicable(
         "Skipped over the REST API: REST has no trial posting. A record it accepts is kept "
         "unless an atomic batch fails, and whether records processed before the failure report "
         "their own outcome is not documented, so the wizard posts nothing over REST. Closed "

@@ -6,7 +6,7 @@ says it could not verify, with the candidate causes and how to tell them apart.
 
 from __future__ import annotations
 
-from wizard.checks.model import Verdict, failed, passed, skipped, warned
+from wizard.checks.model import Verdict, failed, not_applicable, passed, warned
 from wizard.checks.registry import Check
 from wizard.checks.rest_context import rest_context
 from wizard.connection import RestGrant
@@ -39,7 +39,9 @@ def rest_sign_in_page(ctx: object) -> Verdict:
     """Sage's sign-in page accepts the app and its redirect address (sign-in connections)."""
     rest = rest_context(ctx)
     if rest.profile.rest.grant is not RestGrant.SIGN_IN:
-        return skipped("Not needed: the connection signs in with the app's client ID and secret.")
+        return not_applicable(
+            "Not needed: the connection signs in with the app's client ID and secret."
+        )
     try:
         check_redirect_uri(rest.app.redirect_uri)
     except ValueError as refused:

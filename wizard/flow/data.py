@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from wizard.connection import CustomNeeds
+from wizard.connection import ConnectionMethod, CustomNeeds
 
 
 class Route(enum.StrEnum):
@@ -40,6 +40,10 @@ class WizardData:
     integration: str = "this-program"
     # For integration "custom" (Other / not listed): the objects and operations the admin ticked.
     custom: CustomNeeds = field(default_factory=CustomNeeds)
+    # How the connection talks to Intacct: the XML gateway, or the REST API (OAuth 2.0). Over
+    # REST the wizard checks the connection and stops there: its own mappings, trial and sync
+    # use the XML gateway.
+    method: ConnectionMethod = ConnectionMethod.XML
     permission_model: PermissionModel | None = None
     prepared_steps: frozenset[str] = frozenset()  # checklist step ids the admin ticked
     company_id: str = ""
@@ -72,12 +76,18 @@ class WizardData:
             return True
         if self.route is Route.DIAGNOSE:
             return bool(self.profile)
+        if self.over_rest:  # the app's client ID and secret stand in for the sender
+            return self.credentials_saved and bool(self.company_id)
         return self.credentials_saved and bool(self.company_id and self.user_id and self.sender_id)
 
     @property
     def own_sync(self) -> bool:
         """True when the wizard's own sync is being set up (Mappings and First sync follow)."""
         return self.integration == "this-program"
+
+    @property
+    def over_rest(self) -> bool:
+        return self.method is ConnectionMethod.REST
 
     @property
     def tested(self) -> bool:

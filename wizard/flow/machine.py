@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from wizard.flow.data import WizardData
-from wizard.flow.pages import PAGES, ROUTE_PAGES, PageId, missing, next_page, planned_pages
+from wizard.flow.pages import PAGES, PageId, missing, next_page, planned_pages, route_pages
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class Flow:
 
     def position(self) -> tuple[int, int]:
         """(step number, number of steps) on the current route, for "Step 2 of 8"."""
-        pages = ROUTE_PAGES.get(self._data.route) if self._data.route is not None else None
+        pages = route_pages(self._data)
         if pages is None or self._page not in pages:  # no route yet: count what is planned
             done = len(self._history)
             return done + 1, max(len(planned_pages(self._data)), done + 1)

@@ -10,6 +10,9 @@ Routes (chosen on Welcome):
 - demo:     Welcome → Test → [Entity] → Mappings → First sync → Done (nothing to prepare, the
             sandbox supplies the credentials)
 - diagnose: Welcome → Test → Findings → [Retry failed records]
+
+Over the REST API (WizardData.method) the new and demo routes end at the connection test: the
+entity, mappings, trial and first sync that follow it work over the XML gateway only.
 """
 
 from __future__ import annotations
@@ -55,9 +58,11 @@ def _after_welcome(data: WizardData) -> PageId:
     return PageId.PREPARE
 
 
-def _after_test(data: WizardData) -> PageId:
+def _after_test(data: WizardData) -> PageId | None:
     if data.route is Route.DIAGNOSE:
         return PageId.FINDINGS
+    if data.over_rest:
+        return None
     # A company without entities has nothing to choose: go straight to the mappings. Until the
     # test has run the Entity page stays on the plan, so "Step X of Y" does not jump.
     if data.entities or not data.tested:
@@ -139,6 +144,16 @@ ROUTE_PAGES: Mapping[Route, tuple[PageId, ...]] = {
     ),
     Route.DIAGNOSE: (PageId.WELCOME, PageId.TEST, PageId.FINDINGS, PageId.RETRY),
 }
+
+
+def route_pages(data: WizardData) -> tuple[PageId, ...] | None:
+    """Every page `data`'s route may show (None: no route chosen yet)."""
+    if data.route is None:
+        return None
+    pages = ROUTE_PAGES[data.route]
+    if data.over_rest and data.route is not Route.DIAGNOSE:
+        return pages[: pages.index(PageId.TEST) + 1]
+    return pages
 
 
 def planned_pages(data: WizardData, start: PageId = PageId.WELCOME) -> tuple[PageId, ...]:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from wizard.checks import CheckStatus, Finding
 from wizard.checks.text import readable
+from wizard.connection import ConnectionMethod
 from wizard.flow import PageId, Route, WizardData
 from wizard.redaction import redact
 from wizard.ui import session_adapter
@@ -169,6 +170,7 @@ class TestPage(FlowPage):
         self.faults.setMenu(self.fault_menu)
         self.faults.hide()
         header.addWidget(self.faults)
+        self.fault_method: ConnectionMethod | None = None
         self.again = QPushButton("&Test again")
         self.again.setObjectName("testAgain")
         self.again.setAccessibleName("Test the whole connection again")
@@ -192,11 +194,8 @@ class TestPage(FlowPage):
         self.card_layout = QVBoxLayout(card)
         self.card_layout.setContentsMargins(6, 6, 6, 6)
         self.card_layout.setSpacing(0)
-        for check_id, title in session_adapter.check_titles():
-            row = CheckRow(check_id, title)
-            row.check_again.connect(self.check_again)
-            self.rows[check_id] = row
-            self.card_layout.addWidget(row)
+        self.rows_method = ConnectionMethod.XML
+        self._add_rows()
         self.list_layout.addWidget(card)
         self.grid_heading = QLabel("<b>Permissions of the Web Services user</b>")
         self.grid_heading.setObjectName("gridHeading")
@@ -208,6 +207,24 @@ class TestPage(FlowPage):
         self.list_layout.addStretch(1)
         scroll.setWidget(body)
         layout.addWidget(scroll, 1)
+
+    def _add_rows(self) -> None:
+        """One row a check of the connection's method (the REST API has checks of its own)."""
+        for check_id, title in session_adapter.check_titles(self.rows_method):
+            row = CheckRow(check_id, title)
+            row.check_again.connect(self.check_again)
+            self.rows[check_id] = row
+            self.card_layout.addWidget(row)
+
+    def _rows_for(self, method: ConnectionMethod) -> None:
+        if method is self.rows_method:
+            return
+        for row in self.rows.values():
+            self.card_layout.removeWidget(row)
+            row.deleteLater()
+        self.rows = {}
+        self.rows_method = method
+        self._add_rows()
 
     # -- flow -----------------------------------------------------------------------------
 
@@ -227,6 +244,7 @@ class TestPage(FlowPage):
         data = self.context.flow.data
         return (
             data.route,
+            data.method,
             data.profile,
             data.company_id,
             data.user_id,
@@ -243,10 +261,14 @@ class TestPage(FlowPage):
         )
 
     def entered(self) -> None:
-        demo = self.context.flow.data.route is Route.DEMO and self.context.demo_sandbox
+        data = self.context.flow.data
+        self._rows_for(data.method)
+        # Over the REST API this is the last page: QWizard lays out Finish once asked again.
+        self.setFinalPage(False)
+        demo = data.route is Route.DEMO and self.context.demo_sandbox
         self.faults.setVisible(bool(demo))
-        if demo and not self.fault_actions:
-            self._fill_fault_menu()
+        if demo and self.fault_method is not data.method:
+            self._fill_fault_menu(data.method)
         if self._tested_for != self._key():
             self.start()
 
@@ -278,7 +300,9 @@ class TestPage(FlowPage):
             if data.route is Route.DEMO:
                 if sandbox is None:
                     raise RuntimeError("The demo company is not running; go back and start it.")
-                target: Target = session_adapter.demo_target(sandbox, data.integration, data.custom)
+                target: Target = session_adapter.demo_target(
+                    sandbox, data.integration, data.custom, data.method
+                )
             else:
                 target = session_adapter.profile_target(data.profile or "")
             session = CheckSession(target)
@@ -341,6 +365,11 @@ class TestPage(FlowPage):
         self.context.checks = session
         self.context.target = session.target
         self.context.discovery = discovery
+        method = session.target.profile.method
+        if method is not self.context.flow.data.method:  # a saved connection over REST, say
+            self.context.flow.update(self.context.flow.data.replace(method=method))
+            self._tested_for = self._key()
+        self._rows_for(method)
         latest = {f.check: f for f in (*findings, *session.findings())}
         for check_id, row in self.rows.items():
             if check_id in latest:
@@ -350,12 +379,19 @@ class TestPage(FlowPage):
         counts = session_adapter.tally(all_findings)
         self.ok = counts.proven
         failed = [f for f in all_findings if f.status is CheckStatus.FAIL]
+        last = self.context.flow.is_last()
         if self.ok:
+            go_on = "press Finish" if last else "press Next"
             read = (
-                f" Read the warning{'s' if counts.warnings != 1 else ''}, then press Next."
+                f" Read the warning{'s' if counts.warnings != 1 else ''}, then {go_on}."
                 if counts.warnings
-                else " Press Next to go on."
+                else f" {go_on.capitalize()} to go on."
             )
+            if last and self.context.flow.data.over_rest:
+                read += (
+                    " The wizard's own mappings and first sync work over the XML gateway; over "
+                    "the REST API your integration takes it from here."
+                )
             self._say(f"{counts.counts()}: the connection works.{read}", "ok")
         elif not failed:
             self._say(
@@ -408,17 +444,21 @@ class TestPage(FlowPage):
 
     # -- demo faults ----------------------------------------------------------------------
 
-    def _fill_fault_menu(self) -> None:
-        from wizard.sandbox import SCENARIOS
-
+    def _fill_fault_menu(self, method: ConnectionMethod) -> None:
+        """The faults that show over `method` (a REST-only fault changes nothing over XML)."""
         sandbox = self.context.demo_sandbox
-        for name, scenario in SCENARIOS.items():
-            action = QAction(fault_title(scenario.description), self.fault_menu)
+        if sandbox is None:
+            return
+        self.fault_menu.clear()
+        self.fault_actions = {}
+        self.fault_method = method
+        for name, description in session_adapter.demo_faults(sandbox, method):
+            action = QAction(fault_title(description), self.fault_menu)
             action.setObjectName(f"fault_{name}")
             action.setCheckable(True)
-            action.setChecked(sandbox is not None and name in sandbox.scenarios)
-            action.setToolTip(scenario.description)
-            action.setStatusTip(scenario.description)
+            action.setChecked(name in sandbox.scenarios)
+            action.setToolTip(description)
+            action.setStatusTip(description)
             action.toggled.connect(lambda on, n=name: self.set_fault(n, on))
             self.fault_menu.addAction(action)
             self.fault_actions[name] = action

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard import APP_NAME, __version__
-from wizard.connection import CustomNeeds
+from wizard.connection import ConnectionMethod, CustomNeeds
 from wizard.flow import PageId, Route, WizardData
 from wizard.integrations import CUSTOM_INTEGRATION_ID, OWN_INTEGRATION_ID, load_integrations
 from wizard.redaction import redact
@@ -177,6 +178,15 @@ class WelcomePage(FlowPage):
             "A simulated Intacct company on this computer: no account needed, nothing leaves "
             "this machine.",
         )
+        self.demo_over_rest = QCheckBox("Connect over the &REST API (OAuth 2.0)")
+        self.demo_over_rest.setObjectName("demoOverRest")
+        self.demo_over_rest.setAccessibleName("Connect the demo over the REST API")
+        self.demo_over_rest.setAccessibleDescription(
+            "The demo company over Sage Intacct's REST API instead of the XML gateway: the "
+            "connection test signs in with an app, as integrations that moved to REST do."
+        )
+        self.demo_over_rest.setEnabled(False)
+        grid.addWidget(self.demo_over_rest, 11, 1)
         grid.setColumnStretch(1, 1)
         layout.addWidget(choices)
 
@@ -281,11 +291,13 @@ class WelcomePage(FlowPage):
         profile = self.profiles.currentText() or None if route is Route.DIAGNOSE else None
         integration = self.integration_id()
         custom = self.custom_needs.custom() if integration == CUSTOM_INTEGRATION_ID else None
+        over_rest = route is Route.DEMO and self.demo_over_rest.isChecked()
         return data.replace(
             route=route,
             profile=profile,
             integration=integration,
             custom=custom or CustomNeeds(),
+            method=ConnectionMethod.REST if over_rest else ConnectionMethod.XML,
         )
 
     def isComplete(self) -> bool:
@@ -341,6 +353,7 @@ class WelcomePage(FlowPage):
             self.integration_list.setMaximumHeight(LIST_BESIDE_TICKS if custom else UNLIMITED)
             if custom:
                 QTimer.singleShot(0, self.show_custom_needs)
+        self.demo_over_rest.setEnabled(self.demo_choice.isChecked())
         diagnosing = self.diagnose_choice.isChecked()
         self.profiles.setEnabled(diagnosing and self.profiles.count() > 0)
         self.profile_label.setEnabled(self.profiles.isEnabled())

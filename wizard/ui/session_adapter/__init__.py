@@ -60,7 +60,13 @@ from wizard.ui.session_adapter.sync_job import (
     SyncJob,
     group_errors,
 )
-from wizard.ui.session_adapter.target import Target, demo_target, profile_target, save_choices
+from wizard.ui.session_adapter.target import (
+    Target,
+    demo_faults,
+    demo_target,
+    profile_target,
+    save_choices,
+)
 from wizard.ui.session_adapter.trial import run_trial
 
 __all__ = [
@@ -88,6 +94,7 @@ __all__ = [
     "check_titles",
     "checking_accounts",
     "connection_ok",
+    "demo_faults",
     "demo_target",
     "discover",
     "fix_for",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from wizard.checks import CheckContext, CheckStatus, Finding, PermissionGrid, Runner
 from wizard.checks.connect import context_for_profile
+from wizard.connection import ConnectionMethod
 from wizard.ui.session_adapter.cancel_watcher import CancelWatcher
 from wizard.ui.session_adapter.discovery import Discovery, discover
 
@@ -18,11 +19,13 @@ if TYPE_CHECKING:
     from wizard.ui.session_adapter.target import Target
 
 
-def check_titles() -> tuple[tuple[str, str], ...]:
-    """(id, title) of every check, in the order the admin sees them (fast, no network)."""
-    from wizard.checks import default_registry
+def check_titles(method: ConnectionMethod = ConnectionMethod.XML) -> tuple[tuple[str, str], ...]:
+    """(id, title) of every check over `method`, in the order the admin sees them (fast, no
+    network)."""
+    from wizard.checks.builtin import default_registry, rest_registry
 
-    return tuple((check.id, check.title) for check in default_registry())
+    registry = rest_registry() if method is ConnectionMethod.REST else default_registry()
+    return tuple((check.id, check.title) for check in registry)
 
 
 class CheckSession:

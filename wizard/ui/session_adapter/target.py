@@ -8,9 +8,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wizard.checks import PostingChoices
-from wizard.checks.connect import FoundSecrets, demo_profile, secrets_for_profile
+from wizard.checks.connect import (
+    FoundSecrets,
+    demo_profile,
+    demo_rest_profile,
+    secrets_for_profile,
+)
 from wizard.checks.context import SecretsKept
-from wizard.connection import CustomNeeds, Mappings, Profile, ProfileStore, Secrets
+from wizard.connection import (
+    ConnectionMethod,
+    CustomNeeds,
+    Mappings,
+    Profile,
+    ProfileStore,
+    Secrets,
+)
 from wizard.redaction import remember_secret
 
 if TYPE_CHECKING:
@@ -50,18 +62,45 @@ class Target:
 
 
 def demo_target(
-    sandbox: Sandbox, integration: str = "this-program", custom: CustomNeeds | None = None
+    sandbox: Sandbox,
+    integration: str = "this-program",
+    custom: CustomNeeds | None = None,
+    method: ConnectionMethod = ConnectionMethod.XML,
 ) -> Target:
+    """The demo company, over the XML gateway with the demo sender, or over the REST API
+    signed in as the demo admin would be ("Sign in with Sage Intacct", then Accept)."""
     creds = sandbox.credentials
     # The demo's choices (resources/checks/demo.toml) come in the profile, posting included.
-    profile = demo_profile(sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id)
+    if method is ConnectionMethod.REST:
+        app = sandbox.rest_app
+        profile = demo_rest_profile(
+            sandbox.rest_base_url, app.client_id, app.redirect_uri, creds.company_id, creds.user_id
+        )
+        secrets = Secrets(
+            "", "", client_secret=app.client_secret, refresh_token=sandbox.rest.oauth.demo_sign_in()
+        )
+    else:
+        profile = demo_profile(sandbox.endpoint, creds.sender_id, creds.company_id, creds.user_id)
+        remember_secret(creds.sender_password)
+        remember_secret(creds.user_password)
+        secrets = Secrets(creds.sender_password, creds.user_password)
     profile = profile.replace(integration=integration, custom=custom or CustomNeeds())
-    remember_secret(creds.sender_password)
-    remember_secret(creds.user_password)
-    secrets = Secrets(creds.sender_password, creds.user_password)
     return Target(
         profile, FoundSecrets(secrets, "the demo company", kept=SecretsKept.BUILT_IN), demo=True
     )
+
+
+def demo_faults(sandbox: Sandbox, method: ConnectionMethod) -> tuple[tuple[str, str], ...]:
+    """(name, description) of the demo faults that show over `method`: a fault the other
+    method alone has would change nothing the admin sees."""
+    from wizard.sandbox import SCENARIOS
+
+    if method is ConnectionMethod.REST:
+        answers = sandbox.rest.data.answers
+        shown = [n for n in SCENARIOS if n in answers and answers[n].at != "none"]
+    else:
+        shown = [n for n, scenario in SCENARIOS.items() if scenario.level != "rest"]
+    return tuple((name, SCENARIOS[name].description) for name in shown)
 
 
 def profile_target(name: str) -> Target:
