@@ -23,6 +23,7 @@ from wizard.sync.store import (
     UnknownObject,
     store_path,
 )
+from wizard.sync.store.database import PAGE_SIZE
 
 
 class Clock:
@@ -72,6 +73,27 @@ def test_new_database_is_wal_with_latest_schema(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"ar_invoices", "customers", "outbox", "cursors", "sync_runs", "sync_errors"} <= tables
+    conn.close()
+
+
+def test_a_new_database_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    new = tmp_path / "new.sqlite3"
+    Store.open(new).close()
+    conn = sqlite3.connect(new)
+    assert conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16_384
+    conn.close()
+    old = tmp_path / "old.sqlite3"  # made by a wizard that used SQLite's default pages
+    conn = sqlite3.connect(old, isolation_level=None)
+    conn.execute("PRAGMA page_size = 4096")
+    conn.execute("PRAGMA journal_mode = WAL")
+    assert migrate(conn, target=LATEST_VERSION) == LATEST_VERSION
+    conn.close()
+    with Store.open(old) as store:
+        store.upsert_pulled("ARINVOICE", invoices(1, 50))
+        assert store.count("ARINVOICE") == 50
+    conn = sqlite3.connect(old)
+    assert conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
 
 
