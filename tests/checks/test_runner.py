@@ -125,6 +125,23 @@ def test_a_registry_refuses_unknown_or_later_dependencies() -> None:
         Registry([Check("a", "A", fine), Check("a", "A again", fine)])
 
 
+def test_before_the_choices_the_checks_that_judge_them_and_their_dependents_wait(
+    make_context: MakeContext,
+) -> None:
+    """Issue 12, item 9: a new connection's test checks no account or field not chosen yet;
+    a saved connection (diagnose) keeps every check."""
+    registry = default_registry()
+    early = registry.before_choices()
+    waiting = {c.id for c in registry.waiting_for_choices()}
+    assert {"gl-accounts", "custom-fields", "checking-account-locations"} <= waiting
+    assert "test-posting" in waiting, "it posts to the chosen accounts"
+    assert {"user-sign-in", "permissions", "dimensions"}.isdisjoint(waiting)
+    assert set(early.ids) == set(registry.ids) - waiting
+    ran = {f.check for f in Runner(make_context(), early).run_all()}
+    assert ran == set(early.ids)
+    assert waiting <= {f.check for f in Runner(make_context()).run_all()}
+
+
 def test_every_contract_check_id_is_registered() -> None:
     from wizard.checks.builtin import rest_registry
     from wizard.fixes import CHECK_IDS

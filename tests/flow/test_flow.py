@@ -207,3 +207,14 @@ def test_over_the_rest_api_the_route_ends_at_the_connection_test() -> None:
         diagnose.data.replace(route=Route.DIAGNOSE, profile="acme", method=ConnectionMethod.REST)
     )
     assert diagnose.peek() is PageId.FINDINGS
+
+
+def test_the_sync_choices_are_pending_until_mappings_on_a_new_or_demo_connection() -> None:
+    assert WizardData(route=Route.DEMO).choices_pending
+    assert WizardData(route=Route.NEW).choices_pending
+    assert not WizardData(route=Route.NEW, flows=("invoices-to-intacct",)).choices_pending
+    assert not WizardData(route=Route.DIAGNOSE).choices_pending, "a saved connection has them"
+    assert not WizardData(route=Route.NEW, integration="expensify").choices_pending
+    from wizard.connection import ConnectionMethod
+
+    assert not WizardData(route=Route.DEMO, method=ConnectionMethod.REST).choices_pending

@@ -4,6 +4,8 @@ Each test drives the wizard as an admin would, against the demo company with its
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
@@ -11,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.keyboard import ALT, WAIT_MS, press
 from wizard.checks import CheckStatus
 from wizard.flow import PageId
+from wizard.ui import session_adapter
 from wizard.ui.window import SetupWizard
 
 
@@ -117,7 +120,8 @@ def test_check_again_on_stale_results_tests_everything_again(
     page.set_fault("wrong-user-password", False)  # the fault switched off in the wizard
     assert "Settings changed" in page.status.text()
     assert check_again(qtbot, window, "user-sign-in") is True
-    assert all(r.status is CheckStatus.PASS for r in page.rows.values())
+    shown = page.shown_rows()
+    assert shown and all(r.status is CheckStatus.PASS for r in shown)
     assert page.status.property("severity") == "ok" and next_button(window)
 
 
@@ -157,3 +161,36 @@ def test_passwords_kept_for_this_session_only_are_a_warning_not_a_keyring(
     text = row.evidence.text()
     assert "session" in text and "asks for them again next time" in text, text
     assert "found in the system keyring" not in text
+
+
+def test_the_connection_test_leaves_the_accounts_and_custom_fields_until_they_are_chosen(
+    qtbot: QtBot, wizard_window: SetupWizard
+) -> None:
+    """Item 9: the demo's preselected GL accounts and custom fields are chosen on the Mappings
+    page, after the test; the test says in one line that they are checked then, with no row
+    passed or skipped for something not chosen yet."""
+    window = wizard_window
+    open_demo_test(qtbot, window)
+    page = window.test
+    judged = {"gl-accounts", "custom-fields", "checking-account-locations", "test-posting"}
+    assert not judged & {f.check for f in window.context.findings}, "checked before chosen"
+    shown = page.shown_rows()
+    assert len(shown) == len([row for row in page.rows.values() if row.isVisibleTo(page)])
+    assert not judged & {row.check_id for row in shown}
+    assert all(row.status is CheckStatus.PASS for row in shown), [
+        (row.check_id, row.status) for row in shown
+    ]
+    later = page.after_choices
+    assert later.isVisibleTo(page) and "\n" not in later.text()
+    assert "GL accounts" in later.text() and "custom fields" in later.text()
+    assert f"{len(shown)} passed" in page.status.text() and "skipped" not in page.status.text()
+    assert next_button(window)
+
+    # Once chosen, the accounts and fields are checked before the first sync starts.
+    findings = session_adapter.check_posting(
+        window.context.target, dt.date.today().replace(day=1), lambda: False
+    )
+    statuses = {f.check: f.status for f in findings}
+    assert statuses["gl-accounts"] is CheckStatus.PASS and statuses["custom-fields"] is (
+        CheckStatus.PASS
+    )

@@ -66,7 +66,9 @@ def test_accounts_chosen_on_the_page_are_saved_and_then_checked_by_diagnose(
         with qtbot.waitSignal(window.test.tested, timeout=WAIT_MS) as tested:
             window.show()
         assert tested.args == [True], window.test.status.text()
-        assert window.test.rows["gl-accounts"].status is CheckStatus.SKIPPED, "nothing chosen yet"
+        # Nothing chosen yet: the account checks wait, and the page says so in one line.
+        assert not window.test.rows["gl-accounts"].isVisibleTo(window.test)
+        assert window.test.after_choices.isVisibleTo(window.test)
         _activate(qtbot, window)
         next_page(qtbot, window, PageId.ENTITY)
         next_page(qtbot, window, PageId.MAPPINGS)

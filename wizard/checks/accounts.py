@@ -95,11 +95,13 @@ CHECKS = (
         "The mapped GL accounts are active and their required dimensions covered",
         gl_accounts,
         ("session-entity",),
+        needs_choices=True,
     ),
     Check(
         "checking-account-locations",
         "Deposit accounts have a location where the sync posts at the top level",
         checking_account_locations,
         ("session-entity",),
+        needs_choices=True,
     ),
 )

@@ -162,11 +162,13 @@ CHECKS = (
         "AR payment summaries suit how the sync records payments",
         payment_summary_frequency,
         ("session-entity",),
+        needs_choices=True,
     ),
     Check(
         "document-numbering",
         "Invoice numbers from the sync cannot collide with Intacct's",
         document_numbering,
         ("session-entity",),
+        needs_choices=True,
     ),
 )

@@ -66,5 +66,6 @@ CHECKS = (
         "The custom fields the mappings use exist in Intacct",
         custom_fields,
         ("session-entity",),
+        needs_choices=True,
     ),
 )

@@ -38,5 +38,6 @@ CHECKS = (
         "The module settings the integration depends on",
         module_settings,
         ("session-entity",),
+        needs_choices=True,
     ),
 )

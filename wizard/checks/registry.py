@@ -20,6 +20,9 @@ class Check:
     title: str  # what is checked, in the admin's words
     run: CheckFunction
     depends_on: tuple[str, ...] = ()
+    # Judges what the admin chooses for the sync (accounts, custom fields, how payments and
+    # invoice numbers post): before those are chosen there is nothing true to say about it.
+    needs_choices: bool = False
 
 
 class Registry:
@@ -78,6 +81,20 @@ class Registry:
                 found.add(check.id)
         found.discard(check_id)
         return tuple(c for c in self if c.id in found)
+
+    def waiting_for_choices(self) -> tuple[Check, ...]:
+        """The checks that judge the admin's choices, and every check that needs one of them."""
+        waiting = {c.id for c in self if c.needs_choices}
+        for check in self:  # registry order lists dependencies first, so one pass will do
+            if any(d in waiting for d in check.depends_on):
+                waiting.add(check.id)
+        return tuple(c for c in self if c.id in waiting)
+
+    def before_choices(self) -> Registry:
+        """The checks that can run before the admin has chosen what the sync uses (the
+        connection test of a new connection); the others wait for the choices."""
+        waiting = {c.id for c in self.waiting_for_choices()}
+        return Registry(c for c in self if c.id not in waiting)
 
     def affected_by(self, check_id: str) -> tuple[Check, ...]:
         """What "Check again" on `check_id` must run: the check, everything that depends on

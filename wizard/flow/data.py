@@ -90,6 +90,15 @@ class WizardData:
         return self.method is ConnectionMethod.REST
 
     @property
+    def choices_pending(self) -> bool:
+        """True while the sync's accounts, custom fields and posting settings are still to be
+        chosen (on Mappings, after the connection test): nothing to check about them yet. A
+        saved connection being diagnosed has its choices; another integration, or a
+        connection over the REST API, has no Mappings."""
+        own = self.own_sync and not self.over_rest
+        return own and self.route in (Route.NEW, Route.DEMO) and not self.flows
+
+    @property
     def tested(self) -> bool:
         return self.connection_ok is not None
 

@@ -38,6 +38,11 @@ from wizard.ui.worker import CancelFlag, WorkerBridge
 
 log = logging.getLogger(__name__)
 
+AFTER_CHOICES = (
+    "Your GL accounts, deposit accounts, custom fields and posting settings are checked once "
+    "you have chosen them, before the first sync starts."
+)
+
 _ICON = {
     None: ("…", "Checking"),
     CheckStatus.PASS: ("✔", "Passed"),
@@ -197,6 +202,9 @@ class TestPage(FlowPage):
         self.rows_method = ConnectionMethod.XML
         self._add_rows()
         self.list_layout.addWidget(card)
+        self.after_choices = wrapped_label(AFTER_CHOICES, "checksAfterChoices", "hint")
+        self.after_choices.hide()
+        self.list_layout.addWidget(self.after_choices)
         self.grid_heading = QLabel("<b>Permissions of the Web Services user</b>")
         self.grid_heading.setObjectName("gridHeading")
         self.grid_heading.hide()
@@ -225,6 +233,10 @@ class TestPage(FlowPage):
         self.rows = {}
         self.rows_method = method
         self._add_rows()
+
+    def shown_rows(self) -> list[CheckRow]:
+        """The checks this test runs (those that wait for the sync's choices are hidden)."""
+        return [row for row in self.rows.values() if not row.isHidden()]
 
     # -- flow -----------------------------------------------------------------------------
 
@@ -287,13 +299,18 @@ class TestPage(FlowPage):
         self.context.close_checks()
         self.context.discovery = None
         self.again.setEnabled(False)
-        for row in self.rows.values():
+        data = self.context.flow.data
+        pending = data.choices_pending
+        waiting = set(session_adapter.checks_waiting_for_choices()) if pending else set()
+        waiting &= set(self.rows)
+        for check_id, row in self.rows.items():
             row.set_running()
+            row.setVisible(check_id not in waiting)
+        self.after_choices.setVisible(bool(waiting))
         self.grid.hide()
         self.grid_heading.hide()
-        self._say(f"Checking {len(self.rows)} things in your company…", "")
+        self._say(f"Checking {len(self.rows) - len(waiting)} things in your company…", "")
         emit(self.completeChanged)
-        data = self.context.flow.data
         sandbox = self.context.demo_sandbox
 
         def run(cancel: CancelFlag) -> tuple[CheckSession, tuple[Finding, ...], Discovery | None]:
@@ -305,7 +322,7 @@ class TestPage(FlowPage):
                 )
             else:
                 target = session_adapter.profile_target(data.profile or "")
-            session = CheckSession(target)
+            session = CheckSession(target, before_choices=pending)
             findings = session.run_all(self.bridge, lambda: cancel.is_set)
             discovery = None
             if session_adapter.connection_ok(findings) and not cancel.is_set:

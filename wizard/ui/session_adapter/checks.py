@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wizard.checks import CheckContext, CheckStatus, Finding, PermissionGrid, Runner
+from wizard.checks.builtin import registry_for
 from wizard.checks.connect import context_for_profile
 from wizard.connection import ConnectionMethod
 from wizard.ui.session_adapter.cancel_watcher import CancelWatcher
@@ -28,13 +29,25 @@ def check_titles(method: ConnectionMethod = ConnectionMethod.XML) -> tuple[tuple
     return tuple((check.id, check.title) for check in registry)
 
 
-class CheckSession:
-    """The checks of one connection, run once and then check by check ("Check again")."""
+def checks_waiting_for_choices() -> tuple[str, ...]:
+    """The ids of the checks that judge the sync's choices (accounts, custom fields, posting),
+    and of those that need them: the connection test of a new connection leaves them until the
+    choices are made (fast, no network)."""
+    from wizard.checks import default_registry
 
-    def __init__(self, target: Target) -> None:
+    return tuple(check.id for check in default_registry().waiting_for_choices())
+
+
+class CheckSession:
+    """The checks of one connection, run once and then check by check ("Check again").
+    `before_choices`: the admin has not chosen the accounts, fields and posting settings yet,
+    so the checks that judge them wait (they run before the first sync)."""
+
+    def __init__(self, target: Target, before_choices: bool = False) -> None:
         self.target = target
         self.context: CheckContext = context_for_profile(target.profile, target.found)
-        self.runner = Runner(self.context)
+        registry = registry_for(self.context)
+        self.runner = Runner(self.context, registry.before_choices() if before_choices else None)
         self._lock = threading.Lock()
 
     def run_all(
@@ -72,8 +85,8 @@ class CheckSession:
         return discover(self.context)
 
 
-# The checks that judge the posting choices (skipped at the connection test: nothing was
-# chosen then). Run again on the First sync page before the sync starts.
+# The checks that judge the posting choices (the connection test of a new connection leaves
+# them until they are chosen). Run again on the First sync page before the sync starts.
 POSTING_CHECKS = (
     "gl-accounts",
     "checking-account-locations",
