@@ -112,6 +112,7 @@ def test_no_secret_leaves_the_program(
     monkeypatch.setenv("INTACCT_USER_PASSWORD", secrets["wrong"])
     failing = [
         "diagnose",
+        "--verbose",  # every check, with the ids a support person asks for
         "--endpoint",
         sandbox.endpoint,
         "--sender-id",
