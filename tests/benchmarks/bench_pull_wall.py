@@ -26,56 +26,35 @@ import argparse
 import datetime as dt
 import json
 import math
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from pull_jobs import FIELDS, our_client, peer_at_the_sandbox, run_child, sandbox_process, usage
+
 BASE_MS = 150.0
 PER_RECORD_US = 500.0
 SLOTS = 2
 PAGE = 2000
 
-# The sandbox's ARINVOICE fields, asked for by both clients so they move the same data.
-FIELDS = [
-    "RECORDNO", "RECORDID", "DOCNUMBER", "STATE", "CUSTOMERID", "CUSTOMERNAME", "WHENCREATED",
-    "WHENPOSTED", "WHENDUE", "TERMNAME", "DESCRIPTION", "CURRENCY", "BASECURR", "TOTALENTERED",
-    "TOTALPAID", "TOTALDUE", "TRX_TOTALENTERED", "EXTERNALID", "MEGAENTITYID", "MEGAENTITYNAME",
-    "MODULEKEY", "SYNC_REF", "WHENMODIFIED",
-]  # fmt: skip
-
 
 def _peak_mb() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return usage()["peak_mb"]
 
 
 def ours(job: dict[str, Any]) -> dict[str, Any]:
-    from wizard.gateway import Client, Credentials
     from wizard.sync.fetch import Slots
     from wizard.sync.progress import Cancel, Meter
     from wizard.sync.pull import ObjectPlan, pull_object
     from wizard.sync.store import Store
 
-    creds = job["creds"]
     started = time.perf_counter()
     slots = Slots(SLOTS)
     with (
         Store.open(Path(job["folder"]) / "pull.sqlite3") as store,
-        Client(
-            Credentials(
-                creds["sender_id"],
-                creds["sender_password"],
-                creds["company_id"],
-                creds["user_id"],
-                creds["user_password"],
-            ),
-            endpoint=creds["endpoint"],
-            timeout=300,
-        ) as client,
+        our_client(job["creds"]) as client,
     ):
         result = pull_object(
             store,
@@ -105,36 +84,18 @@ def ours(job: dict[str, Any]) -> dict[str, Any]:
 
 def peer(job: dict[str, Any]) -> dict[str, Any]:
     import requests
-    from sageintacctsdk import SageIntacctSDK
-    from sageintacctsdk.apis.api_base import ApiBase
 
-    endpoint = job["creds"]["endpoint"]
-    original_init = ApiBase.__init__
     original_post = requests.post
     sent = 0
-
-    def at_the_sandbox(self: ApiBase, *args: Any, **kwargs: Any) -> None:
-        original_init(self, *args, **kwargs)
-        self._ApiBase__api_url = endpoint  # type: ignore[attr-defined]
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         nonlocal sent
         sent += 1
         return original_post(*args, **kwargs)
 
-    ApiBase.__init__ = at_the_sandbox  # type: ignore[method-assign]
     requests.post = counted  # type: ignore[assignment]
-    creds = job["creds"]
     started = time.perf_counter()
-    sdk = SageIntacctSDK(
-        sender_id=creds["sender_id"],
-        sender_password=creds["sender_password"],
-        user_id=creds["user_id"],
-        company_id=creds["company_id"],
-        user_password=creds["user_password"],
-    )
-    # Session calls go to the endpoint the sign-in returned, as the service wants.
-    sdk.ar_invoices._ApiBase__api_url = sdk.api_base._ApiBase__api_url  # type: ignore[attr-defined]
+    sdk = peer_at_the_sandbox(job["creds"])
     records = len(sdk.ar_invoices.get_all(fields=FIELDS))
     return {
         "records": records,
@@ -148,16 +109,7 @@ JOBS = {"ours": ours, "peer": peer}
 
 
 def _child(name: str, job: dict[str, Any]) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", name, json.dumps(job)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"{name} failed:\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_child(__file__, name, job)
 
 
 def limit_seconds(records: int) -> float:
@@ -178,28 +130,20 @@ def main() -> int:
         print(json.dumps(JOBS[name](json.loads(job))), flush=True)
         return 0
 
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "wizard", "sandbox", "--records", str(args.records),
-            "--latency-ms", str(BASE_MS), "--latency-per-record-us", str(PER_RECORD_US),
-            "--max-in-flight", str(SLOTS), "--json",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
+    sandbox = (
+        "--records", str(args.records), "--latency-ms", str(BASE_MS),
+        "--latency-per-record-us", str(PER_RECORD_US), "--max-in-flight", str(SLOTS),
     )  # fmt: skip
-    try:
-        assert server.stdout is not None
-        creds = json.loads(server.stdout.readline())
-        with tempfile.TemporaryDirectory(prefix="bench-pull-wall-") as folder:
-            ours_runs, peer_runs = [], []
-            for round_no in range(max(args.rounds, 1)):
-                job = {"creds": creds, "folder": str(Path(folder) / f"r{round_no}")}
-                Path(job["folder"]).mkdir()
-                ours_runs.append(_child("ours", job))
-                peer_runs.append(_child("peer", job))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with (
+        sandbox_process(*sandbox) as creds,
+        tempfile.TemporaryDirectory(prefix="bench-pull-wall-") as folder,
+    ):
+        ours_runs, peer_runs = [], []
+        for round_no in range(max(args.rounds, 1)):
+            job = {"creds": creds, "folder": str(Path(folder) / f"r{round_no}")}
+            Path(job["folder"]).mkdir()
+            ours_runs.append(_child("ours", job))
+            peer_runs.append(_child("peer", job))
 
     for run in ours_runs:
         assert run["records"] == run["stored"] == args.records, run

@@ -29,52 +29,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-# The sandbox's ARINVOICE fields, asked for by both clients so they move the same data.
-FIELDS = [
-    "RECORDNO", "RECORDID", "DOCNUMBER", "STATE", "CUSTOMERID", "CUSTOMERNAME", "WHENCREATED",
-    "WHENPOSTED", "WHENDUE", "TERMNAME", "DESCRIPTION", "CURRENCY", "BASECURR", "TOTALENTERED",
-    "TOTALPAID", "TOTALDUE", "TRX_TOTALENTERED", "EXTERNALID", "MEGAENTITYID", "MEGAENTITYNAME",
-    "MODULEKEY", "SYNC_REF", "WHENMODIFIED",
-]  # fmt: skip
-
-
-def _usage() -> dict[str, float]:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
-    return {"cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / scale}
+from pull_jobs import FIELDS, our_client, peer_at_the_sandbox, run_child, sandbox_process
+from pull_jobs import usage as _usage
 
 
 def ours_pull(job: dict[str, Any]) -> dict[str, Any]:
-    from wizard.gateway import Client, Credentials
     from wizard.sync.fetch import Slots
     from wizard.sync.progress import Cancel, Meter
     from wizard.sync.pull import ObjectPlan, pull_object
     from wizard.sync.store import Store
 
-    creds = job["creds"]
     started_cpu = _usage()["cpu_s"]
     started = time.perf_counter()
     with (
         Store.open(Path(job["folder"]) / "pull.sqlite3") as store,
-        Client(
-            Credentials(
-                creds["sender_id"],
-                creds["sender_password"],
-                creds["company_id"],
-                creds["user_id"],
-                creds["user_password"],
-            ),
-            endpoint=creds["endpoint"],
-            timeout=300,
-        ) as client,
+        our_client(job["creds"]) as client,
     ):
         plan = ObjectPlan("ARINVOICE", "reference", ",".join(FIELDS), None)  # everything
         result = pull_object(
@@ -106,22 +81,9 @@ def ours_pull(job: dict[str, Any]) -> dict[str, Any]:
 
 def ours_read(job: dict[str, Any]) -> dict[str, Any]:
     """Our read path alone (HTTP + parse, records dropped): the same work the peer does."""
-    from wizard.gateway import Client, Credentials
-
-    creds = job["creds"]
     started_cpu = _usage()["cpu_s"]
     started = time.perf_counter()
-    with Client(
-        Credentials(
-            creds["sender_id"],
-            creds["sender_password"],
-            creds["company_id"],
-            creds["user_id"],
-            creds["user_password"],
-        ),
-        endpoint=creds["endpoint"],
-        timeout=300,
-    ) as client:
+    with our_client(job["creds"]) as client:
         records = sum(1 for _ in client.query("ARINVOICE", FIELDS, orderby=[("RECORDNO", True)]))
     seconds = time.perf_counter() - started
     usage = _usage()
@@ -134,31 +96,9 @@ def ours_read(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def peer_pull(job: dict[str, Any]) -> dict[str, Any]:
-    from sageintacctsdk import SageIntacctSDK
-    from sageintacctsdk.apis.api_base import ApiBase
-
-    endpoint = job["creds"]["endpoint"]
-    original = ApiBase.__init__
-
-    def at_the_sandbox(self: ApiBase, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        self._ApiBase__api_url = endpoint  # type: ignore[attr-defined]
-
-    ApiBase.__init__ = at_the_sandbox  # type: ignore[method-assign]
-    creds = job["creds"]
     started_cpu = _usage()["cpu_s"]
     started = time.perf_counter()
-    sdk = SageIntacctSDK(
-        sender_id=creds["sender_id"],
-        sender_password=creds["sender_password"],
-        user_id=creds["user_id"],
-        company_id=creds["company_id"],
-        user_password=creds["user_password"],
-    )
-    # The SDK signs in through api_base, which then uses the session endpoint Intacct gave;
-    # the sandbox (like the service) wants session calls there.
-    sdk.ar_invoices._ApiBase__api_url = sdk.api_base._ApiBase__api_url  # type: ignore[attr-defined]
-    records = 0
+    sdk = peer_at_the_sandbox(job["creds"])
     # get_all keeps every record in a list; count as we go with the generator's pages
     # instead would send each page twice (the SDK's get_all_generator does).
     data = sdk.ar_invoices.get_all(fields=FIELDS)
@@ -175,7 +115,7 @@ def peer_pull(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def ours_push(job: dict[str, Any]) -> dict[str, Any]:
-    from wizard.gateway import Client, Credentials
+    from wizard.gateway import Client
     from wizard.sync.demo import DEMO_CUSTOM_FIELDS, add_demo_outbox
     from wizard.sync.documents import Builder
     from wizard.sync.flows import load_flows
@@ -184,20 +124,8 @@ def ours_push(job: dict[str, Any]) -> dict[str, Any]:
     from wizard.sync.settings import SyncSettings
     from wizard.sync.store import Store
 
-    creds = job["creds"]
-
     def client() -> Client:
-        return Client(
-            Credentials(
-                creds["sender_id"],
-                creds["sender_password"],
-                creds["company_id"],
-                creds["user_id"],
-                creds["user_password"],
-            ),
-            endpoint=creds["endpoint"],
-            timeout=300,
-        )
+        return our_client(job["creds"])
 
     catalogue = load_flows()
     settings = SyncSettings(flows=catalogue.default, custom_fields=DEMO_CUSTOM_FIELDS)
@@ -239,16 +167,7 @@ JOBS = {
 
 
 def _child(name: str, job: dict[str, Any]) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", name, json.dumps(job)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"{name} failed:\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_child(__file__, name, job)
 
 
 def main() -> int:
@@ -265,27 +184,19 @@ def main() -> int:
         print(json.dumps(JOBS[name](json.loads(job))), flush=True)
         return 0
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "wizard", "sandbox", "--records", str(args.records), "--json"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        creds = json.loads(server.stdout.readline())
-        with tempfile.TemporaryDirectory(prefix="bench-sync-") as folder:
-            job = {"creds": creds, "folder": folder, "invoices": args.push}
-            ours_runs: list[dict[str, Any]] = []
-            peer_runs: list[dict[str, Any]] = []
-            for round_no in range(max(args.rounds, 1)):
-                fresh = {**job, "folder": str(Path(folder) / f"pull-{round_no}")}
-                ours_runs.append(_child("ours-pull", fresh))
-                peer_runs.append(_child("peer-pull", fresh))
-            read = _child("ours-read", job)
-            push = _child("ours-push", job)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with (
+        sandbox_process("--records", str(args.records)) as creds,
+        tempfile.TemporaryDirectory(prefix="bench-sync-") as folder,
+    ):
+        job = {"creds": creds, "folder": folder, "invoices": args.push}
+        ours_runs: list[dict[str, Any]] = []
+        peer_runs: list[dict[str, Any]] = []
+        for round_no in range(max(args.rounds, 1)):
+            fresh = {**job, "folder": str(Path(folder) / f"pull-{round_no}")}
+            ours_runs.append(_child("ours-pull", fresh))
+            peer_runs.append(_child("peer-pull", fresh))
+        read = _child("ours-read", job)
+        push = _child("ours-push", job)
 
     for run in ours_runs:
         assert run["records"] == run["stored"] == args.records, run
