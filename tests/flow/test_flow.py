@@ -82,6 +82,19 @@ def test_diagnose_goes_from_the_saved_profile_to_findings_and_optionally_a_retry
     assert flow.blockers(flow.data.replace(retry_requested=True)) == ("connection_ok",)
 
 
+def test_diagnose_asks_for_the_passwords_first_when_they_are_not_on_this_computer() -> None:
+    """Issue 12, item 5: with the saved passwords missing (no keyring, or no item), the
+    Passwords page comes before the test, and the test waits until they are typed."""
+    flow = Flow()
+    missing = flow.data.replace(route=Route.DIAGNOSE, profile="Acme", passwords_needed=True)
+    assert flow.advance(missing) is PageId.PASSWORDS
+    assert flow.position() == (2, 5)
+    assert flow.peek() is PageId.TEST and flow.blockers() == ("connection_ready",)
+    assert flow.advance(flow.data.replace(passwords_typed=True)) is PageId.TEST
+    assert flow.position() == (3, 5)
+    assert "passwords_typed" in flow.data.describe(), "a fact, never the passwords"
+
+
 def test_no_route_chosen_means_next_cannot_go_on() -> None:
     flow = Flow()
     assert not flow.is_last(), "Welcome is never the last page"
@@ -170,9 +183,9 @@ def test_step_counter_total_does_not_change_when_an_optional_page_is_skipped() -
     assert flow.page is PageId.MAPPINGS and flow.position() == (4, 6)
     diagnose = Flow()
     diagnose.advance(diagnose.data.replace(route=Route.DIAGNOSE, profile="ACME"))
-    assert diagnose.position() == (2, 4)
+    assert diagnose.page is PageId.TEST and diagnose.position() == (3, 5)  # no Passwords
     diagnose.advance(diagnose.data.replace(connection_ok=False))
-    assert diagnose.page is PageId.FINDINGS and diagnose.position() == (3, 4)
+    assert diagnose.page is PageId.FINDINGS and diagnose.position() == (4, 5)
 
 
 def test_summary_for_logs_is_plain_data() -> None:

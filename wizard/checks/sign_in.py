@@ -96,7 +96,7 @@ def _where_kept(ctx: CheckContext) -> Verdict:
             "The passwords are kept in this session's memory only, not in a system keyring: "
             "the wizard forgets them when it closes and asks for them again next time, and "
             "a scheduled sync or diagnose on this computer cannot use them.",
-            ctx.fix("keyring-unavailable"),
+            ctx.fix(ctx.secrets_fix_id) if ctx.secrets_fix_id else None,
         )
     if kept is SecretsKept.ENVIRONMENT:
         return warned(

@@ -1,7 +1,8 @@
 """What the wizard has gathered so far: one immutable value, replaced page by page.
 
-Secrets never live here. Passwords go from the Credentials page straight to the OS keyring, so
-this value can be logged, copied onto the Back stack and shown in a report as it is.
+Secrets never live here. Passwords go from the Credentials page straight to the OS keyring (or,
+typed on the Passwords page to diagnose, into this session's memory), so this value can be
+logged, copied onto the Back stack and shown in a report as it is.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ class WizardData:
     sender_id: str = ""
     entity_id: str = ""  # typed on Credentials; empty means the top level
     credentials_saved: bool = False
+    # Diagnose: the saved connection's passwords are not in a password store on this computer,
+    # so the Passwords page asks for them; `passwords_typed`: they were (never the passwords).
+    passwords_needed: bool = False
+    passwords_typed: bool = False
     connection_ok: bool | None = None  # None until the connection test has run
     entities: tuple[str, ...] = ()  # entities the user can reach, found by the test
     entity_choice: str | None = None  # chosen on the Entity page; "" means the top level
@@ -75,7 +80,7 @@ class WizardData:
         if self.route is Route.DEMO:
             return True
         if self.route is Route.DIAGNOSE:
-            return bool(self.profile)
+            return bool(self.profile) and (self.passwords_typed or not self.passwords_needed)
         if self.over_rest:  # the app's client ID and secret stand in for the sender
             return self.credentials_saved and bool(self.company_id)
         return self.credentials_saved and bool(self.company_id and self.user_id and self.sender_id)

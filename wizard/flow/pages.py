@@ -9,7 +9,9 @@ Routes (chosen on Welcome):
             Trial run, the last page: the wizard's own mappings and sync are not theirs)
 - demo:     Welcome → Test → [Entity] → Mappings → First sync → Done (nothing to prepare, the
             sandbox supplies the credentials)
-- diagnose: Welcome → Test → Findings → [Retry failed records]
+- diagnose: Welcome → [Passwords] → Test → Findings → [Retry failed records] (Passwords only
+            when the saved connection's passwords are not in a password store on this computer:
+            typed there, they are kept for this session only)
 
 Over the REST API (WizardData.method) the new and demo routes end at the connection test: the
 entity, mappings, trial and first sync that follow it work over the XML gateway only.
@@ -38,6 +40,7 @@ class PageId(enum.IntEnum):
     FINDINGS = 8
     RETRY = 9
     TRIAL = 10
+    PASSWORDS = 11
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class PageSpec:
 
 def _after_welcome(data: WizardData) -> PageId:
     # With no route chosen yet, Prepare is next but cannot open (it needs a route).
+    if data.route is Route.DIAGNOSE and data.passwords_needed:
+        return PageId.PASSWORDS
     if data.route in (Route.DIAGNOSE, Route.DEMO):
         return PageId.TEST
     return PageId.PREPARE
@@ -88,6 +93,7 @@ PAGES: Mapping[PageId, PageSpec] = {
         PageSpec(PageId.WELCOME, "Get started", (), _after_welcome),
         PageSpec(PageId.PREPARE, "Prepare Intacct", ("route",), _then(PageId.CREDENTIALS)),
         PageSpec(PageId.CREDENTIALS, "Sign-in details", ("route",), _then(PageId.TEST)),
+        PageSpec(PageId.PASSWORDS, "Passwords", ("route", "profile"), _then(PageId.TEST)),
         PageSpec(PageId.TEST, "Test the connection", ("connection_ready",), _after_test),
         PageSpec(PageId.ENTITY, "Choose the entity", ("connection_ok",), _after_entity),
         PageSpec(
@@ -142,7 +148,13 @@ ROUTE_PAGES: Mapping[Route, tuple[PageId, ...]] = {
         PageId.FIRST_SYNC,
         PageId.DONE,
     ),
-    Route.DIAGNOSE: (PageId.WELCOME, PageId.TEST, PageId.FINDINGS, PageId.RETRY),
+    Route.DIAGNOSE: (
+        PageId.WELCOME,
+        PageId.PASSWORDS,
+        PageId.TEST,
+        PageId.FINDINGS,
+        PageId.RETRY,
+    ),
 }
 
 

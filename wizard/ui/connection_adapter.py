@@ -122,14 +122,33 @@ def keep_in_keyring() -> None:
     log.info("passwords go to the system keyring again (session-only unticked)")
 
 
-def list_profiles() -> list[str]:
-    """Names of the saved connections, for Diagnose. Off the GUI thread."""
-    return list(ProfileStore().names())
+@dataclass(frozen=True)
+class SavedSummary:
+    """A saved connection as Welcome lists it: its name and the integration it was saved for
+    (None when its file cannot be read: the connection test then says why)."""
+
+    name: str
+    integration: str | None
+    custom: CustomNeeds
 
 
-def last_profile() -> str | None:
-    """The connection used last time. Off the GUI thread."""
-    return ProfileStore().last_used()
+def saved_summaries() -> list[SavedSummary]:
+    """The saved connections, the one used last time first. Off the GUI thread."""
+    store = ProfileStore()
+    names = list(store.names())
+    last = store.last_used()
+    if last in names:
+        names.remove(last)
+        names.insert(0, last)
+    summaries = []
+    for name in names:
+        try:
+            profile = store.load(name)
+        except ProfileError:
+            summaries.append(SavedSummary(name, None, CustomNeeds()))
+        else:
+            summaries.append(SavedSummary(name, profile.integration, profile.custom))
+    return summaries
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,14 @@ from wizard.ui.worker import CancelFlag, Workers
 
 if TYPE_CHECKING:
     from wizard.checks import Finding
+    from wizard.connection import Secrets
     from wizard.sandbox import Sandbox
     from wizard.ui.session_adapter import (
         CheckSession,
         Discovery,
         ErrorGroup,
         OutboxFigures,
+        PasswordsNeeded,
         SyncJob,
         SyncOutcome,
         Target,
@@ -52,6 +54,11 @@ class WizardContext:
     # Bumped each time the passwords are saved: the connection test's results then no longer
     # hold (the passwords never enter the flow's data, so the flow cannot see the change).
     credentials_version: int = field(default=0)
+    # Diagnose: passwords typed on the Passwords page, by saved connection, for this session
+    # only (memory; never written anywhere, forgotten when the wizard closes).
+    typed_passwords: dict[str, Secrets] = field(default_factory=dict)
+    # Diagnose: the saved connection Welcome found without its passwords (None: they are there).
+    passwords_request: PasswordsNeeded | None = field(default=None)
 
     def integration(self) -> Integration:
         """The integration chosen on the Welcome page (the wizard's own sync by default)."""

@@ -130,6 +130,15 @@ class CustomNeedsPanel(QFrame):
         if item is not None:
             item.setCheckState(state)
 
+    def show_custom(self, custom: CustomNeeds) -> None:
+        """Show what a saved connection ticked (its name and sender ID too)."""
+        ticked = dict(custom.needs)
+        for obj in self._objects:
+            for operation in OPERATIONS:
+                self.tick(obj, operation, operation in ticked.get(obj, ()))
+        self.name_edit.setText(custom.name)
+        self.sender_edit.setText(custom.sender_id)
+
     def custom(self) -> CustomNeeds:
         needs = []
         for row, obj in enumerate(self._objects):

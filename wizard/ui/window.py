@@ -18,6 +18,7 @@ from wizard.ui.pages.entity import EntityPage
 from wizard.ui.pages.findings import FindingsPage, RetryPage
 from wizard.ui.pages.first_sync import FirstSyncPage
 from wizard.ui.pages.mappings import MappingsPage
+from wizard.ui.pages.passwords import PasswordsPage
 from wizard.ui.pages.prepare import PreparePage
 from wizard.ui.pages.test_connection import TestPage
 from wizard.ui.pages.trial import TrialPage
@@ -58,6 +59,7 @@ class SetupWizard(QWizard):
         self.welcome = WelcomePage(self.context)
         self.prepare = PreparePage(self.context)
         self.credentials = CredentialsPage(self.context)
+        self.passwords = PasswordsPage(self.context)
         self.test = TestPage(self.context)
         self.entity = EntityPage(self.context)
         self.mappings = MappingsPage(self.context)
@@ -70,6 +72,7 @@ class SetupWizard(QWizard):
             self.welcome,
             self.prepare,
             self.credentials,
+            self.passwords,
             self.test,
             self.entity,
             self.mappings,
@@ -166,6 +169,7 @@ class SetupWizard(QWizard):
         return self.currentId() in {
             int(PageId.PREPARE),
             int(PageId.CREDENTIALS),
+            int(PageId.PASSWORDS),
             int(PageId.TEST),
             int(PageId.ENTITY),
             int(PageId.MAPPINGS),
@@ -195,6 +199,7 @@ class SetupWizard(QWizard):
         if not self.workers.join():
             log.warning("some background work did not stop within 10 s")
         self.context.stop_demo()
+        self.context.typed_passwords.clear()  # this session is over
 
     def work_under_way(self) -> bool:
         if self._stop_confirmed:

@@ -36,6 +36,7 @@ from wizard.ui.connection_adapter import (
 from wizard.ui.context import WizardContext
 from wizard.ui.network_section import NetworkSection
 from wizard.ui.pages.base import FlowPage, repolish, set_severity, wrapped_label
+from wizard.ui.password_field import hide_typing, show_check, show_toggle
 from wizard.ui.qt_compat import emit
 
 # Labels with mnemonics (Alt+letter); the wizard's own buttons use B, N and S.
@@ -107,13 +108,8 @@ class CredentialsPage(FlowPage):
             grid.addWidget(label, row, 0)
             grid.addWidget(edit, row, 1)
             if secret:
-                edit.setEchoMode(QLineEdit.EchoMode.Password)
-                edit.setInputMethodHints(
-                    Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhNoPredictiveText
-                )
-                toggle = self._show_toggle(name, label_text, edit)
-                toggle.setFixedHeight(edit.sizeHint().height())  # level with the field
-                grid.addWidget(toggle, row, 2)
+                hide_typing(edit)
+                grid.addWidget(self._show_toggle(name, label_text, edit), row, 2)
             message = QLabel()
             message.setObjectName(f"{name}_message")
             message.setWordWrap(True)
@@ -151,21 +147,7 @@ class CredentialsPage(FlowPage):
     # -- widgets --------------------------------------------------------------------------
 
     def _show_toggle(self, name: str, label_text: str, edit: QLineEdit) -> QToolButton:
-        toggle = QToolButton()
-        toggle.setObjectName(f"show_{name}")
-        toggle.setProperty("role", "inline")
-        toggle.setCheckable(True)
-        toggle.setText("Show")
-        toggle.setAccessibleName(f"Show {label_text.lower()}")
-        toggle.setToolTip(f"Show or hide the {label_text.lower()}")
-        toggle.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-
-        def flip(shown: bool) -> None:
-            edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
-            toggle.setText("Hide" if shown else "Show")
-            toggle.setAccessibleName(f"{'Hide' if shown else 'Show'} {label_text.lower()}")
-
-        toggle.toggled.connect(flip)
+        toggle = show_toggle(name, label_text, edit)
         self.toggles[name] = toggle
         return toggle
 
@@ -283,15 +265,7 @@ class CredentialsPage(FlowPage):
         self._describe_storage()
 
     def _show(self, name: str, result: FieldCheck) -> None:
-        message = self.messages[name]
-        edit = self.fields[name]
-        severity = "" if result.severity is Severity.OK else result.severity.value
-        for widget in (message, edit):
-            set_severity(widget, severity)
-        prefix = {"error": "✖  ", "warning": "⚠  ", "": ""}[severity]
-        message.setText(prefix + result.message if result.message else "")
-        message.setVisible(bool(result.message))
-        edit.setAccessibleDescription(result.message)
+        show_check(self.fields[name], self.messages[name], result)
 
     # -- flow -----------------------------------------------------------------------------
 

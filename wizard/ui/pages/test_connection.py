@@ -158,6 +158,10 @@ class TestPage(FlowPage):
 
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
+        # Diagnose: which saved connection is checked, and for which integration's needs.
+        self.subject = wrapped_label("", "testSubject", "hint")
+        self.subject.hide()
+        layout.addWidget(self.subject)
         header = QHBoxLayout()
         self.status = wrapped_label("", "testStatus")
         self.status.setAccessibleName("Connection test status")
@@ -258,6 +262,8 @@ class TestPage(FlowPage):
             data.route,
             data.method,
             data.profile,
+            data.integration,
+            data.custom,
             data.company_id,
             data.user_id,
             data.sender_id,
@@ -311,7 +317,9 @@ class TestPage(FlowPage):
         self.grid_heading.hide()
         self._say(f"Checking {len(self.rows) - len(waiting)} things in your company…", "")
         emit(self.completeChanged)
+        self._describe_subject(None)
         sandbox = self.context.demo_sandbox
+        typed = self.context.typed_passwords.get(data.profile or "")
 
         def run(cancel: CancelFlag) -> tuple[CheckSession, tuple[Finding, ...], Discovery | None]:
             if data.route is Route.DEMO:
@@ -321,7 +329,10 @@ class TestPage(FlowPage):
                     sandbox, data.integration, data.custom, data.method
                 )
             else:
-                target = session_adapter.profile_target(data.profile or "")
+                # Welcome's integration: the saved one unless the admin picked another there.
+                target = session_adapter.profile_target(
+                    data.profile or "", typed, data.integration, data.custom
+                )
             session = CheckSession(target, before_choices=pending)
             findings = session.run_all(self.bridge, lambda: cancel.is_set)
             discovery = None
@@ -381,6 +392,7 @@ class TestPage(FlowPage):
         self.again.setEnabled(True)
         self.context.checks = session
         self.context.target = session.target
+        self._describe_subject(session.target)
         self.context.discovery = discovery
         method = session.target.profile.method
         if method is not self.context.flow.data.method:  # a saved connection over REST, say
@@ -458,6 +470,24 @@ class TestPage(FlowPage):
     def _say(self, text: str, severity: str) -> None:
         self.status.setText(text)
         set_severity(self.status, severity)
+
+    def _describe_subject(self, target: Target | None) -> None:
+        """Diagnose: name the connection and the integration whose needs are checked, and
+        say so when that is not the integration the connection was saved for."""
+        data = self.context.flow.data
+        if data.route is not Route.DIAGNOSE:
+            self.subject.hide()
+            return
+        name = session_adapter.integration_name(data.integration, data.custom)
+        text = f"Diagnosing the saved connection “{data.profile}” for what {name} needs."
+        if target is not None and target.saved_for is not None:
+            was = session_adapter.integration_name(*target.saved_for)
+            text += (
+                f" It was saved for {was}; {name} was picked on the first page (the saved "
+                "connection is not changed)."
+            )
+        self.subject.setText(text)
+        self.subject.show()
 
     # -- demo faults ----------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -27,7 +29,8 @@ from wizard.flow import PageId, Route, WizardData
 from wizard.integrations import CUSTOM_INTEGRATION_ID, OWN_INTEGRATION_ID, load_integrations
 from wizard.redaction import redact
 from wizard.sandbox import Sandbox
-from wizard.ui import connection_adapter
+from wizard.ui import connection_adapter, session_adapter
+from wizard.ui.connection_adapter import SavedSummary
 from wizard.ui.context import WizardContext, start_demo_sandbox
 from wizard.ui.custom_needs import CustomNeedsPanel
 from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
@@ -86,6 +89,12 @@ class WelcomePage(FlowPage):
     def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.prefer_demo = False
+        self.saved: dict[str, SavedSummary] = {}
+        # Whether the admin picked the integration themselves: Diagnose then checks that one;
+        # otherwise the list follows the saved connection's (`_follow_saved`).
+        self.integration_picked = False
+        self._following = False
+        self._passwords_looked_up_for: str | None = None  # Diagnose: this Next's lookup
         # The page scrolls once Other / not listed shows its table of ticks.
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -170,6 +179,9 @@ class WelcomePage(FlowPage):
         profile_row.addWidget(self.profiles, 0, 1)
         profile_row.setColumnStretch(1, 1)
         grid.addLayout(profile_row, 6, 1)
+        self.integration_note = wrapped_label("", "diagnoseIntegration", "hint")
+        self.integration_note.hide()
+        grid.addWidget(self.integration_note, 7, 1)
         grid.setRowMinimumHeight(7, 10)
         self.demo_choice, _ = choice(
             8,
@@ -242,7 +254,7 @@ class WelcomePage(FlowPage):
         self.integration_list.setMinimumHeight(60)
         box.addWidget(self.integration_list, 1)
         self.integration_search.textChanged.connect(self._filter_integrations)
-        self.integration_list.currentItemChanged.connect(self._changed)
+        self.integration_list.currentItemChanged.connect(self._integration_changed)
         return card
 
     def integration_id(self) -> str:
@@ -256,6 +268,45 @@ class WelcomePage(FlowPage):
             item = self.integration_list.item(row)
             if item is not None and item.data(Qt.ItemDataRole.UserRole) == integration_id:
                 self.integration_list.setCurrentItem(item)
+
+    def _integration_changed(self, *_args: object) -> None:
+        if not self._following:
+            self.integration_picked = True
+        self._changed()
+
+    def _follow_saved(self) -> None:
+        """Diagnose: until the admin picks an integration, show (and check) the one the saved
+        connection was saved for."""
+        saved = self.saved.get(self.profiles.currentText())
+        if self.integration_picked or saved is None or saved.integration is None:
+            return
+        self._following = True
+        try:
+            self.choose_integration(saved.integration)
+            if saved.integration == CUSTOM_INTEGRATION_ID:
+                self.custom_needs.show_custom(saved.custom)
+        finally:
+            self._following = False
+
+    def _describe_integration(self) -> None:
+        """Diagnose: say which integration's needs are checked, and when that is not the one
+        the connection was saved for."""
+        saved = self.saved.get(self.profiles.currentText())
+        if not self.diagnose_choice.isChecked() or saved is None or saved.integration is None:
+            self.integration_note.hide()
+            return
+        picked = session_adapter.integration_name(self.integration_id(), self.custom_needs.custom())
+        if saved.integration == self.integration_id():
+            text = f"Checks what {picked} needs, as saved with this connection."
+        else:
+            was = session_adapter.integration_name(saved.integration, saved.custom)
+            text = (
+                f"“{saved.name}” was saved for {was}. The diagnosis checks what {picked} needs, "
+                f"as picked above (the saved connection is not changed); pick {was} above to "
+                "check what it was saved for."
+            )
+        self.integration_note.setText(text)
+        self.integration_note.show()
 
     def _filter_integrations(self, text: str) -> None:
         wanted = text.strip().casefold()
@@ -291,6 +342,12 @@ class WelcomePage(FlowPage):
         profile = self.profiles.currentText() or None if route is Route.DIAGNOSE else None
         integration = self.integration_id()
         custom = self.custom_needs.custom() if integration == CUSTOM_INTEGRATION_ID else None
+        request = self.context.passwords_request
+        needed = (
+            route is Route.DIAGNOSE
+            and request is not None
+            and request.profile == profile == self._passwords_looked_up_for
+        )
         over_rest = route is Route.DEMO and self.demo_over_rest.isChecked()
         return data.replace(
             route=route,
@@ -298,6 +355,7 @@ class WelcomePage(FlowPage):
             integration=integration,
             custom=custom or CustomNeeds(),
             method=ConnectionMethod.REST if over_rest else ConnectionMethod.XML,
+            passwords_needed=needed,
         )
 
     def isComplete(self) -> bool:
@@ -309,15 +367,22 @@ class WelcomePage(FlowPage):
     def initializePage(self) -> None:
         if self.prefer_demo:
             self.demo_choice.setChecked(True)
-        task = self.context.workers.run("list saved connections", lambda _c: list_saved())
-        task.succeeded.connect(self._set_profiles)
+        self._list_saved()
 
     def entered(self) -> None:
+        self._passwords_looked_up_for = None  # Next looks again: the keyring may have changed
         if self.context.flow.history:  # back on Welcome: a connection may have been saved since
-            task = self.context.workers.run("list saved connections", lambda _c: list_saved())
-            task.succeeded.connect(self._set_profiles)
+            self._list_saved()
+
+    def _list_saved(self) -> None:
+        task = self.context.workers.run(
+            "list saved connections", lambda _c: connection_adapter.saved_summaries()
+        )
+        task.succeeded.connect(self._set_profiles)
 
     def validatePage(self) -> bool:
+        if self.route() is Route.DIAGNOSE:
+            return self._passwords_known()
         if self.route() is not Route.DEMO or self.context.demo_sandbox is not None:
             return True
         # Starting the demo company opens a local port: do it off the GUI thread, then go on.
@@ -328,9 +393,41 @@ class WelcomePage(FlowPage):
         task.failed.connect(self._demo_failed)
         return False
 
+    def _passwords_known(self) -> bool:
+        """Diagnose: whether the saved connection's passwords are on this computer decides
+        whether the Passwords page comes next. Looked up off the GUI thread, then on."""
+        name = self.profiles.currentText()
+        if name and name == self._passwords_looked_up_for:
+            return True
+        self.set_busy(True)
+        self._say("Looking for the connection's saved passwords…", "")
+        task = self.context.workers.run(
+            "look for the saved passwords", lambda _c: session_adapter.passwords_needed(name)
+        )
+        task.succeeded.connect(partial(self._passwords_found, name))
+        task.failed.connect(self._lookup_failed)
+        return False
+
+    def _passwords_found(self, name: str, needed: session_adapter.PasswordsNeeded | None) -> None:
+        self.set_busy(False)
+        self.status.hide()
+        if name != self.profiles.currentText():
+            return  # the admin chose another connection meanwhile: Next looks again
+        self._passwords_looked_up_for = name
+        self.context.passwords_request = needed
+        wizard = self.wizard()
+        if wizard is not None and wizard.currentPage() is self:
+            wizard.next()
+
+    def _lookup_failed(self, error: BaseException) -> None:
+        self.set_busy(False)
+        self._say(f"The saved connection could not be read: {redact(str(error))}.", "error")
+
     # -- helpers --------------------------------------------------------------------------
 
-    def _set_profiles(self, names: list[str]) -> None:
+    def _set_profiles(self, summaries: list[SavedSummary]) -> None:
+        self.saved = {summary.name: summary for summary in summaries}
+        names = [summary.name for summary in summaries]
         self.profiles.clear()
         self.profiles.addItems(names)
         has_profiles = bool(names)
@@ -357,7 +454,11 @@ class WelcomePage(FlowPage):
         diagnosing = self.diagnose_choice.isChecked()
         self.profiles.setEnabled(diagnosing and self.profiles.count() > 0)
         self.profile_label.setEnabled(self.profiles.isEnabled())
-        self.status.hide()
+        if diagnosing and not self._following:
+            self._follow_saved()
+        self._describe_integration()
+        if not self.busy:
+            self.status.hide()
         emit(self.completeChanged)
 
     def show_custom_needs(self) -> None:
@@ -385,13 +486,3 @@ class WelcomePage(FlowPage):
             + ". Close other copies of the wizard and try again.",
             "error",
         )
-
-
-def list_saved() -> list[str]:
-    """The saved connections, the one used last time first (reads the disk: worker only)."""
-    names = connection_adapter.list_profiles()
-    last = connection_adapter.last_profile()
-    if last in names:
-        names.remove(last)
-        names.insert(0, last)
-    return names

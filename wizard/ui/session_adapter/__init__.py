@@ -4,6 +4,7 @@ Pages call these functions through `Workers.run` (everything here may wait on th
 the disk) and only show what comes back. Nothing in this package imports Qt.
 
     target = demo_target(sandbox) | profile_target(name)    # target.py
+    needed = passwords_needed(name)                          # diagnose: type them first?
     session = CheckSession(target)                           # checks.py: the connection test
     findings = session.run_all(on_finding, cancel)           # each finding as it completes
     session.check_again("permissions")                       # and what depends on it
@@ -17,7 +18,7 @@ the disk) and only show what comes back. Nothing in this package imports Qt.
     review_file(store_path, path) / add_file(...)            # records.py: records from files
 """
 
-from wizard.ui.session_adapter.catalogues import fix_for, flow_catalogue
+from wizard.ui.session_adapter.catalogues import fix_for, flow_catalogue, integration_name
 from wizard.ui.session_adapter.checks import (
     POSTING_CHECKS,
     CheckSession,
@@ -62,9 +63,11 @@ from wizard.ui.session_adapter.sync_job import (
     group_errors,
 )
 from wizard.ui.session_adapter.target import (
+    PasswordsNeeded,
     Target,
     demo_faults,
     demo_target,
+    passwords_needed,
     profile_target,
     save_choices,
 )
@@ -84,6 +87,7 @@ __all__ = [
     "FileReview",
     "History",
     "OutboxFigures",
+    "PasswordsNeeded",
     "SyncChoices",
     "SyncFigures",
     "SyncJob",
@@ -104,7 +108,9 @@ __all__ = [
     "gl_accounts",
     "group_errors",
     "history",
+    "integration_name",
     "latest_grid",
+    "passwords_needed",
     "profile_target",
     "record_name",
     "review_file",

@@ -20,6 +20,7 @@ from wizard.connection import (
     CustomNeeds,
     Mappings,
     Profile,
+    ProfileError,
     ProfileStore,
     Secrets,
 )
@@ -36,6 +37,8 @@ class Target:
     profile: Profile
     found: FoundSecrets
     demo: bool = False
+    # A saved connection checked for another integration than it was saved for: that one.
+    saved_for: tuple[str, CustomNeeds] | None = None
 
     @property
     def posting(self) -> PostingChoices:
@@ -103,11 +106,83 @@ def demo_faults(sandbox: Sandbox, method: ConnectionMethod) -> tuple[tuple[str, 
     return tuple((name, SCENARIOS[name].description) for name in shown)
 
 
-def profile_target(name: str) -> Target:
-    """A saved connection with its passwords from the keyring (or why there are none)."""
+@dataclass(frozen=True)
+class PasswordsNeeded:
+    """A saved connection whose passwords are not on this computer: what the admin needs to
+    know to type them (nothing secret)."""
+
+    profile: str
+    company_id: str
+    user_id: str
+    sender_id: str
+    why: str  # why they are not there, as a sentence
+    store_usable: bool  # a password store works here (only this connection's item is missing)
+    store_help: str  # how to get a usable password store ("" when there is one)
+
+
+def passwords_needed(name: str) -> PasswordsNeeded | None:
+    """Whether diagnosing `name` needs its passwords typed: None when they are in the
+    password store (or the environment), or when the connection cannot be read or signs in
+    another way (the connection test then says what is wrong). Off the GUI thread: it reads
+    the profile and the keyring."""
     store = ProfileStore()
-    profile = store.load(name)
-    return Target(profile, secrets_for_profile(store, name))
+    try:
+        profile = store.load(name)
+    except ProfileError:
+        return None
+    if profile.method is not ConnectionMethod.XML:
+        return None  # a REST connection signs in with Sage: there are no passwords to type
+    if secrets_for_profile(store, name).secrets is not None:
+        return None
+    status = store.secrets.status(name)
+    if not status.usable:
+        why = "this computer has no usable password store, so they could not be saved"
+    else:
+        why = f"they are not in {status.backend_name} on this computer"
+    return PasswordsNeeded(
+        name,
+        profile.company_id,
+        profile.user_id,
+        profile.sender_id,
+        why,
+        store_usable=status.usable,
+        store_help=status.help,
+    )
+
+
+def profile_target(
+    name: str,
+    typed: Secrets | None = None,
+    integration: str | None = None,
+    custom: CustomNeeds | None = None,
+) -> Target:
+    """A saved connection with its passwords: `typed` for this session (the Passwords page),
+    else from the keyring (or why there are none). `integration` (with `custom` for "custom"):
+    check against that integration's needs instead of the one saved with the connection
+    (nothing is saved)."""
+    store = ProfileStore()
+    saved = profile = store.load(name)
+    saved_for = None
+    if integration is not None and integration != profile.integration:
+        profile = profile.replace(integration=integration, custom=custom or CustomNeeds())
+        saved_for = (saved.integration, saved.custom)
+    elif integration is not None and custom is not None and custom.needs:
+        profile = profile.replace(custom=custom)
+    if typed is None:
+        return Target(profile, secrets_for_profile(store, name), saved_for=saved_for)
+    for value in typed.values():
+        remember_secret(value)
+    status = store.secrets.status(name)
+    no_store = not status.usable or status.session_only
+    found = FoundSecrets(
+        typed,
+        "this session's memory (typed to diagnose)",
+        # With no password store, its fix says how to get one; with one, nothing is wrong
+        # with it (this connection's item is missing): the warning says what that means.
+        fix_id="keyring-unavailable" if no_store else "",
+        kept=SecretsKept.SESSION_ONLY,
+    )
+    return Target(profile, found, saved_for=saved_for)
 
 
 def save_choices(target: Target) -> None:
