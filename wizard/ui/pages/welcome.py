@@ -14,9 +14,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QRadioButton,
     QScrollArea,
     QVBoxLayout,
@@ -26,13 +23,15 @@ from PySide6.QtWidgets import (
 from wizard import APP_NAME, __version__
 from wizard.connection import ConnectionMethod, CustomNeeds
 from wizard.flow import PageId, Route, WizardData
-from wizard.integrations import CUSTOM_INTEGRATION_ID, OWN_INTEGRATION_ID, load_integrations
+from wizard.integrations import CUSTOM_INTEGRATION_ID, load_integrations
 from wizard.redaction import redact
 from wizard.sandbox import Sandbox
 from wizard.ui import connection_adapter, session_adapter
 from wizard.ui.connection_adapter import SavedSummary
 from wizard.ui.context import WizardContext, start_demo_sandbox
 from wizard.ui.custom_needs import CustomNeedsPanel
+from wizard.ui.integration_picker import OTHER_TEXT as OTHER_TEXT  # re-exported
+from wizard.ui.integration_picker import IntegrationPicker
 from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 from wizard.ui.qt_compat import emit
 
@@ -42,7 +41,6 @@ NEEDS = (
     "The sender ID and sender password from your integration provider",
 )
 
-OTHER_TEXT = "Other / not listed: tick what it needs"
 UNLIMITED = 16_777_215  # Qt's QWIDGETSIZE_MAX: no maximum size
 LIST_BESIDE_TICKS = 110  # pixels: the integration list's height while the ticks are shown
 
@@ -90,10 +88,6 @@ class WelcomePage(FlowPage):
         super().__init__(context, parent)
         self.prefer_demo = False
         self.saved: dict[str, SavedSummary] = {}
-        # Whether the admin picked the integration themselves: Diagnose then checks that one;
-        # otherwise the list follows the saved connection's (`_follow_saved`).
-        self.integration_picked = False
-        self._following = False
         self._passwords_looked_up_for: str | None = None  # Diagnose: this Next's lookup
         # The page scrolls once Other / not listed shows its table of ticks.
         outer = QVBoxLayout(self)
@@ -129,7 +123,13 @@ class WelcomePage(FlowPage):
         top = QHBoxLayout()
         top.setSpacing(12)
         top.addWidget(needs, 1)
-        top.addWidget(self._integration_picker(), 1)
+        # Diagnose checks the integration the admin picks here; until they pick, the list
+        # follows the saved connection's (`_follow_saved`).
+        self.picker = IntegrationPicker()
+        self.picker.changed.connect(self._changed)
+        self.integration_search = self.picker.search
+        self.integration_list = self.picker.list
+        top.addWidget(self.picker, 1)
         layout.addLayout(top)
         self.custom_needs = CustomNeedsPanel(load_integrations().permissions)
         self.custom_needs.hide()
@@ -219,74 +219,21 @@ class WelcomePage(FlowPage):
         self.group.buttonToggled.connect(self._changed)
         self.profiles.currentIndexChanged.connect(self._changed)
 
-    def _integration_picker(self) -> QFrame:
-        card = QFrame()
-        card.setProperty("role", "card")
-        box = QVBoxLayout(card)
-        box.setContentsMargins(16, 12, 16, 12)
-        label = QLabel("Which &integration are you connecting?")
-        label.setObjectName("integrationQuestion")
-        box.addWidget(label)
-        self.integration_search = QLineEdit()
-        self.integration_search.setObjectName("integrationSearch")
-        self.integration_search.setPlaceholderText("Type to search: Expensify, BILL, Ramp…")
-        self.integration_search.setAccessibleName("Search the integrations")
-        label.setBuddy(self.integration_search)
-        box.addWidget(self.integration_search)
-        self.integration_list = QListWidget()
-        self.integration_list.setObjectName("integrationList")
-        self.integration_list.setAccessibleName("Integrations")
-        for integration in load_integrations():
-            shown = (
-                "None: this wizard's own sync (accounts receivable)"
-                if integration.is_own
-                else f"{integration.name}"
-            )
-            item = QListWidgetItem(shown)
-            item.setData(Qt.ItemDataRole.UserRole, integration.id)
-            item.setToolTip(f"Sender ID: {integration.sender_text}")
-            self.integration_list.addItem(item)
-        other = QListWidgetItem(OTHER_TEXT)
-        other.setData(Qt.ItemDataRole.UserRole, CUSTOM_INTEGRATION_ID)
-        other.setToolTip("Tick the permissions it needs yourself")
-        self.integration_list.addItem(other)
-        self.integration_list.setCurrentRow(0)
-        self.integration_list.setMinimumHeight(60)
-        box.addWidget(self.integration_list, 1)
-        self.integration_search.textChanged.connect(self._filter_integrations)
-        self.integration_list.currentItemChanged.connect(self._integration_changed)
-        return card
-
     def integration_id(self) -> str:
-        item = self.integration_list.currentItem()
-        if item is None or item.isHidden():
-            return OWN_INTEGRATION_ID
-        return str(item.data(Qt.ItemDataRole.UserRole))
+        return self.picker.integration_id()
 
     def choose_integration(self, integration_id: str) -> None:
-        for row in range(self.integration_list.count()):
-            item = self.integration_list.item(row)
-            if item is not None and item.data(Qt.ItemDataRole.UserRole) == integration_id:
-                self.integration_list.setCurrentItem(item)
-
-    def _integration_changed(self, *_args: object) -> None:
-        if not self._following:
-            self.integration_picked = True
-        self._changed()
+        self.picker.choose(integration_id)
 
     def _follow_saved(self) -> None:
         """Diagnose: until the admin picks an integration, show (and check) the one the saved
         connection was saved for."""
         saved = self.saved.get(self.profiles.currentText())
-        if self.integration_picked or saved is None or saved.integration is None:
+        if self.picker.picked or saved is None or saved.integration is None:
             return
-        self._following = True
-        try:
-            self.choose_integration(saved.integration)
-            if saved.integration == CUSTOM_INTEGRATION_ID:
-                self.custom_needs.show_custom(saved.custom)
-        finally:
-            self._following = False
+        self.picker.choose(saved.integration)
+        if saved.integration == CUSTOM_INTEGRATION_ID:
+            self.custom_needs.show_custom(saved.custom)
 
     def _describe_integration(self) -> None:
         """Diagnose: say which integration's needs are checked, and when that is not the one
@@ -307,24 +254,6 @@ class WelcomePage(FlowPage):
             )
         self.integration_note.setText(text)
         self.integration_note.show()
-
-    def _filter_integrations(self, text: str) -> None:
-        wanted = text.strip().casefold()
-        first = None
-        for row in range(self.integration_list.count()):
-            item = self.integration_list.item(row)
-            if item is None:
-                continue
-            # Other / not listed stays: what the admin typed may simply not be in the list.
-            hidden = (
-                bool(wanted) and wanted not in item.text().casefold() and item.text() != OTHER_TEXT
-            )
-            item.setHidden(hidden)
-            if not hidden and first is None:
-                first = item
-        current = self.integration_list.currentItem()
-        if first is not None and (current is None or current.isHidden()):
-            self.integration_list.setCurrentItem(first)
 
     # -- flow -----------------------------------------------------------------------------
 
@@ -454,7 +383,7 @@ class WelcomePage(FlowPage):
         diagnosing = self.diagnose_choice.isChecked()
         self.profiles.setEnabled(diagnosing and self.profiles.count() > 0)
         self.profile_label.setEnabled(self.profiles.isEnabled())
-        if diagnosing and not self._following:
+        if diagnosing:
             self._follow_saved()
         self._describe_integration()
         if not self.busy:
