@@ -12,7 +12,9 @@ real proxy in `test_no_proxy_password_leaves_the_program`.
 
 Other engineers add their runs (a sync, the GUI) by calling their entry point in
 `test_no_secret_leaves_the_program` below, or by writing their own test with
-`secret_hunt.assert_no_secrets`.
+`secret_hunt.assert_no_secrets`. The GUI's runs need the Qt fixtures of tests/ui, so they are
+hunted there: the passwords typed to diagnose a connection without a keyring (a wrong one, then
+the right ones, up to the support report) in tests/ui/test_diagnose_passwords.py.
 """
 
 from __future__ import annotations

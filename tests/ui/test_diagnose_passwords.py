@@ -3,6 +3,7 @@ and Diagnose honouring the integration picked on Welcome: driven from the keyboa
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from wizard.checks import CheckStatus
 from wizard.connection import Profile, ProfileStore, Secrets
 from wizard.flow import PageId
 from wizard.integrations import load_integrations
+from wizard.logs import close_logging, setup_logging
 from wizard.sandbox import Sandbox
 from wizard.ui.window import SetupWizard
 
@@ -168,6 +170,46 @@ def test_a_wrong_password_gets_the_sign_in_fix_and_can_be_corrected_on_the_route
     )
     assert window.test.rows["user-sign-in"].status is CheckStatus.PASS
     window.shutdown()
+
+
+def _hard(label: str) -> str:
+    """A password with the characters XML, URLs, JSON and repr each spell differently."""
+    return f"{label}-{uuid.uuid4().hex[:12]}&<q>+/%\"'\\@:"
+
+
+def test_no_typed_password_leaves_the_program(
+    qtbot: QtBot, isolated_user_dirs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The secrets hunt (tests/test_secrets_hunt.py) for the passwords typed to diagnose: a
+    wrong one, then the right ones, with DEBUG logging, up to the support report."""
+    planted = {"sender": _hard("SenderPw"), "user": _hard("UserPw"), "wrong": _hard("WrongPw")}
+    setup_logging(logging.DEBUG, console=False)
+    keyring.set_keyring(fail.Keyring())
+    try:
+        with Sandbox() as sandbox:
+            sandbox.company.sender_password = planted["sender"]
+            sandbox.company.user_password = planted["user"]
+            _save(sandbox)
+            window = _open(qtbot)
+            _diagnose(qtbot, window)
+            assert not _type_and_go(qtbot, window, planted["wrong"], planted["sender"])
+            with qtbot.waitSignal(window.currentIdChanged, timeout=WAIT_MS):
+                press(qtbot, window, Qt.Key.Key_B, ALT)
+            assert _type_and_go(qtbot, window, planted["user"], planted["sender"])
+            with qtbot.waitSignal(window.findings.history_shown, timeout=WAIT_MS):
+                press(qtbot, window, Qt.Key.Key_N, ALT)
+            report = tmp_path / "report.zip"
+            window.findings.report.path = report
+            qtbot.mouseClick(window.findings.report, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: "Report saved" in window.findings.status.text())
+            shown = [label.text() for label in window.findChildren(QLabel)]
+            window.shutdown()
+    finally:
+        close_logging()
+    output = capsys.readouterr()
+    assert_no_secrets(
+        [isolated_user_dirs, report], [*shown, output.out, output.err], planted.values()
+    )
 
 
 @pytest.fixture
