@@ -79,8 +79,9 @@ def secrets_for_profile(store: ProfileStore, name: str) -> FoundSecrets:
         None,
         problem=problem
         or f"No passwords are saved for “{name}” in the system keyring, and "
-        f"{SENDER_PASSWORD_VARIABLE} / {USER_PASSWORD_VARIABLE} are not set. Open the "
-        "wizard and enter them on the Credentials page (or set the two variables).",
+        f"{SENDER_PASSWORD_VARIABLE} / {USER_PASSWORD_VARIABLE} are not set. Set the two "
+        "variables for this run, or open the wizard and choose Diagnose an existing "
+        "connection: it asks for the passwords.",
     )
 
 
