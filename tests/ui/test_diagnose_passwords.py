@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
+import keyring.errors
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
@@ -109,20 +110,39 @@ def _type_and_go(qtbot: QtBot, window: SetupWizard, user: str, sender: str) -> b
     return bool(tested.args[0])
 
 
-@pytest.mark.parametrize("keyring_state", ["no keyring", "keyring without this connection"])
+class LockedKeyring(MemoryKeyring):
+    """A keyring that is there but locked (the unlock prompt was dismissed)."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise keyring.errors.KeyringLocked("the keyring is locked")
+
+
+@pytest.mark.parametrize(
+    ("keyring_state", "why"),
+    [
+        ("no keyring", "no usable password store"),
+        ("keyring without this connection", "not in this computer's password store"),
+        ("locked keyring", "locked"),
+    ],
+)
 def test_diagnose_asks_for_the_passwords_and_keeps_them_for_this_session_only(
     qtbot: QtBot,
     company: Sandbox,
     isolated_user_dirs: Path,
     memory_keyring: MemoryKeyring,
     keyring_state: str,
+    why: str,
 ) -> None:
     _save(company)
     if keyring_state == "no keyring":
         keyring.set_keyring(fail.Keyring())
+    elif keyring_state == "locked keyring":
+        memory_keyring = LockedKeyring()
+        keyring.set_keyring(memory_keyring)
     window = _open(qtbot)
     _diagnose(qtbot, window)
     said = _page_text(window)
+    assert why in said, said
     assert "this session only" in said, said
     assert "again next time" in said, said
     assert "never written" in said, said

@@ -183,7 +183,7 @@ def _help_text(problem: Problem, platform: str) -> str:
     if problem is Problem.DISABLED:
         return (
             "The system keyring has been turned off for this program (the "
-            "PYTHON_KEYRING_BACKEND setting or `keyring --disable` chose the “null” keyring, "
+            "PYTHON_KEYRING_BACKEND setting or “keyring --disable” chose the “null” keyring, "
             "which keeps nothing). Remove that setting and start the wizard again."
         )
     if problem is Problem.LOCKED:
@@ -206,7 +206,7 @@ def _help_text(problem: Problem, platform: str) -> str:
         os_help = (
             "On Linux, install and start a Secret Service keyring such as GNOME Keyring "
             "(package gnome-keyring) or KWallet, unlock it, and start the wizard from your "
-            "desktop session. `python -m keyring diagnose` shows which keyring was found."
+            "desktop session. “python -m keyring diagnose” shows which keyring was found."
         )
     return f"{first} {os_help}".strip()
 

@@ -178,10 +178,14 @@ class WelcomePage(FlowPage):
         profile_row.addWidget(self.profile_label, 0, 0)
         profile_row.addWidget(self.profiles, 0, 1)
         profile_row.setColumnStretch(1, 1)
-        grid.addLayout(profile_row, 6, 1)
+        # Under the saved connection: which integration's needs Diagnose checks.
         self.integration_note = wrapped_label("", "diagnoseIntegration", "hint")
         self.integration_note.hide()
-        grid.addWidget(self.integration_note, 7, 1)
+        diagnose_box = QVBoxLayout()
+        diagnose_box.setSpacing(2)
+        diagnose_box.addLayout(profile_row)
+        diagnose_box.addWidget(self.integration_note)
+        grid.addLayout(diagnose_box, 6, 1)
         grid.setRowMinimumHeight(7, 10)
         self.demo_choice, _ = choice(
             8,
@@ -254,6 +258,17 @@ class WelcomePage(FlowPage):
             )
         self.integration_note.setText(text)
         self.integration_note.show()
+        QTimer.singleShot(0, self._fit_note)
+
+    def _fit_note(self) -> None:
+        """Keep room for every line of the note: the page fits the window, and a wrapped
+        label squeezed by its layout would lose lines."""
+        note = self.integration_note
+        note.setMinimumHeight(note.heightForWidth(max(1, note.width())) if note.isVisible() else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_note()
 
     # -- flow -----------------------------------------------------------------------------
 

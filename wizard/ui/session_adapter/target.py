@@ -13,16 +13,20 @@ from wizard.checks.connect import (
     demo_profile,
     demo_rest_profile,
     secrets_for_profile,
+    secrets_from_environment,
 )
 from wizard.checks.context import SecretsKept
 from wizard.connection import (
     ConnectionMethod,
     CustomNeeds,
+    KeyringUnavailable,
     Mappings,
+    Problem,
     Profile,
     ProfileError,
     ProfileStore,
     Secrets,
+    SecretsUnreadable,
 )
 from wizard.redaction import remember_secret
 
@@ -132,13 +136,22 @@ def passwords_needed(name: str) -> PasswordsNeeded | None:
         return None
     if profile.method is not ConnectionMethod.XML:
         return None  # a REST connection signs in with Sage: there are no passwords to type
-    if secrets_for_profile(store, name).secrets is not None:
-        return None
     status = store.secrets.status(name)
-    if not status.usable:
-        why = "this computer has no usable password store, so they could not be saved"
-    else:
-        why = f"they are not in {status.backend_name} on this computer"
+    try:
+        kept = store.secrets.load(name)
+        why = (
+            "none were typed for it yet in this session (passwords are kept in memory only)"
+            if status.session_only
+            else f"they are not in this computer's password store ({status.backend_name})"
+        )
+    except KeyringUnavailable as error:
+        kept, why = None, _UNAVAILABLE[error.problem]
+        status = dataclasses.replace(status, usable=False, help=status.help or error.help)
+    except SecretsUnreadable:
+        kept = None
+        why = "the saved ones are in a form this version of the wizard cannot read"
+    if kept is not None or secrets_from_environment() is not None:
+        return None
     return PasswordsNeeded(
         name,
         profile.company_id,
@@ -148,6 +161,15 @@ def passwords_needed(name: str) -> PasswordsNeeded | None:
         store_usable=status.usable,
         store_help=status.help,
     )
+
+
+# Why the password store gave no passwords, as the end of "… are needed to diagnose it, but …".
+_UNAVAILABLE = {
+    Problem.NO_BACKEND: "this computer has no usable password store, so they could not be saved",
+    Problem.DISABLED: "the password store is turned off for this program",
+    Problem.LOCKED: "the password store is locked, or access to it was refused",
+    Problem.FAILED: "the password store refused to read them",
+}
 
 
 def profile_target(
