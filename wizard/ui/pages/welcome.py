@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from wizard.ui import connection_adapter, session_adapter
 from wizard.ui.connection_adapter import SavedSummary
 from wizard.ui.context import WizardContext, start_demo_sandbox
 from wizard.ui.custom_needs import CustomNeedsPanel
+from wizard.ui.fit_scroll import UNLIMITED, FitScroll
 from wizard.ui.integration_picker import OTHER_TEXT as OTHER_TEXT  # re-exported
 from wizard.ui.integration_picker import IntegrationPicker
 from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
@@ -41,40 +41,7 @@ NEEDS = (
     "The sender ID and sender password from your integration provider",
 )
 
-UNLIMITED = 16_777_215  # Qt's QWIDGETSIZE_MAX: no maximum size
 LIST_BESIDE_TICKS = 110  # pixels: the integration list's height while the ticks are shown
-
-
-class _PageScroll(QScrollArea):
-    """Fits the page to the window as a plain page would (`fit`), or scrolls: only the ticks
-    of Other / not listed make the page taller than the window."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fit = True
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-    def set_fit(self, fit: bool) -> None:
-        self.fit = fit
-        self._apply()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._apply()
-
-    def _apply(self) -> None:
-        content = self.widget()
-        if content is None:
-            return
-        if self.fit:
-            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            content.setMaximumHeight(max(1, self.viewport().height()))
-        else:
-            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-            content.setMaximumHeight(UNLIMITED)
 
 
 DIAGNOSE_CAPTION = "Checks a saved connection and shows what changed and how to fix it."
@@ -92,7 +59,7 @@ class WelcomePage(FlowPage):
         # The page scrolls once Other / not listed shows its table of ticks.
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = _PageScroll()
+        self.scroll = FitScroll()
         self.scroll.setObjectName("welcomeScroll")
         outer.addWidget(self.scroll)
         content = QWidget()
