@@ -29,6 +29,7 @@ MAX_ENTITY_ID_LENGTH = 100  # entity (location) ID
 MAX_PASSWORD_LENGTH = 256  # keeps both passwords well inside the keyring size limit
 MAX_PROFILE_NAME_LENGTH = 64  # short enough for a file name and a keyring item label
 MAX_ENDPOINT_LENGTH = 2000
+MAX_CLIENT_ID_LENGTH = 200  # a REST app's client ID (chosen: Sage gives no limit)
 
 DEFAULT_ENDPOINT = "https://api.intacct.com/ia/xml/xmlgw.phtml"
 
@@ -216,6 +217,18 @@ def validate_sender_id(value: str) -> Validation:
     )
 
 
+def validate_client_id(value: str) -> Validation:
+    """A REST app's client ID (Sage's Developer Portal shows it when the app is created)."""
+    return _check_id(
+        value,
+        label="client ID",
+        required=True,
+        limit=MAX_CLIENT_ID_LENGTH,
+        empty_help="Type the client ID of the integration's app: the vendor gives it, or it is "
+        "on the app's page in Sage's Developer Portal.",
+    )
+
+
 def validate_entity_id(value: str) -> Validation:
     """The entity to sign in to; empty means the top level of the company."""
     return _check_id(
@@ -227,14 +240,17 @@ def validate_entity_id(value: str) -> Validation:
     )
 
 
-def validate_password(value: str, *, label: str = "password") -> Validation:
+def validate_password(value: str, *, label: str = "password", remember: bool = True) -> Validation:
     """A sender or user password. Blanks at the ends are reported, never removed.
 
     A password may really start or end with a space, so unlike the IDs it is kept as typed;
     the warning tells the admin to check, since a pasted password often picks one up. The
-    message never contains the password.
+    message never contains the password. `remember=False` while it is being typed: each
+    keystroke's part of a password is no secret, and masking it ("Sec", "The") would blank
+    ordinary words everywhere.
     """
-    remember_secret(value)
+    if remember:
+        remember_secret(value)
     if not value:
         return _error("", f"The {label} is empty. Type the {label}.")
     if not value.strip():

@@ -13,16 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from wizard.connection import (
+    ConnectionMethod,
     CustomNeeds,
     KeyringStatus,
     Profile,
     ProfileError,
     ProfileStore,
+    RestChoices,
+    RestGrant,
     Secrets,
     SecretStore,
     SecretsUnreadable,
     Status,
     Validation,
+    validate_client_id,
     validate_company_id,
     validate_entity_id,
     validate_password,
@@ -47,16 +51,31 @@ FIELDS: tuple[tuple[str, str, bool, bool], ...] = (
     ("sender_id", "Sender ID", True, False),
     ("sender_password", "Sender password", True, True),
     ("entity_id", "Entity ID", False, False),
+    ("client_id", "Client ID", True, False),
+    ("client_secret", "Client secret", True, True),
 )
+# The fields each way of connecting uses (the page hides the others).
+METHOD_FIELDS: dict[ConnectionMethod, tuple[str, ...]] = {
+    ConnectionMethod.XML: (
+        "company_id",
+        "user_id",
+        "user_password",
+        "sender_id",
+        "sender_password",
+        "entity_id",
+    ),
+    # The REST API's client-credentials grant: the app's client ID and secret, with the Web
+    # Services user named on its Authorized client applications row (reference §2.2, §2.4).
+    ConnectionMethod.REST: ("company_id", "user_id", "client_id", "client_secret", "entity_id"),
+}
 SECRET_FIELDS = frozenset(name for name, _label, _required, secret in FIELDS if secret)
 
 _VALIDATORS: dict[str, Callable[[str], Validation]] = {
     "company_id": validate_company_id,
     "user_id": validate_user_id,
-    "user_password": lambda value: validate_password(value, label="user password"),
     "sender_id": validate_sender_id,
-    "sender_password": lambda value: validate_password(value, label="sender password"),
     "entity_id": validate_entity_id,
+    "client_id": validate_client_id,
 }
 
 
@@ -82,11 +101,15 @@ class SavedConnection:
     secrets_in: str  # where the passwords now are, as a sentence part ("in your login keychain…")
 
 
-def validate(field: str, value: str) -> FieldCheck:
-    """Check one field as the admin types (pure, fast: fine on the GUI thread)."""
+def validate(field: str, value: str, *, typing: bool = False) -> FieldCheck:
+    """Check one field (pure, fast: fine on the GUI thread). A secret field's value is masked
+    in every text from now on, unless `typing`: a password half typed is no secret yet, and
+    masking its first letters would blank ordinary words (the value saved is masked then)."""
     if field in SECRET_FIELDS:
-        remember_secret(value)
-    result = _VALIDATORS[field](value)
+        label = dict((name, text) for name, text, _r, _s in FIELDS)[field].lower()
+        result = validate_password(value, label=label, remember=not typing)
+    else:
+        result = _VALIDATORS[field](value)
     return FieldCheck(_SEVERITY[result.status], result.message, result.value)
 
 
@@ -182,6 +205,7 @@ def save_connection(
     secrets: dict[str, str],
     network: NetworkInput | None = None,
     custom: CustomNeeds | None = None,
+    method: ConnectionMethod = ConnectionMethod.XML,
 ) -> SavedConnection:
     """Save the profile's settings and put the passwords in the OS keyring. Off the GUI thread.
 
@@ -190,7 +214,9 @@ def save_connection(
     the one saved before for the same proxy user (the page never shows a saved password).
     `custom`: what the admin ticked for an integration the wizard does not list (integration
     "custom"). Saving over an existing connection of that name keeps everything the page does
-    not set (its mappings, sync options, endpoint, sign-in method, last good run).
+    not set (its mappings, sync options, endpoint, REST address, last good run).
+    `method`: the XML gateway (`secrets` holds the user and sender passwords) or the REST API
+    with the app's client ID (in `settings`) and client secret (in `secrets`).
 
     Raises wizard.connection.KeyringUnavailable (its message says how to get a keyring) and
     the ProfileError family (each says what to change).
@@ -207,19 +233,28 @@ def save_connection(
     if not proxy_password and choices.proxy_user and same_user:  # the field left empty
         proxy_password = _saved_proxy_password(store, name)
     # Secrets first: a profile without its passwords would look saved but could not connect.
+    over_rest = method is ConnectionMethod.REST
     store.secrets.save(
         name,
         Secrets(
-            sender_password=secrets["sender_password"],
-            user_password=secrets["user_password"],
+            sender_password=secrets.get("sender_password", ""),
+            user_password=secrets.get("user_password", ""),
             proxy_password=proxy_password,
+            client_secret=secrets.get("client_secret", "") if over_rest else "",
         ),
     )
+    profile = base or Profile(name=name)
+    rest = profile.rest
+    if over_rest:
+        grant = RestGrant.CLIENT_CREDENTIALS
+        rest = RestChoices(settings["client_id"], grant, rest.base_url, rest.redirect_uri)
     store.save(
-        (base or Profile(name=name)).replace(
+        profile.replace(
+            method=method,
+            rest=rest,
             company_id=settings["company_id"],
             user_id=settings["user_id"],
-            sender_id=settings["sender_id"],
+            sender_id="" if over_rest else settings["sender_id"],
             entity_id=settings.get("entity_id", ""),
             network=choices,
             integration=settings.get("integration") or "this-program",

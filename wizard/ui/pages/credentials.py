@@ -22,11 +22,15 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
+from wizard.connection import ConnectionMethod
 from wizard.flow import PageId, WizardData
+from wizard.integrations import OWN_INTEGRATION_ID
 from wizard.redaction import redact, remember_secret
 from wizard.ui import connection_adapter
 from wizard.ui.connection_adapter import (
     FIELDS,
+    METHOD_FIELDS,
+    SECRET_FIELDS,
     FieldCheck,
     NetworkInput,
     SavedConnection,
@@ -34,6 +38,7 @@ from wizard.ui.connection_adapter import (
     Severity,
 )
 from wizard.ui.context import WizardContext
+from wizard.ui.method_choice import MethodChoice
 from wizard.ui.network_section import NetworkSection
 from wizard.ui.pages.base import FlowPage, repolish, set_severity, wrapped_label
 from wizard.ui.password_field import hide_typing, show_check, show_toggle
@@ -47,12 +52,15 @@ _MNEMONIC_LABELS = {
     "sender_id": "Sen&der ID",
     "sender_password": "Sender pass&word",
     "entity_id": "&Entity ID (optional)",
+    "client_id": "C&lient ID",
+    "client_secret": "Client secre&t",
 }
 _PLACEHOLDERS = {
     "company_id": "as shown in Company > Setup > Company",
     "user_id": "the Web Services user, e.g. ws_integration",
     "sender_id": "from your integration provider (capitals matter)",
     "entity_id": "leave empty to connect at the top level",
+    "client_id": "from the integration's vendor (or Sage's Developer Portal)",
 }
 
 
@@ -65,6 +73,7 @@ class CredentialsPage(FlowPage):
         self.fields: dict[str, QLineEdit] = {}
         self.messages: dict[str, QLabel] = {}
         self.toggles: dict[str, QToolButton] = {}
+        self.labels: dict[str, QLabel] = {}
         self._touched: set[str] = set()
         self.saved: SavedConnection | None = None
         self._dirty = True
@@ -88,6 +97,10 @@ class CredentialsPage(FlowPage):
         outer.addWidget(self.scroll)
         layout = QVBoxLayout(body)  # the default margins, as before the page scrolled
         layout.setSpacing(10)
+        self.method_choice = MethodChoice()
+        self.method_choice.changed.connect(self._method_changed)
+        self.method_choice.hide()  # shown for an integration other than the wizard's own
+        layout.addWidget(self.method_choice)
         form_card = QFrame()
         form_card.setProperty("role", "card")
         grid = QGridLayout(form_card)
@@ -118,10 +131,12 @@ class CredentialsPage(FlowPage):
             grid.setRowMinimumHeight(row + 2, 6)
             self.fields[name] = edit
             self.messages[name] = message
+            self.labels[name] = label
             edit.textEdited.connect(partial(self._edited, name))
             edit.editingFinished.connect(partial(self._finished, name))
             row += 3
         layout.addWidget(form_card)
+        self._show_fields_of(ConnectionMethod.XML)
         self.network = NetworkSection()
         self.network.changed.connect(self._network_edited)
         self.network.toggle.toggled.connect(self._network_shown)
@@ -170,14 +185,55 @@ class CredentialsPage(FlowPage):
         else:
             self.where.setText(
                 f"The {self._which_passwords()} will be kept in {status.backend_name}, never "
-                "in a file. The company, user and sender IDs are saved with the connection's "
-                "settings on this computer."
+                f"in a file. The {self._saved_ids()} saved with the connection's settings on "
+                "this computer."
             )
 
     def _which_passwords(self) -> str:
+        names = ["client secret"] if self._method is ConnectionMethod.REST else ["user", "sender"]
         if self.network.has_proxy_password():
-            return "user, sender and proxy passwords"
-        return "user and sender passwords"
+            names.append("proxy")
+        if names == ["client secret"]:
+            return "client secret"
+        noun = "password" if names == ["client secret", "proxy"] else "passwords"
+        return f"{', '.join(names[:-1])} and {names[-1]} {noun}"
+
+    def _saved_ids(self) -> str:
+        if self._method is ConnectionMethod.REST:
+            return "company ID, user ID and client ID are"
+        return "company, user and sender IDs are"
+
+    # -- XML gateway or REST API ----------------------------------------------------------
+
+    @property
+    def _method(self) -> ConnectionMethod:
+        return self.method_choice.method() if self._offers_rest() else ConnectionMethod.XML
+
+    def _offers_rest(self) -> bool:
+        """The wizard's own sync works over the XML gateway only; another integration may have
+        moved to the REST API."""
+        return self.context.flow.data.integration != OWN_INTEGRATION_ID
+
+    def active_fields(self) -> tuple[str, ...]:
+        return METHOD_FIELDS[self._method]
+
+    def _show_fields_of(self, method: ConnectionMethod) -> None:
+        used = METHOD_FIELDS[method]
+        for name in self.fields:
+            shown = name in used
+            for widget in (self.labels[name], self.fields[name], self.toggles.get(name)):
+                if widget is not None:
+                    widget.setVisible(shown)
+            if not shown:
+                self.messages[name].hide()
+
+    def _method_changed(self, method: ConnectionMethod) -> None:
+        self._show_fields_of(method)
+        self._dirty = True
+        self.saved = None
+        self.status.hide()
+        self._describe_storage()
+        emit(self.completeChanged)
 
     def _session_only_toggled(self, on: bool) -> None:
         if on:  # in memory from now on, for this run
@@ -199,14 +255,14 @@ class CredentialsPage(FlowPage):
 
     # -- checking as the admin types ------------------------------------------------------
 
-    def check(self, name: str) -> FieldCheck:
-        return connection_adapter.validate(name, self.fields[name].text())
+    def check(self, name: str, typing: bool = False) -> FieldCheck:
+        return connection_adapter.validate(name, self.fields[name].text(), typing=typing)
 
     def _edited(self, name: str, _text: str = "") -> None:
         self._touched.add(name)
         self._dirty = True
         self.saved = None
-        self._show(name, self.check(name))
+        self._show(name, self.check(name, typing=True))
         self.status.hide()
         emit(self.completeChanged)
 
@@ -225,7 +281,7 @@ class CredentialsPage(FlowPage):
     def _finished(self, name: str) -> None:
         if name not in self._touched:
             return
-        result = self.check(name)
+        result = self.check(name, typing=True)
         edit = self.fields[name]
         if result.severity is not Severity.ERROR and result.cleaned != edit.text():
             edit.setText(result.cleaned)
@@ -273,13 +329,15 @@ class CredentialsPage(FlowPage):
         return {name: self.check(name).cleaned for name in self.fields}
 
     def apply(self, data: WizardData) -> WizardData:
+        method = self._method
         values = {
-            name: self.fields[name].text().strip()
+            name: self.fields[name].text().strip() if name in METHOD_FIELDS[method] else ""
             for name in ("company_id", "user_id", "sender_id", "entity_id")
         }
         profile = connection_adapter.profile_name(values["company_id"], values["entity_id"])
         return data.replace(
             **values,
+            method=method,
             profile=profile or None,
             credentials_saved=self.saved is not None and not self._dirty,
         )
@@ -296,17 +354,27 @@ class CredentialsPage(FlowPage):
             self.fields["user_id"].setText(values.get("user_id", ""))
         self.network.describe_system()
         self._load_saved_network()
-        self.fields["company_id"].setFocus()
+
+    def entered(self) -> None:
+        offered = self._offers_rest()
+        self.method_choice.setVisible(offered)
+        self._show_fields_of(self._method)
+        if offered:  # the first question on the page: how the integration connects
+            self.method_choice.buttons[self.method_choice.method()].setFocus()
+        else:
+            self.fields["company_id"].setFocus()
 
     def isComplete(self) -> bool:
         # Next stays on while anything is typed; what is wrong is said inline (and on Next).
-        required = [name for name, _label, required, _secret in FIELDS if required]
+        active = self.active_fields()
+        required = [name for name, _l, required, _s in FIELDS if required and name in active]
         return not self.busy and all(self.fields[name].text().strip() for name in required)
 
     def validatePage(self) -> bool:
         if self.saved is not None and not self._dirty:
             return True
-        results = {name: self.check(name) for name in self.fields}
+        method = self._method
+        results = {name: self.check(name) for name in self.active_fields()}
         errors = [name for name, result in results.items() if result.severity is Severity.ERROR]
         for name, result in results.items():
             self._show(name, result)
@@ -320,7 +388,7 @@ class CredentialsPage(FlowPage):
             self._say("Please correct the field marked above, then save again.", "error")
             return False
         values = {name: result.cleaned for name, result in results.items()}
-        secrets = {name: values.pop(name) for name in ("user_password", "sender_password")}
+        secrets = {name: values.pop(name) for name in list(values) if name in SECRET_FIELDS}
         for secret in secrets.values():
             remember_secret(secret)
         settings = {
@@ -335,7 +403,7 @@ class CredentialsPage(FlowPage):
         task = self.context.workers.run(
             "save connection",
             lambda _c: connection_adapter.save_connection(
-                settings, secrets, network, custom=custom
+                settings, secrets, network, custom=custom, method=method
             ),
         )
         task.succeeded.connect(self._saved)

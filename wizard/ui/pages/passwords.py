@@ -136,7 +136,8 @@ class PasswordsPage(FlowPage):
     # -- checking as the admin types ------------------------------------------------------
 
     def _check(self, name: str) -> FieldCheck:
-        return connection_adapter.validate(name, self.fields[name].text())
+        """As the admin types: the passwords are masked once Next takes them."""
+        return connection_adapter.validate(name, self.fields[name].text(), typing=True)
 
     def _edited(self, name: str, _text: str = "") -> None:
         show_check(self.fields[name], self.messages[name], self._check(name))

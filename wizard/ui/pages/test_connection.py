@@ -410,11 +410,11 @@ class TestPage(FlowPage):
         failed = [f for f in all_findings if f.status is CheckStatus.FAIL]
         last = self.context.flow.is_last()
         if self.ok:
-            go_on = "press Finish" if last else "press Next"
+            button = "Finish" if last else "Next"
             read = (
-                f" Read the warning{'s' if counts.warnings != 1 else ''}, then {go_on}."
+                f" Read the warning{'s' if counts.warnings != 1 else ''}, then press {button}."
                 if counts.warnings
-                else f" {go_on.capitalize()} to go on."
+                else f" Press {button} to go on."
             )
             if last and self.context.flow.data.over_rest:
                 read += (

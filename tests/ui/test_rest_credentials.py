@@ -1,0 +1,124 @@
+"""A new connection over the REST API, from the keyboard: Sign-in details asks how the
+integration connects, takes the app's client ID and secret, keeps the secret in the keyring,
+and the connection test signs in over REST; a wrong secret gets its fix and is corrected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.ui.keyboard import ALT, WAIT_MS, next_page, press
+from wizard.checks import CheckStatus
+from wizard.connection import (
+    ConnectionMethod,
+    Profile,
+    ProfileStore,
+    RestChoices,
+    RestGrant,
+    Secrets,
+)
+from wizard.flow import PageId
+from wizard.redaction import MASK, redact
+from wizard.sandbox import Sandbox
+from wizard.ui.window import SetupWizard
+
+WRONG_SECRET = "not-the-secret-7Qx"
+
+
+@pytest.fixture
+def rest_company() -> Iterator[Sandbox]:
+    """The demo company, with a connection of the admin's company ID saved earlier whose REST
+    address points at it (saving over a connection keeps its address, as it keeps the XML
+    endpoint)."""
+    with Sandbox() as sandbox:
+        creds = sandbox.credentials
+        store = ProfileStore()
+        store.secrets.save(creds.company_id, Secrets("", ""))
+        store.save(
+            Profile(
+                name=creds.company_id,
+                company_id=creds.company_id,
+                method=ConnectionMethod.REST,
+                rest=RestChoices("", RestGrant.CLIENT_CREDENTIALS, sandbox.rest_base_url),
+            )
+        )
+        yield sandbox
+
+
+def _type(qtbot: QtBot, window: SetupWizard, name: str, text: str) -> None:
+    field = window.credentials.fields[name]
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, text)
+    assert field.isVisible(), f"{name} is not on the page"
+
+
+def test_a_new_rest_connection_is_saved_tested_over_rest_and_a_wrong_secret_is_fixed(
+    qtbot: QtBot, wizard_window: SetupWizard, rest_company: Sandbox
+) -> None:
+    window = wizard_window
+    welcome = window.welcome
+    press(qtbot, window, Qt.Key.Key_I, ALT)
+    qtbot.waitUntil(welcome.integration_search.hasFocus)
+    qtbot.keyClicks(welcome.integration_search, "workato")
+    assert welcome.integration_id() == "workato"
+    press(qtbot, window, Qt.Key.Key_S, ALT)
+    qtbot.waitUntil(welcome.new_choice.isChecked)
+    next_page(qtbot, window, PageId.PREPARE)
+    press(qtbot, window, Qt.Key.Key_U, ALT)  # user-based permissions
+    next_page(qtbot, window, PageId.CREDENTIALS)
+
+    page = window.credentials
+    assert page.method_choice.isVisible()
+    assert page.fields["sender_id"].isVisible() and not page.fields["client_id"].isVisible()
+    press(qtbot, window, Qt.Key.Key_R, ALT)  # "&REST API: an app's client ID and secret"
+    qtbot.waitUntil(page.fields["client_id"].isVisible)
+    for hidden in ("sender_id", "sender_password", "user_password"):
+        assert not page.fields[hidden].isVisible(), hidden
+    assert "client secret" in page.where.text() and "sender" not in page.where.text()
+
+    creds = rest_company.credentials
+    app = rest_company.rest_app
+    _type(qtbot, window, "company_id", creds.company_id)
+    _type(qtbot, window, "user_id", creds.user_id)
+    _type(qtbot, window, "client_id", app.client_id)
+    _type(qtbot, window, "client_secret", WRONG_SECRET)
+    with qtbot.waitSignal(window.test.tested, timeout=WAIT_MS) as tested:
+        press(qtbot, window, Qt.Key.Key_S, ALT)  # Save connection
+    assert tested.args == [False]
+    assert window.context.flow.data.method is ConnectionMethod.REST
+    test = window.test
+    assert "rest-sign-in" in test.rows and "user-sign-in" not in test.rows
+    sign_in = test.rows["rest-sign-in"]
+    assert sign_in.status is CheckStatus.FAIL, sign_in.evidence.text()
+    assert sign_in.fix_panel is not None
+    assert WRONG_SECRET not in test.status.text() + sign_in.evidence.text()
+    # The secret was typed a key at a time: its first letters ("not") are no secret, and the
+    # words they spell stay readable ("did not issue an access token").
+    assert MASK not in sign_in.evidence.text(), sign_in.evidence.text()
+    assert MASK in redact(f"sent {WRONG_SECRET}"), "the saved secret itself is masked"
+
+    # Back to the page: the admin pastes the right secret and saves again.
+    with qtbot.waitSignal(window.currentIdChanged, timeout=WAIT_MS):
+        press(qtbot, window, Qt.Key.Key_B, ALT)
+    assert window.currentId() == int(PageId.CREDENTIALS)
+    _type(qtbot, window, "client_secret", app.client_secret)
+    with qtbot.waitSignal(window.test.tested, timeout=WAIT_MS) as tested:
+        press(qtbot, window, Qt.Key.Key_S, ALT)
+    assert tested.args == [True], test.status.text()
+    assert test.rows["rest-sign-in"].status is CheckStatus.PASS
+    assert "Finish" in test.status.text()
+
+    store = ProfileStore()
+    saved = store.load(creds.company_id)
+    assert saved.method is ConnectionMethod.REST
+    assert saved.rest.client_id == app.client_id
+    assert saved.rest.grant is RestGrant.CLIENT_CREDENTIALS
+    assert saved.rest.base_url == rest_company.rest_base_url  # kept from the earlier save
+    assert saved.sender_id == ""
+    secrets = store.secrets.load(creds.company_id)
+    assert secrets is not None and secrets.client_secret == app.client_secret
+    assert secrets.user_password == "" and secrets.sender_password == ""
