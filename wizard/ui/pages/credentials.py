@@ -10,7 +10,6 @@ from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFrame,
     QGridLayout,
     QLabel,
@@ -40,9 +39,10 @@ from wizard.ui.connection_adapter import (
 from wizard.ui.context import WizardContext
 from wizard.ui.method_choice import MethodChoice
 from wizard.ui.network_section import NetworkSection
-from wizard.ui.pages.base import FlowPage, repolish, set_severity, wrapped_label
+from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 from wizard.ui.password_field import hide_typing, show_check, show_toggle
 from wizard.ui.qt_compat import emit
+from wizard.ui.secrets_storage import SecretsStorage
 
 # Labels with mnemonics (Alt+letter); the wizard's own buttons use B, N and S.
 _MNEMONIC_LABELS = {
@@ -142,18 +142,11 @@ class CredentialsPage(FlowPage):
         self.network.toggle.toggled.connect(self._network_shown)
         layout.addWidget(self.network)
 
-        self.where = wrapped_label("", "secretsWhere", "hint")
-        layout.addWidget(self.where)
-        self.session_only = QCheckBox(
-            "&Keep the passwords for this session only (forgotten when the wizard closes)"
-        )
-        self.session_only.setObjectName("sessionOnly")
-        self.session_only.setAccessibleName(
-            "Keep the passwords for this session only; they are forgotten when the wizard closes"
-        )
-        self.session_only.hide()
-        self.session_only.toggled.connect(self._session_only_toggled)
-        layout.addWidget(self.session_only)
+        self.storage = SecretsStorage()
+        self.storage.session_only_changed.connect(self._session_only_toggled)
+        self.where = self.storage.where
+        self.session_only = self.storage.session_only
+        layout.addWidget(self.storage)
         self.status = wrapped_label("", "saveStatus")
         self.status.hide()
         layout.addWidget(self.status)
@@ -167,41 +160,8 @@ class CredentialsPage(FlowPage):
         return toggle
 
     def _describe_storage(self) -> None:
-        status = connection_adapter.keyring_status()
-        self.session_only.setVisible(not status.usable or self.session_only.isChecked())
-        if not status.usable:
-            self.where.setText(
-                "This computer has no usable password store, so the passwords cannot be saved "
-                f"yet. {status.help} Or keep them for this session only: the test and the "
-                "first sync work, and you enter them again next time."
-            )
-            self.where.setProperty("severity", "warning")
-        elif self.session_only.isChecked():
-            self.where.setText(
-                "The passwords are kept in memory for this session only and never written "
-                "anywhere. You will enter them again the next time you open the wizard."
-            )
-            self.where.setProperty("severity", "")
-        else:
-            self.where.setText(
-                f"The {self._which_passwords()} will be kept in {status.backend_name}, never "
-                f"in a file. The {self._saved_ids()} saved with the connection's settings on "
-                "this computer."
-            )
-
-    def _which_passwords(self) -> str:
-        names = ["client secret"] if self._method is ConnectionMethod.REST else ["user", "sender"]
-        if self.network.has_proxy_password():
-            names.append("proxy")
-        if names == ["client secret"]:
-            return "client secret"
-        noun = "password" if names == ["client secret", "proxy"] else "passwords"
-        return f"{', '.join(names[:-1])} and {names[-1]} {noun}"
-
-    def _saved_ids(self) -> str:
-        if self._method is ConnectionMethod.REST:
-            return "company ID, user ID and client ID are"
-        return "company, user and sender IDs are"
+        over_rest = self._method is ConnectionMethod.REST
+        self.storage.describe(over_rest, self.network.has_proxy_password())
 
     # -- XML gateway or REST API ----------------------------------------------------------
 
@@ -235,15 +195,9 @@ class CredentialsPage(FlowPage):
         self._describe_storage()
         emit(self.completeChanged)
 
-    def _session_only_toggled(self, on: bool) -> None:
-        if on:  # in memory from now on, for this run
-            connection_adapter.keep_for_session_only()
-        else:  # back to the keyring: what was kept in memory is forgotten, so save again
-            connection_adapter.keep_in_keyring()
+    def _session_only_toggled(self, _on: bool) -> None:
         self._dirty = True
         self.saved = None
-        self._describe_storage()
-        repolish(self.where)
         emit(self.completeChanged)
         self._default_to_next()
 
