@@ -4,10 +4,14 @@ and the connection test signs in over REST; a wrong secret gets its fix and is c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.keyboard import ALT, WAIT_MS, next_page, press
@@ -74,7 +78,7 @@ def test_a_new_rest_connection_is_saved_tested_over_rest_and_a_wrong_secret_is_f
     page = window.credentials
     assert page.method_choice.isVisible()
     assert page.fields["sender_id"].isVisible() and not page.fields["client_id"].isVisible()
-    press(qtbot, window, Qt.Key.Key_R, ALT)  # "&REST API: an app's client ID and secret"
+    press(qtbot, window, Qt.Key.Key_A, ALT)  # "REST &API: an app's client ID and secret"
     qtbot.waitUntil(page.fields["client_id"].isVisible)
     for hidden in ("sender_id", "sender_password", "user_password"):
         assert not page.fields[hidden].isVisible(), hidden
@@ -122,3 +126,107 @@ def test_a_new_rest_connection_is_saved_tested_over_rest_and_a_wrong_secret_is_f
     secrets = store.secrets.load(creds.company_id)
     assert secrets is not None and secrets.client_secret == app.client_secret
     assert secrets.user_password == "" and secrets.sender_password == ""
+
+
+def _to_rest_credentials(qtbot: QtBot, window: SetupWizard) -> None:
+    welcome = window.welcome
+    press(qtbot, window, Qt.Key.Key_I, ALT)
+    qtbot.waitUntil(welcome.integration_search.hasFocus)
+    qtbot.keyClicks(welcome.integration_search, "workato")
+    press(qtbot, window, Qt.Key.Key_S, ALT)
+    qtbot.waitUntil(welcome.new_choice.isChecked)
+    next_page(qtbot, window, PageId.PREPARE)
+    press(qtbot, window, Qt.Key.Key_U, ALT)
+    next_page(qtbot, window, PageId.CREDENTIALS)
+    press(qtbot, window, Qt.Key.Key_A, ALT)  # REST API
+    qtbot.waitUntil(window.credentials.fields["client_id"].isVisible)
+
+
+def _browser_signs_in(sandbox: Sandbox, url: str, accept: bool = True) -> str:
+    """What the admin does in the browser on Sage's page: the address it ends on."""
+    page = httpx.get(url)
+    assert page.status_code == 200 and "Accept" in page.text
+    form = dict(httpx.QueryParams(url.split("?", 1)[1]))
+    form |= {
+        "company_id": sandbox.company.id,
+        "user_id": sandbox.company.user_id,
+        "password": sandbox.company.user_password,
+        "decision": "accept" if accept else "decline",
+    }
+    answer = httpx.post(url.split("?", 1)[0], data=form)
+    assert answer.status_code == 302
+    return str(answer.headers["Location"])
+
+
+def test_sign_in_with_sage_intacct_pasting_the_address_back(
+    qtbot: QtBot,
+    wizard_window: SetupWizard,
+    rest_company: Sandbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sage refuses http:// redirect addresses, so the browser's answer is pasted back: a
+    declined sign-in says so, the accepted one is saved as a refresh token and tested."""
+    opened: list[str] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toString()) or True)
+    )
+    window = wizard_window
+    _to_rest_credentials(qtbot, window)
+    page = window.credentials
+    choice = page.sign_in_choice
+    assert not choice.redirect.isVisible()
+    press(qtbot, window, Qt.Key.Key_W, ALT)  # "Sign in with Sage Intacct in the bro&wser"
+    qtbot.waitUntil(choice.redirect.isVisible)
+    assert not page.fields["user_id"].isVisible(), "the admin signs in as themselves"
+    assert _visible_mnemonics_are_unique(page)
+
+    creds = rest_company.credentials
+    app = rest_company.rest_app
+    _type(qtbot, window, "company_id", creds.company_id)
+    _type(qtbot, window, "client_id", app.client_id)
+    _type(qtbot, window, "client_secret", app.client_secret)
+    choice.redirect.setFocus()
+    qtbot.keyClicks(choice.redirect, app.redirect_uri)
+    qtbot.mouseClick(choice.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(opened), timeout=WAIT_MS)
+    assert "code_challenge=" in opened[0] and "state=" in opened[0]
+    assert "paste it below" in choice.message.text()
+
+    # Declined in the browser: the pasted answer says so, nothing is saved.
+    choice.paste.setFocus()
+    qtbot.keyClicks(choice.paste, _browser_signs_in(rest_company, opened[0], accept=False))
+    press(qtbot, window, Qt.Key.Key_S, ALT)
+    qtbot.waitUntil(lambda: "did not grant access" in page.status.text(), timeout=WAIT_MS)
+    assert window.currentId() == int(PageId.CREDENTIALS)
+
+    # Signed in and accepted: saved with the sign-in, and the test signs in over REST.
+    choice.paste.selectAll()
+    qtbot.keyClicks(choice.paste, _browser_signs_in(rest_company, opened[0]))
+    with qtbot.waitSignal(window.test.tested, timeout=WAIT_MS) as tested:
+        press(qtbot, window, Qt.Key.Key_S, ALT)
+    assert tested.args == [True], window.test.status.text()
+    assert window.test.rows["rest-sign-in"].status is CheckStatus.PASS
+    store = ProfileStore()
+    saved = store.load(creds.company_id)
+    assert saved.rest.grant is RestGrant.SIGN_IN
+    assert saved.rest.redirect_uri == app.redirect_uri
+    secrets = store.secrets.load(creds.company_id)
+    assert secrets is not None and secrets.refresh_token and secrets.client_secret
+    shown = page.status.text() + window.test.status.text() + choice.message.text()
+    assert secrets.refresh_token not in shown
+
+
+def _visible_mnemonics_are_unique(page: QWidget) -> bool:
+    """No two visible controls answer the same Alt+letter (the wizard's buttons use B, N, S)."""
+    taken: dict[str, str] = {"b": "Back", "n": "Next", "s": "Save"}
+    for widget in page.findChildren(QWidget):
+        text = widget.text() if hasattr(widget, "text") and callable(widget.text) else ""
+        if not isinstance(text, str) or not widget.isVisible():
+            continue
+        match = re.search(r"&([^&\s])", text.replace("&&", ""))
+        if match is None:
+            continue
+        letter = match.group(1).lower()
+        assert letter not in taken, f"Alt+{letter}: {taken[letter]!r} and {text!r}"
+        taken[letter] = text
+    return True

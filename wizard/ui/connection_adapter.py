@@ -216,7 +216,9 @@ def save_connection(
     "custom"). Saving over an existing connection of that name keeps everything the page does
     not set (its mappings, sync options, endpoint, REST address, last good run).
     `method`: the XML gateway (`secrets` holds the user and sender passwords) or the REST API
-    with the app's client ID (in `settings`) and client secret (in `secrets`).
+    with the app's client ID (in `settings`) and client secret (in `secrets`); with
+    "Sign in with Sage Intacct" `settings` has grant "sign-in" and the redirect address, and
+    `secrets` the refresh token the sign-in gave.
 
     Raises wizard.connection.KeyringUnavailable (its message says how to get a keyring) and
     the ProfileError family (each says what to change).
@@ -241,19 +243,21 @@ def save_connection(
             user_password=secrets.get("user_password", ""),
             proxy_password=proxy_password,
             client_secret=secrets.get("client_secret", "") if over_rest else "",
+            refresh_token=secrets.get("refresh_token", "") if over_rest else "",
         ),
     )
     profile = base or Profile(name=name)
     rest = profile.rest
     if over_rest:
-        grant = RestGrant.CLIENT_CREDENTIALS
-        rest = RestChoices(settings["client_id"], grant, rest.base_url, rest.redirect_uri)
+        grant = RestGrant(settings.get("grant") or RestGrant.CLIENT_CREDENTIALS)
+        redirect_uri = settings.get("redirect_uri") or rest.redirect_uri
+        rest = RestChoices(settings["client_id"], grant, rest.base_url, redirect_uri)
     store.save(
         profile.replace(
             method=method,
             rest=rest,
             company_id=settings["company_id"],
-            user_id=settings["user_id"],
+            user_id=settings.get("user_id", ""),
             sender_id="" if over_rest else settings["sender_id"],
             entity_id=settings.get("entity_id", ""),
             network=choices,

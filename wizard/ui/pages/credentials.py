@@ -11,20 +11,17 @@ from functools import partial
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
-    QLabel,
-    QLineEdit,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
     QWizard,
 )
 
-from wizard.connection import ConnectionMethod
+from wizard.connection import ConnectionMethod, RestGrant
 from wizard.flow import PageId, WizardData
 from wizard.integrations import OWN_INTEGRATION_ID
 from wizard.redaction import redact, remember_secret
+from wizard.rest import App
 from wizard.ui import connection_adapter
 from wizard.ui.connection_adapter import (
     FIELDS,
@@ -37,31 +34,14 @@ from wizard.ui.connection_adapter import (
     Severity,
 )
 from wizard.ui.context import WizardContext
+from wizard.ui.credential_form import CredentialForm
 from wizard.ui.method_choice import MethodChoice
 from wizard.ui.network_section import NetworkSection
 from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
-from wizard.ui.password_field import hide_typing, show_check, show_toggle
+from wizard.ui.password_field import show_check
 from wizard.ui.qt_compat import emit
+from wizard.ui.rest_sign_in import BrowserSignIn, RestSignInChoice
 from wizard.ui.secrets_storage import SecretsStorage
-
-# Labels with mnemonics (Alt+letter); the wizard's own buttons use B, N and S.
-_MNEMONIC_LABELS = {
-    "company_id": "&Company ID",
-    "user_id": "&User ID",
-    "user_password": "User &password",
-    "sender_id": "Sen&der ID",
-    "sender_password": "Sender pass&word",
-    "entity_id": "&Entity ID (optional)",
-    "client_id": "C&lient ID",
-    "client_secret": "Client secre&t",
-}
-_PLACEHOLDERS = {
-    "company_id": "as shown in Company > Setup > Company",
-    "user_id": "the Web Services user, e.g. ws_integration",
-    "sender_id": "from your integration provider (capitals matter)",
-    "entity_id": "leave empty to connect at the top level",
-    "client_id": "from the integration's vendor (or Sage's Developer Portal)",
-}
 
 
 class CredentialsPage(FlowPage):
@@ -70,10 +50,6 @@ class CredentialsPage(FlowPage):
 
     def __init__(self, context: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.fields: dict[str, QLineEdit] = {}
-        self.messages: dict[str, QLabel] = {}
-        self.toggles: dict[str, QToolButton] = {}
-        self.labels: dict[str, QLabel] = {}
         self._touched: set[str] = set()
         self.saved: SavedConnection | None = None
         self._dirty = True
@@ -101,41 +77,18 @@ class CredentialsPage(FlowPage):
         self.method_choice.changed.connect(self._method_changed)
         self.method_choice.hide()  # shown for an integration other than the wizard's own
         layout.addWidget(self.method_choice)
-        form_card = QFrame()
-        form_card.setProperty("role", "card")
-        grid = QGridLayout(form_card)
-        grid.setContentsMargins(16, 14, 16, 14)
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(2)
-        grid.setColumnStretch(1, 1)
-        row = 0
-        for name, label_text, required, secret in FIELDS:
-            label = QLabel(_MNEMONIC_LABELS[name])
-            edit = QLineEdit()
-            edit.setObjectName(name)
-            edit.setAccessibleName(label_text)
-            edit.setPlaceholderText(_PLACEHOLDERS.get(name, ""))
-            if required:
-                edit.setAccessibleDescription(f"{label_text}, required")
-            label.setBuddy(edit)
-            grid.addWidget(label, row, 0)
-            grid.addWidget(edit, row, 1)
-            if secret:
-                hide_typing(edit)
-                grid.addWidget(self._show_toggle(name, label_text, edit), row, 2)
-            message = QLabel()
-            message.setObjectName(f"{name}_message")
-            message.setWordWrap(True)
-            message.hide()
-            grid.addWidget(message, row + 1, 1, 1, 2)
-            grid.setRowMinimumHeight(row + 2, 6)
-            self.fields[name] = edit
-            self.messages[name] = message
-            self.labels[name] = label
+        self.sign_in_choice = RestSignInChoice()
+        self.sign_in_choice.changed.connect(self._sign_in_edited)
+        self.sign_in_choice.open_requested.connect(self._open_sign_in)
+        self.browser = BrowserSignIn(self.sign_in_choice, context.workers)
+        self.form = CredentialForm()
+        self.fields, self.messages = self.form.fields, self.form.messages
+        self.labels, self.toggles = self.form.labels, self.form.toggles
+        for name, edit in self.fields.items():
             edit.textEdited.connect(partial(self._edited, name))
             edit.editingFinished.connect(partial(self._finished, name))
-            row += 3
-        layout.addWidget(form_card)
+        layout.addWidget(self.form)
+        layout.addWidget(self.sign_in_choice)
         self._show_fields_of(ConnectionMethod.XML)
         self.network = NetworkSection()
         self.network.changed.connect(self._network_edited)
@@ -154,11 +107,6 @@ class CredentialsPage(FlowPage):
 
     # -- widgets --------------------------------------------------------------------------
 
-    def _show_toggle(self, name: str, label_text: str, edit: QLineEdit) -> QToolButton:
-        toggle = show_toggle(name, label_text, edit)
-        self.toggles[name] = toggle
-        return toggle
-
     def _describe_storage(self) -> None:
         over_rest = self._method is ConnectionMethod.REST
         self.storage.describe(over_rest, self.network.has_proxy_password())
@@ -174,18 +122,43 @@ class CredentialsPage(FlowPage):
         moved to the REST API."""
         return self.context.flow.data.integration != OWN_INTEGRATION_ID
 
+    def _signs_in_with_browser(self) -> bool:
+        return self._method is ConnectionMethod.REST and (
+            self.sign_in_choice.grant() is RestGrant.SIGN_IN
+        )
+
     def active_fields(self) -> tuple[str, ...]:
-        return METHOD_FIELDS[self._method]
+        fields = METHOD_FIELDS[self._method]
+        if self._signs_in_with_browser():  # the admin signs in as themselves
+            return tuple(name for name in fields if name != "user_id")
+        return fields
+
+    def _app(self) -> App:
+        fields = self.fields
+        redirect = self.sign_in_choice.redirect.text().strip()
+        return App(fields["client_id"].text().strip(), fields["client_secret"].text(), redirect)
+
+    def _open_sign_in(self) -> None:
+        missing = [n for n in ("client_id", "client_secret") if not self.fields[n].text().strip()]
+        if missing or not self.sign_in_choice.redirect.text().strip():
+            self.sign_in_choice.say(
+                "Type the client ID, the client secret and the app's redirect address first.",
+                "error",
+            )
+            return
+        self.browser.open_page(self._app(), self._connection_name())
+
+    def _sign_in_edited(self) -> None:
+        self._show_fields_of(self._method)
+        self._dirty = True
+        self.saved = None
+        emit(self.completeChanged)
 
     def _show_fields_of(self, method: ConnectionMethod) -> None:
-        used = METHOD_FIELDS[method]
-        for name in self.fields:
-            shown = name in used
-            for widget in (self.labels[name], self.fields[name], self.toggles.get(name)):
-                if widget is not None:
-                    widget.setVisible(shown)
-            if not shown:
-                self.messages[name].hide()
+        self.sign_in_choice.setVisible(method is ConnectionMethod.REST)
+        self.form.show_only(
+            self.active_fields() if method is self._method else METHOD_FIELDS[method]
+        )
 
     def _method_changed(self, method: ConnectionMethod) -> None:
         self._show_fields_of(method)
@@ -322,7 +295,9 @@ class CredentialsPage(FlowPage):
         # Next stays on while anything is typed; what is wrong is said inline (and on Next).
         active = self.active_fields()
         required = [name for name, _l, required, _s in FIELDS if required and name in active]
-        return not self.busy and all(self.fields[name].text().strip() for name in required)
+        pasted = self.sign_in_choice.paste.text().strip() or not self._signs_in_with_browser()
+        typed = all(self.fields[name].text().strip() for name in required)
+        return not self.busy and typed and bool(pasted)
 
     def validatePage(self) -> bool:
         if self.saved is not None and not self._dirty:
@@ -350,6 +325,10 @@ class CredentialsPage(FlowPage):
             "profile": self.apply(self.context.flow.data).profile or "",
             "integration": self.context.flow.data.integration,
         }
+        browser = self.browser if self._signs_in_with_browser() else None
+        if browser is not None:
+            settings |= {"grant": RestGrant.SIGN_IN, "redirect_uri": self._app().redirect_uri}
+        app = self._app()
         self.set_busy(True)
         self._say("Saving the connection…", "")
         network = self.network.values()
@@ -357,7 +336,11 @@ class CredentialsPage(FlowPage):
         task = self.context.workers.run(
             "save connection",
             lambda _c: connection_adapter.save_connection(
-                settings, secrets, network, custom=custom, method=method
+                settings,
+                secrets | ({"refresh_token": browser.refresh_token(app)} if browser else {}),
+                network,
+                custom=custom,
+                method=method,
             ),
         )
         task.succeeded.connect(self._saved)

@@ -82,6 +82,10 @@ class CheckSession:
         self.context.close()
 
     def discover(self) -> Discovery:
+        """What the company has, for the Entity and Mappings pages: those follow the test
+        over the XML gateway only (a REST connection's route ends at the test)."""
+        if self.target.profile.method is not ConnectionMethod.XML:
+            return Discovery(problem="the company's entities and mappings are read over XML")
         return discover(self.context)
 
 
