@@ -279,15 +279,74 @@ def other_shots(settle: object) -> dict[str, object]:
     return shots
 
 
+def rest_shots(settle: object) -> dict[str, object]:
+    """Over the REST API: Sign-in details for Workato with "Sign in with Sage Intacct", and
+    the demo company's REST checks with a refused app and its fix."""
+    from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.connection import ConnectionMethod, RestGrant
+    from wizard.ui.window import SetupWizard
+
+    def wait_for(signal: SignalInstance, start: object, timeout_s: float = 60) -> None:
+        loop = QEventLoop()
+        signal.connect(loop.quit)
+        QTimer.singleShot(0, start)  # type: ignore[arg-type]
+        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+        loop.exec()
+        settle()  # type: ignore[operator]
+
+    shots: dict[str, object] = {}
+    window = SetupWizard()
+    window.resize(800, 600)
+    window.show()
+    window.welcome.integration_search.setText("workato")
+    window.welcome.new_choice.setChecked(True)
+    settle()  # type: ignore[operator]
+    window.next()
+    window.prepare.user_based.setChecked(True)
+    settle()  # type: ignore[operator]
+    window.next()
+    page = window.credentials
+    page.method_choice.set_method(ConnectionMethod.REST)
+    page.sign_in_choice.grants[RestGrant.SIGN_IN].setChecked(True)
+    for name, value in (("company_id", "ACME-CORP"), ("client_id", "4f1e9c.app.sage.com")):
+        page.fields[name].setText(value)
+    page.fields["client_secret"].setText("an example secret")
+    page.sign_in_choice.redirect.setText("https://app.example.com/intacct/callback")
+    settle()  # type: ignore[operator]
+    page.scroll.ensureWidgetVisible(page.sign_in_choice.paste, 0, 0)
+    settle()  # type: ignore[operator]
+    shots["16-rest-credentials"] = window.grab()
+    window.shutdown()
+    window.deleteLater()
+    QApplication.processEvents()
+
+    window = SetupWizard()
+    window.resize(800, 600)
+    window.show()
+    window.welcome.demo_choice.setChecked(True)
+    window.welcome.demo_over_rest.setChecked(True)
+    wait_for(window.test.tested, window.next)
+    test = window.test
+    test.set_fault("rest-app-not-authorized", True)
+    wait_for(test.tested, test.start)
+    shots["17-rest-test"] = window.grab()
+    window.shutdown()
+    window.deleteLater()
+    QApplication.processEvents()
+    return shots
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=CHECKOUT / "resources" / "screenshots")
     parser.add_argument("--scale", default="1")
     parser.add_argument(
         "--only",
-        choices=("integrations", "other"),
+        choices=("integrations", "other", "rest"),
         help="render only these pages (integrations: the Expensify pages, 11 to 14; other: "
-        "Welcome with Other / not listed, 15)",
+        "Welcome with Other / not listed, 15; rest: the REST pages, 16 and 17)",
     )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -333,9 +392,9 @@ def main() -> int:
     written = []
     for scheme in Scheme:
         apply_style(app, scheme)
-        if args.only in ("integrations", "other"):
+        if args.only is not None:
             shots = integration_shots(settle) if args.only == "integrations" else {}
-            shots.update(other_shots(settle))
+            shots.update(rest_shots(settle) if args.only == "rest" else other_shots(settle))
             for name, image in shots.items():
                 path = args.out / f"{name}-{scheme.value}{suffix}.png"
                 image.save(str(path), "PNG", 0)  # type: ignore[attr-defined]
@@ -378,6 +437,7 @@ def main() -> int:
         shots.update(diagnose_shots(settle))
         shots.update(integration_shots(settle))
         shots.update(other_shots(settle))
+        shots.update(rest_shots(settle))
         for name, image in shots.items():
             path = args.out / f"{name}-{scheme.value}{suffix}.png"
             image.save(str(path), "PNG", 0)  # 0: the strongest PNG compression

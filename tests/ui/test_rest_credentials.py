@@ -83,6 +83,7 @@ def test_a_new_rest_connection_is_saved_tested_over_rest_and_a_wrong_secret_is_f
     for hidden in ("sender_id", "sender_password", "user_password"):
         assert not page.fields[hidden].isVisible(), hidden
     assert "client secret" in page.where.text() and "sender" not in page.where.text()
+    assert page.subTitle().startswith("Step 3 of 4."), "over REST the route ends at the test"
 
     creds = rest_company.credentials
     app = rest_company.rest_app

@@ -63,6 +63,7 @@ def test_the_demo_over_rest_tests_the_rest_checks_and_a_refused_app_gets_its_fix
     assert "Authorized client applications" in shown, shown
     assert "GW-0011" in shown or "does not say which" in shown, shown
     assert page.status.property("severity") == "error"
+    assert not finish.isEnabled(), "Finish waits for a connection that works"
 
     # The admin adds the app back in Intacct, then presses the fix card's Check again.
     window.context.demo_sandbox.disable("rest-app-not-authorized")

@@ -28,6 +28,9 @@ _PLACEHOLDERS = {
 }
 
 
+_FIELD_GAP = 6  # pixels between one field's message and the next field
+
+
 class CredentialForm(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,8 +38,9 @@ class CredentialForm(QFrame):
         self.messages: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
         self.toggles: dict[str, QToolButton] = {}
+        self._rows: dict[str, int] = {}  # the grid row of each field
         self.setProperty("role", "card")
-        grid = QGridLayout(self)
+        self.grid = grid = QGridLayout(self)
         grid.setContentsMargins(16, 14, 16, 14)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
@@ -63,10 +67,11 @@ class CredentialForm(QFrame):
             message.setWordWrap(True)
             message.hide()
             grid.addWidget(message, row + 1, 1, 1, 2)
-            grid.setRowMinimumHeight(row + 2, 6)
+            grid.setRowMinimumHeight(row + 2, _FIELD_GAP)
             self.fields[name] = edit
             self.messages[name] = message
             self.labels[name] = label
+            self._rows[name] = row
             row += 3
 
     def show_only(self, names: tuple[str, ...]) -> None:
@@ -78,3 +83,5 @@ class CredentialForm(QFrame):
                     widget.setVisible(shown)
             if not shown:
                 self.messages[name].hide()
+            # A hidden field leaves no gap: its spacer row shrinks with it.
+            self.grid.setRowMinimumHeight(self._rows[name] + 2, _FIELD_GAP if shown else 0)

@@ -20,8 +20,7 @@ _CHOICES = (
         ConnectionMethod.REST,
         "REST &API: an app's client ID and secret",
         "For an integration that gave you a client ID and client secret (OAuth 2.0). The app "
-        "must be on the company's Authorized client applications list, with the Web Services "
-        "user below named on its row.",
+        "must be on the company's Authorized client applications list.",
     ),
 )
 

@@ -162,6 +162,9 @@ class CredentialsPage(FlowPage):
 
     def _method_changed(self, method: ConnectionMethod) -> None:
         self._show_fields_of(method)
+        # Over REST the route ends at the test: "Step 3 of 4", not "of 8".
+        self.context.flow.update(self.apply(self.context.flow.data))
+        self.show_step()
         self._dirty = True
         self.saved = None
         self.status.hide()
