@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from wizard.fixes import Fix
 from wizard.fixes.surfaces import Surface, render_steps
 from wizard.redaction import redact
+from wizard.ui.dates import local_dates
 from wizard.ui.qt_compat import emit
 
 
@@ -87,7 +88,7 @@ class FixPanel(QFrame):
             layout.addWidget(other)
             self.alternatives.append(other)
         if fix.error_text:
-            said = _label(f"Intacct said: {redact(fix.error_text)}", "fixErrorText")
+            said = _label(f"Intacct said: {local_dates(redact(fix.error_text))}", "fixErrorText")
             said.setProperty("role", "hint")
             layout.addWidget(said)
         self.buttons: dict[str, QPushButton] = {}

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 from wizard.checks import Finding
 from wizard.fixes.surfaces import Surface
 from wizard.redaction import redact
+from wizard.ui.dates import local_dates
 from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import wrapped_label
 from wizard.ui.qt_compat import emit
@@ -30,7 +31,7 @@ class FailedCheck(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setSpacing(4)
-        evidence = redact(finding.evidence)
+        evidence = local_dates(redact(finding.evidence))
         self.title = wrapped_label(f"✖  {finding.title}", "failedCheckTitle", "checkTitle")
         self.title.setProperty("severity", "error")
         self.title.setAccessibleName(f"Failed: {finding.title}")
@@ -88,8 +89,8 @@ class PostingCheckView(QFrame):
         self.clear()
         if problem:
             self.heading.setText(
-                f"The checks of your choices could not run: {redact(problem)}. The sync was "
-                "not started. Press Check again, or Sync anyway."
+                f"The checks of your choices could not run: {local_dates(redact(problem))}. The "
+                "sync was not started. Press Check again, or Sync anyway."
             )
         else:
             count = len(failed)

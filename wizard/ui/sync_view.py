@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QVBoxLa
 
 from wizard.fixes.surfaces import Surface
 from wizard.redaction import redact
+from wizard.ui.dates import local_dates
 from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import wrapped_label
 from wizard.ui.qt_compat import emit
@@ -236,7 +237,9 @@ class ErrorGroupPanel(QFrame):
         heading.setProperty("severity", "error")
         layout.addWidget(heading)
         first = group.errors[0]
-        said = wrapped_label(f"Intacct said: {redact(first.message)}", "errorGroupMessage", "hint")
+        said = wrapped_label(
+            f"Intacct said: {local_dates(redact(first.message))}", "errorGroupMessage", "hint"
+        )
         layout.addWidget(said)
         actions = (
             (("retry", "&Retry these"), ("ignore", "&Ignore these")) if group.outbox_ids else ()

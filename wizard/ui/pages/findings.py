@@ -19,6 +19,7 @@ from wizard.flow import PageId, WizardData
 from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.context import WizardContext
+from wizard.ui.dates import local_dates, show_moment
 from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 from wizard.ui.pages.done import ReportButton
@@ -96,7 +97,9 @@ class FindingsPage(FlowPage):
                 title.setProperty("severity", "error")
                 title.setProperty("role", "checkTitle")
                 self.panels.addWidget(title)
-                self.panels.addWidget(wrapped_label(redact(finding.evidence), "", "hint"))
+                self.panels.addWidget(
+                    wrapped_label(local_dates(redact(finding.evidence)), "", "hint")
+                )
                 self.panels.addWidget(FixPanel(finding.fix))
         target = self.context.target
         if target is None:
@@ -114,7 +117,8 @@ class FindingsPage(FlowPage):
 
     def _show_history(self, past: session_adapter.History, findings: tuple[object, ...]) -> None:
         self.history = past
-        self.changes.setText("\n".join(session_adapter.changes(findings, past)))  # type: ignore[arg-type]
+        lines = session_adapter.changes(findings, past, show_moment)  # type: ignore[arg-type]
+        self.changes.setText("\n".join(lines))
         can_retry = bool(past.failed_records) and bool(self.context.flow.data.connection_ok)
         self.retry_box.setVisible(can_retry)
         emit(self.completeChanged)

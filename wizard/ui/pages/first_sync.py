@@ -31,6 +31,7 @@ from wizard.flow import PageId, WizardData
 from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.context import WizardContext
+from wizard.ui.dates import date_format, local_dates, show_date
 from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 from wizard.ui.posting_check_view import PostingCheckView
@@ -79,7 +80,7 @@ class FirstSyncPage(FlowPage):
         self.since.setObjectName("syncSince")
         self.since.setAccessibleName("Read history from this day")
         self.since.setCalendarPopup(True)
-        self.since.setDisplayFormat("d MMM yyyy")
+        self.since.setDisplayFormat(date_format())
         label = QLabel("Read history &from:")
         label.setBuddy(self.since)
         row.addWidget(label)
@@ -457,7 +458,7 @@ class FirstSyncPage(FlowPage):
         self._show_ignored(result.figures.outbox.ignored)
         if s.status is RunStatus.FAILED:
             self.finished_ok = False
-            self._say(redact(s.message) or "The sync stopped.", "error")
+            self._say(local_dates(redact(s.message)) or "The sync stopped.", "error")
             if s.fix is not None:
                 self._show_stop_panel(s.fix)
             return
@@ -575,7 +576,7 @@ def _checked_line(findings: tuple[Finding, ...], since: dt.date) -> str:
         parts.append(f"{len(warned)} with a warning: {'; '.join(warned)}")
     return (
         f"✔ Checked your choices before the sync (GL accounts, deposit accounts, payment "
-        f"summaries, invoice numbers, a test posting dated {since:%d %b %Y}, undone at once): "
+        f"summaries, invoice numbers, a test posting dated {show_date(since)}, undone at once): "
         + ", ".join(parts)
         + "."
     )

@@ -29,6 +29,7 @@ from wizard.flow import PageId, Route, WizardData
 from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.context import WizardContext
+from wizard.ui.dates import local_dates
 from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import FlowPage, repolish, set_severity, wrapped_label
 from wizard.ui.permission_grid import PermissionGridView
@@ -124,7 +125,7 @@ class CheckRow(QFrame):
     def show_finding(self, finding: Finding) -> None:
         self.finding = finding
         self._icon(finding.status)
-        evidence = redact(readable(finding.evidence))
+        evidence = local_dates(redact(readable(finding.evidence)))
         self.evidence.setText(evidence)
         self.evidence.show()
         word = _ICON[finding.status][1]

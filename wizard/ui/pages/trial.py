@@ -11,6 +11,7 @@ from wizard.flow import PageId, WizardData
 from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.context import WizardContext
+from wizard.ui.dates import local_dates
 from wizard.ui.fix_panel import FixPanel
 from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
 
@@ -96,7 +97,7 @@ class TrialPage(FlowPage):
         for number, outcome in enumerate(report.outcomes):
             line = wrapped_label(
                 f"{_MARK[outcome.status]}  {outcome.what[0].upper()}{outcome.what[1:]}: "
-                f"{redact(outcome.evidence)}",
+                f"{local_dates(redact(outcome.evidence))}",
                 f"trialOutcome{number}",
             )
             set_severity(line, _SEVERITY[outcome.status])
