@@ -7,7 +7,7 @@ import time
 
 import httpx
 import pytest
-from rest_helpers import MakeClient
+from rest_helpers import MakeClient, sign_in_in_browser
 
 from wizard.rest import (
     PastedCodeError,
@@ -23,26 +23,10 @@ from wizard.rest.oauth import App, check_redirect_uri
 from wizard.sandbox import Sandbox
 
 
-def _sign_in_in_browser(sandbox: Sandbox, url: str, accept: bool = True) -> str:
-    """What the admin does on Sage's page; returns the address the browser ends on."""
-    page = httpx.get(url)
-    assert page.status_code == 200 and "Accept" in page.text
-    form = dict(httpx.QueryParams(url.split("?", 1)[1]))
-    form |= {
-        "company_id": sandbox.company.id,
-        "user_id": sandbox.company.user_id,
-        "password": sandbox.company.user_password,
-        "decision": "accept" if accept else "decline",
-    }
-    answer = httpx.post(url.split("?", 1)[0], data=form)
-    assert answer.status_code == 302
-    return answer.headers["Location"]
-
-
 def _signed_in_client(sandbox: Sandbox, make_client: MakeClient, **settings: object) -> RestClient:
     client = make_client(user=None, **settings)
     request = authorization_request(client.app, client.base_url)
-    pasted = _sign_in_in_browser(sandbox, request.url)
+    pasted = sign_in_in_browser(sandbox, request.url)
     client.exchange_code(code_from_paste(pasted, request), request)
     return client
 
@@ -70,10 +54,10 @@ def test_pasted_address_from_another_sign_in_or_a_refusal_is_a_plain_message(
     client = make_client(user=None)
     first = authorization_request(client.app, client.base_url)
     second = authorization_request(client.app, client.base_url)
-    pasted = _sign_in_in_browser(sandbox, first.url)
+    pasted = sign_in_in_browser(sandbox, first.url)
     with pytest.raises(PastedCodeError, match="different sign-in"):
         code_from_paste(pasted, second)
-    declined = _sign_in_in_browser(sandbox, second.url, accept=False)
+    declined = sign_in_in_browser(sandbox, second.url, accept=False)
     with pytest.raises(PastedCodeError, match="did not grant access"):
         code_from_paste(declined, second)
 
@@ -84,7 +68,7 @@ def test_a_code_is_worthless_without_its_verifier(
     client = make_client(user=None)
     request = authorization_request(client.app, client.base_url)
     other = authorization_request(client.app, client.base_url)
-    code = code_from_paste(_sign_in_in_browser(sandbox, request.url), request)
+    code = code_from_paste(sign_in_in_browser(sandbox, request.url), request)
     forged = type(request)(request.url, request.state, other.pkce, request.redirect_uri)
     with pytest.raises(TokenError):
         client.exchange_code(code, forged)

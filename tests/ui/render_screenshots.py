@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QScrollArea
@@ -17,12 +18,10 @@ from PySide6.QtWidgets import QScrollArea
 CHECKOUT = Path(__file__).resolve().parents[2]
 
 
-def demo_shots(app: object, settle: object) -> dict[str, object]:
-    """Pages 4 to 8 on the demo company, with a fault switched on where a fix panel shows."""
-    from PySide6.QtCore import QEventLoop, QPoint, QTimer, SignalInstance
-    from PySide6.QtWidgets import QApplication
-
-    from wizard.ui.window import SetupWizard
+def waiter(settle: object) -> Callable[..., None]:
+    """wait_for(signal, start, timeout_s=60): call `start`, then run the event loop until
+    `signal` fires (or the time is up), then let the layouts settle."""
+    from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 
     def wait_for(signal: SignalInstance, start: object, timeout_s: float = 60) -> None:
         loop = QEventLoop()
@@ -31,6 +30,18 @@ def demo_shots(app: object, settle: object) -> dict[str, object]:
         QTimer.singleShot(int(timeout_s * 1000), loop.quit)
         loop.exec()
         settle()  # type: ignore[operator]
+
+    return wait_for
+
+
+def demo_shots(app: object, settle: object) -> dict[str, object]:
+    """Pages 4 to 8 on the demo company, with a fault switched on where a fix panel shows."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.ui.window import SetupWizard
+
+    wait_for = waiter(settle)
 
     shots: dict[str, object] = {}
     window = SetupWizard()
@@ -91,20 +102,14 @@ def demo_shots(app: object, settle: object) -> dict[str, object]:
 def integration_shots(settle: object) -> dict[str, object]:
     """Connecting Expensify: the integration picker, its checklist, the grid of exactly its
     needs with Add on expense reports missing, and the trial run once it is granted."""
-    from PySide6.QtCore import QEventLoop, QPoint, QTimer, SignalInstance
+    from PySide6.QtCore import QEventLoop, QPoint, QTimer
     from PySide6.QtWidgets import QApplication
 
     from wizard.integrations import load_integrations
     from wizard.sandbox import Sandbox
     from wizard.ui.window import SetupWizard
 
-    def wait_for(signal: SignalInstance, start: object, timeout_s: float = 60) -> None:
-        loop = QEventLoop()
-        signal.connect(loop.quit)
-        QTimer.singleShot(0, start)  # type: ignore[arg-type]
-        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
-        loop.exec()
-        settle()  # type: ignore[operator]
+    wait_for = waiter(settle)
 
     expensify = load_integrations().get("expensify")
     sandbox = Sandbox().start()
@@ -167,7 +172,6 @@ def diagnose_shots(settle: object) -> dict[str, object]:
     """Findings and Retry: a saved connection whose sync failed, diagnosed after a change."""
     import dataclasses
 
-    from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
     from PySide6.QtWidgets import QApplication
 
     from wizard.checks.connect import demo_profile
@@ -178,13 +182,7 @@ def diagnose_shots(settle: object) -> dict[str, object]:
     from wizard.ui import session_adapter
     from wizard.ui.window import SetupWizard
 
-    def wait_for(signal: SignalInstance, start: object, timeout_s: float = 60) -> None:
-        loop = QEventLoop()
-        signal.connect(loop.quit)
-        QTimer.singleShot(0, start)  # type: ignore[arg-type]
-        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
-        loop.exec()
-        settle()  # type: ignore[operator]
+    wait_for = waiter(settle)
 
     SecretStore().use_session_only()  # the shot keyring keeps nothing
     shots: dict[str, object] = {}
@@ -282,19 +280,12 @@ def other_shots(settle: object) -> dict[str, object]:
 def rest_shots(settle: object) -> dict[str, object]:
     """Over the REST API: Sign-in details for Workato with "Sign in with Sage Intacct", and
     the demo company's REST checks with a refused app and its fix."""
-    from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
     from PySide6.QtWidgets import QApplication
 
     from wizard.connection import ConnectionMethod, RestGrant
     from wizard.ui.window import SetupWizard
 
-    def wait_for(signal: SignalInstance, start: object, timeout_s: float = 60) -> None:
-        loop = QEventLoop()
-        signal.connect(loop.quit)
-        QTimer.singleShot(0, start)  # type: ignore[arg-type]
-        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
-        loop.exec()
-        settle()  # type: ignore[operator]
+    wait_for = waiter(settle)
 
     shots: dict[str, object] = {}
     window = SetupWizard()

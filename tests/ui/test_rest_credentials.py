@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.rest.rest_helpers import sign_in_in_browser
 from tests.ui.keyboard import ALT, WAIT_MS, next_page, press
 from wizard.checks import CheckStatus
 from wizard.connection import (
@@ -143,22 +143,6 @@ def _to_rest_credentials(qtbot: QtBot, window: SetupWizard) -> None:
     qtbot.waitUntil(window.credentials.fields["client_id"].isVisible)
 
 
-def _browser_signs_in(sandbox: Sandbox, url: str, accept: bool = True) -> str:
-    """What the admin does in the browser on Sage's page: the address it ends on."""
-    page = httpx.get(url)
-    assert page.status_code == 200 and "Accept" in page.text
-    form = dict(httpx.QueryParams(url.split("?", 1)[1]))
-    form |= {
-        "company_id": sandbox.company.id,
-        "user_id": sandbox.company.user_id,
-        "password": sandbox.company.user_password,
-        "decision": "accept" if accept else "decline",
-    }
-    answer = httpx.post(url.split("?", 1)[0], data=form)
-    assert answer.status_code == 302
-    return str(answer.headers["Location"])
-
-
 def test_sign_in_with_sage_intacct_pasting_the_address_back(
     qtbot: QtBot,
     wizard_window: SetupWizard,
@@ -195,14 +179,14 @@ def test_sign_in_with_sage_intacct_pasting_the_address_back(
 
     # Declined in the browser: the pasted answer says so, nothing is saved.
     choice.paste.setFocus()
-    qtbot.keyClicks(choice.paste, _browser_signs_in(rest_company, opened[0], accept=False))
+    qtbot.keyClicks(choice.paste, sign_in_in_browser(rest_company, opened[0], accept=False))
     press(qtbot, window, Qt.Key.Key_S, ALT)
     qtbot.waitUntil(lambda: "did not grant access" in page.status.text(), timeout=WAIT_MS)
     assert window.currentId() == int(PageId.CREDENTIALS)
 
     # Signed in and accepted: saved with the sign-in, and the test signs in over REST.
     choice.paste.selectAll()
-    qtbot.keyClicks(choice.paste, _browser_signs_in(rest_company, opened[0]))
+    qtbot.keyClicks(choice.paste, sign_in_in_browser(rest_company, opened[0]))
     with qtbot.waitSignal(window.test.tested, timeout=WAIT_MS) as tested:
         press(qtbot, window, Qt.Key.Key_S, ALT)
     assert tested.args == [True], window.test.status.text()

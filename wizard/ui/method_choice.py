@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QFrame, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from wizard.connection import ConnectionMethod
-from wizard.ui.pages.base import wrapped_label
+from wizard.ui.pages.base import radio_with_hint, wrapped_label
 from wizard.ui.qt_compat import emit
 
 _CHOICES = (
@@ -44,15 +44,9 @@ class MethodChoice(QFrame):
         self.group = QButtonGroup(self)
         self.buttons: dict[ConnectionMethod, QRadioButton] = {}
         for method, text, caption in _CHOICES:
-            button = QRadioButton(text)
-            button.setObjectName(f"method_{method.value}")
-            button.setAccessibleName(text.replace("&", ""))
-            button.setAccessibleDescription(caption)
-            self.group.addButton(button)
+            button, hint = radio_with_hint(self.group, text, caption, f"method_{method.value}")
             self.buttons[method] = button
             layout.addWidget(button)
-            hint = wrapped_label(caption, f"method_{method.value}Hint", "hint")
-            hint.setContentsMargins(24, 0, 0, 4)
             layout.addWidget(hint)
         self.buttons[ConnectionMethod.XML].setChecked(True)
         self.group.buttonToggled.connect(self._toggled)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from wizard.connection import RestGrant
 from wizard.redaction import redact
 from wizard.rest import App, AuthorizationRequest
-from wizard.ui.pages.base import set_severity, wrapped_label
+from wizard.ui.pages.base import radio_with_hint, set_severity, wrapped_label
 from wizard.ui.qt_compat import emit
 from wizard.ui.session_adapter import sign_in
 from wizard.ui.worker import Workers
@@ -63,15 +63,9 @@ class RestSignInChoice(QFrame):
         self.grants: dict[RestGrant, QRadioButton] = {}
         row = 1
         for grant, text, caption in _GRANTS:
-            button = QRadioButton(text)
-            button.setObjectName(f"grant_{grant.value}")
-            button.setAccessibleName(text.replace("&", ""))
-            button.setAccessibleDescription(caption)
-            self.group.addButton(button)
+            button, hint = radio_with_hint(self.group, text, caption, f"grant_{grant.value}")
             self.grants[grant] = button
             grid.addWidget(button, row, 0, 1, 3)
-            hint = wrapped_label(caption, f"grant_{grant.value}Hint", "hint")
-            hint.setContentsMargins(24, 0, 0, 4)
             grid.addWidget(hint, row + 1, 0, 1, 3)
             row += 2
         self.grants[RestGrant.CLIENT_CREDENTIALS].setChecked(True)

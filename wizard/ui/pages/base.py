@@ -7,7 +7,7 @@ disk (it starts a task on `context.workers` and emits completeChanged when the t
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget, QWizardPage
+from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton, QWidget, QWizardPage
 
 from wizard.flow import PAGES, PageId, WizardData
 from wizard.ui.context import WizardContext
@@ -88,3 +88,18 @@ def repolish(widget: QWidget) -> None:
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
+
+
+def radio_with_hint(
+    group: QButtonGroup, text: str, caption: str, name: str
+) -> tuple[QRadioButton, QLabel]:
+    """A choice in `group` and the line under it that says what it means (indented to the
+    choice's text); a screen reader hears the caption as the choice's description."""
+    button = QRadioButton(text)
+    button.setObjectName(name)
+    button.setAccessibleName(text.replace("&", ""))
+    button.setAccessibleDescription(caption)
+    group.addButton(button)
+    hint = wrapped_label(caption, f"{name}Hint", "hint")
+    hint.setContentsMargins(24, 0, 0, 4)
+    return button, hint
