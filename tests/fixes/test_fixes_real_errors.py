@@ -318,3 +318,19 @@ def test_a_word_in_two_same_meaning_groups_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(CatalogueError, match="already in another group"):
         load_catalogue(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("invoice", "invoices"),
+        ("value", "values"),
+        ("require", "required"),
+        ("privilege", "privileges"),
+        ("entity", "entities"),
+        ("company", "companies"),
+    ],
+)
+def test_a_word_meets_its_plural_and_past(one: str, other: str) -> None:
+    """An error worded in the plural still meets an example in the singular."""
+    assert content_words(one) == content_words(other)

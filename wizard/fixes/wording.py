@@ -76,7 +76,13 @@ def stem(word: str) -> str:
         ("s", 4),
     ):
         if word.endswith(suffix) and len(word) - len(suffix) >= keep and not word.endswith("ss"):
-            return word[: -len(suffix)]
+            word = word[: -len(suffix)]
+            break
+    # A final "e" or "y" goes too, so the singular meets the plural and the past: "invoice" /
+    # "invoices", "value" / "values", "require" / "required", "privilege" / "privileges".
+    # "company" / "companies", "entity" / "entities", "policy" / "policies".
+    if word.endswith(("e", "y")) and len(word) >= 5:
+        return word[:-1]
     return word
 
 
