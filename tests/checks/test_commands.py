@@ -87,6 +87,16 @@ def test_plain_output_has_no_internal_ids_and_verbose_shows_them(
     assert "[permissions]" in verbose and "Fix (permission-missing)" in verbose
 
 
+def test_text_output_writes_every_date_in_iso_8601(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 12, item 9: one date format; on the command line and in the report, ISO 8601
+    (read the same in any country), Intacct's month-first days included."""
+    assert main(["diagnose", "--demo", "--scenario", "period-closed"]) == 1
+    out = capsys.readouterr().out
+    assert "The period for " in out, "the closed period's message is shown"
+    assert re.search(r"The period for \d{4}-\d{2}-\d{2} is closed", out), out
+    assert not re.search(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2} [A-Z][a-z]{2} \d{4}", out), out
+
+
 def test_a_saved_profile_is_diagnosed_with_its_keyring_passwords(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:

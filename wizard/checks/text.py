@@ -1,4 +1,5 @@
-"""Findings as text for a terminal or a report, and as the JSON `diagnose --json` prints."""
+"""Findings as text for a terminal or a report, and as the JSON `diagnose --json` prints.
+Dates in the text are ISO 8601 (Intacct's month-first days too): read the same anywhere."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 from wizard.checks.model import CheckStatus, Finding
 from wizard.fixes.surfaces import Surface, render_steps
 from wizard.redaction import redact
+from wizard.text_dates import iso_dates
 
 LABELS = {
     CheckStatus.PASS: "PASS",
@@ -33,7 +35,7 @@ def finding_text(finding: Finding, surface: Surface = Surface.CLI, ids: bool = F
     person may ask for (`diagnose --verbose`)."""
     check_id = f"  [{finding.check}]" if ids else ""
     lines = [f"{LABELS[finding.status]:4}  {finding.title}{check_id}"]
-    lines.append(f"      {readable(finding.evidence)}")
+    lines.append(f"      {iso_dates(readable(finding.evidence))}")
     fix = finding.fix
     if fix is not None and finding.status is not CheckStatus.PASS:
         fix_id = f" ({fix.id})" if ids else ""
@@ -93,7 +95,7 @@ def skipped_lines(findings: Sequence[Finding]) -> list[str]:
     by_cause: dict[str, list[Finding]] = {}
     for finding in findings:
         if finding.status is CheckStatus.SKIPPED:
-            by_cause.setdefault(readable(finding.evidence), []).append(finding)
+            by_cause.setdefault(iso_dates(readable(finding.evidence)), []).append(finding)
     lines = []
     for cause, skipped in by_cause.items():
         if len(skipped) == 1:

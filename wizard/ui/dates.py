@@ -4,8 +4,8 @@ window.
 The layers below Qt never format a date for people: they hand over `date`/`datetime` values, or
 write dates in their texts (check evidence, Intacct's messages) in a machine form, ISO 8601
 (2026-11-01) or the XML gateway's US form (11/01/2026). Those texts come through `local_dates`
-on their way to the screen. The command line and the support report keep ISO 8601: a support
-person reads them in any country, and ISO cannot be misread.
+(wizard/text_dates.py) on their way to the screen. The command line and the support report
+write ISO 8601: a support person reads them in any country, and ISO cannot be misread.
 """
 
 from __future__ import annotations
@@ -15,16 +15,7 @@ import re
 
 from PySide6.QtCore import QDate, QLocale, QTime
 
-# In one pattern, so that a date just written is not read again: an ISO 8601 day, optionally
-# with its time (2026-11-01, 2026-11-01T10:06:00Z), or the XML gateway's day, always month
-# first (11/01/2026; reference/intacct-xml-api.md).
-_MACHINE_DATE = re.compile(
-    r"(?<![\d/-])(?:"
-    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
-    r"(?P<time>[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?P<zone>Z|[+-]\d{2}:?\d{2})?)?"
-    r"|(?P<us_month>\d{2})/(?P<us_day>\d{2})/(?P<us_year>\d{4})"
-    r")(?![\d/-])"
-)
+from wizard.text_dates import rewrite_dates
 
 
 def date_format(locale: QLocale | None = None) -> str:
@@ -62,18 +53,4 @@ def show_moment(moment: dt.datetime) -> str:
 def local_dates(text: str) -> str:
     """`text` from the layers below with its dates in the system locale's format. Apply it
     once, where such a text reaches a widget: a date it has written may read as month first."""
-
-    def local(found: re.Match[str]) -> str:
-        try:
-            if found["us_year"]:
-                day = dt.date(int(found["us_year"]), int(found["us_month"]), int(found["us_day"]))
-                return show_date(day)
-            if not found["time"]:
-                day = dt.date(int(found["year"]), int(found["month"]), int(found["day"]))
-                return show_date(day)
-            moment = dt.datetime.fromisoformat(found.group(0).replace("Z", "+00:00"))
-        except ValueError:
-            return found.group(0)
-        return show_moment(moment if found["zone"] else moment.replace(tzinfo=dt.UTC))
-
-    return _MACHINE_DATE.sub(local, text)
+    return rewrite_dates(text, show_date, show_moment)
