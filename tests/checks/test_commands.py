@@ -87,6 +87,18 @@ def test_plain_output_has_no_internal_ids_and_verbose_shows_them(
     assert "[permissions]" in verbose and "Fix (permission-missing)" in verbose
 
 
+def test_what_intacct_said_comes_without_function_names_or_control_ids(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 12, item 9: "query (e7126cb9-…) returned failure" is the client's bookkeeping, not
+    Intacct's words: a check skipped for a permission shows what Intacct said, code and text."""
+    assert main(["diagnose", "--demo", "--scenario", "no-permission-ar"]) == 1
+    out = capsys.readouterr().out
+    assert "PL04000005: You do not have permission" in out
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", out), out
+    assert "returned failure" not in out
+
+
 def test_text_output_writes_every_date_in_iso_8601(capsys: pytest.CaptureFixture[str]) -> None:
     """Issue 12, item 9: one date format; on the command line and in the report, ISO 8601
     (read the same in any country), Intacct's month-first days included."""

@@ -148,13 +148,13 @@ def run_safely(check: Check, context: CheckContext) -> Verdict:
             return Verdict(
                 CheckStatus.SKIPPED,
                 "Skipped: the Web Services user may not read what this check needs "
-                f"({redact(str(error))}); see “permissions”.",
+                f"({error.said}); see “permissions”.",
             )
         fix = context.match(error)
-        return Verdict(CheckStatus.FAIL, f"Intacct answered: {redact(str(error))}", fix)
+        return Verdict(CheckStatus.FAIL, f"Intacct answered: {error.said}", fix)
     except GatewayError as error:
         fix = context.match(error)
-        return Verdict(CheckStatus.FAIL, f"Intacct answered: {redact(str(error))}", fix)
+        return Verdict(CheckStatus.FAIL, f"Intacct answered: {error.said}", fix)
     except Exception as error:  # a bug or an unexpected answer: report it, don't crash
         log.exception("Check %s stopped unexpectedly", check.id)
         fix = context.match(error)

@@ -88,6 +88,13 @@ class GatewayError(Exception):
         details = "; ".join(str(e) for e in self.errors)
         return redact(f"{self.summary}: {details}" if details else self.summary)
 
+    @property
+    def said(self) -> str:
+        """What Intacct said, for an admin: its errors alone (the summary names the function
+        and its control id, which mean nothing to them), else the summary."""
+        details = "; ".join(str(e) for e in self.errors)
+        return redact(details or self.summary)
+
 
 class TransportError(GatewayError):
     """No usable answer: connection failed, timed out, or the body was not a gateway response."""
