@@ -161,7 +161,7 @@ class WelcomePage(FlowPage):
             "A simulated Intacct company on this computer: no account needed, nothing leaves "
             "this machine.",
         )
-        self.demo_over_rest = QCheckBox("Connect over the &REST API (OAuth 2.0)")
+        self.demo_over_rest = QCheckBox("over the &REST API (OAuth 2.0)")
         self.demo_over_rest.setObjectName("demoOverRest")
         self.demo_over_rest.setAccessibleName("Connect the demo over the REST API")
         self.demo_over_rest.setAccessibleDescription(
@@ -169,7 +169,13 @@ class WelcomePage(FlowPage):
             "connection test signs in with an app, as integrations that moved to REST do."
         )
         self.demo_over_rest.setEnabled(False)
-        grid.addWidget(self.demo_over_rest, 11, 1)
+        # On the demo choice's own line, so the page keeps its height.
+        demo_line = QHBoxLayout()
+        grid.removeWidget(self.demo_choice)
+        demo_line.addWidget(self.demo_choice)
+        demo_line.addStretch(1)
+        demo_line.addWidget(self.demo_over_rest)
+        grid.addLayout(demo_line, 8, 0, 1, 2)
         grid.setColumnStretch(1, 1)
         layout.addWidget(choices)
 
