@@ -119,6 +119,11 @@ FAMILIES: dict[str, list[str]] = {
         "Intacct.SDK.Exceptions.IntacctException: Authentication block is missing companyid "
         "element",
         "lxml.etree.XMLSyntaxError: Premature end of data in tag response, line 12",
+        # an XML parser's own words for an answer it could not read
+        "ParseError: not well-formed (invalid token): line 3, column 12",
+        "Warning: simplexml_load_string(): Entity: line 1: parser error : Extra content at the "
+        "end of the document",
+        "Error: Unexpected close tag Line: 2 Column: 17 Char: >",
     ],
     "query-field-not-queryable": [
         "XL03000006 The following fields cannot be queried: [ vendor: [DISPLAYCONTACT.EMAIL1] ]",
