@@ -1,10 +1,11 @@
 """Gateway answers fetched side by side: the slots a sync may use, and one page's records.
 
 `Fetcher.submit(function)` sends a read on a worker thread; the worker waits for Intacct's
-answer, lets the client deal with session renewal and "too many operations" retries, and
-hands back a `FetchedPage` whose records are parsed, later, by whoever iterates it (the
-thread that writes the store). Workers only wait on the network; all parsing and writing
-stay on one thread.
+answer, reads its envelope (for a page held in memory that is lxml's one-call parse of the
+whole answer, which needs no Python), lets the client deal with session renewal and "too many
+operations" retries, and hands back a `FetchedPage` whose records are taken, later, by whoever
+iterates it (the thread that writes the store). Records become dicts and rows on that one
+thread only. `Fetcher.close()` cancels what is not sent and waits for the workers to end.
 
 `Slots` is how many requests are in flight at once: the sync's setting at first, one fewer
 for the rest of the run each time the company answers "too many operations".
