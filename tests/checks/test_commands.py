@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from diagnose_helpers import typed_diagnose_args
 
 from wizard.checks import default_registry
 from wizard.cli import main
@@ -153,20 +154,7 @@ def test_typed_settings_take_the_passwords_from_the_environment(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     creds = sandbox.credentials
-    args = [
-        "diagnose",
-        "--endpoint",
-        sandbox.endpoint,
-        "--sender-id",
-        creds.sender_id,
-        "--company-id",
-        creds.company_id,
-        "--user-id",
-        creds.user_id,
-        "--entity",
-        "US-EAST",
-        "--json",
-    ]
+    args = typed_diagnose_args(sandbox, "--entity", "US-EAST", "--json")
     assert main(args) == 2
     assert "INTACCT_SENDER_PASSWORD" in capsys.readouterr().err
     monkeypatch.setenv("INTACCT_SENDER_PASSWORD", creds.sender_password)

@@ -4,10 +4,10 @@ needs a support person types; the user lacking one fails `permissions` naming it
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 
 import pytest
+from diagnose_helpers import diagnose_typed
 
 from wizard import cli
 from wizard.connection import CustomNeeds, Profile, ProfileStore, Secrets
@@ -22,31 +22,8 @@ def sandbox() -> Iterator[Sandbox]:
         yield started
 
 
-def _diagnose(
-    sandbox: Sandbox, capsys: pytest.CaptureFixture[str], *extra: str
-) -> tuple[int, dict[str, dict[str, object]]]:
-    creds = sandbox.credentials
-    os.environ["INTACCT_SENDER_PASSWORD"] = creds.sender_password
-    os.environ["INTACCT_USER_PASSWORD"] = creds.user_password
-    try:
-        status = cli.main(
-            [
-                "diagnose",
-                "--endpoint",
-                sandbox.endpoint,
-                "--sender-id",
-                creds.sender_id,
-                "--company-id",
-                creds.company_id,
-                "--user-id",
-                creds.user_id,
-                "--json",
-                *extra,
-            ]
-        )
-    finally:
-        del os.environ["INTACCT_SENDER_PASSWORD"], os.environ["INTACCT_USER_PASSWORD"]
-    answer = json.loads(capsys.readouterr().out)
+def _diagnose(sandbox: Sandbox, *extra: str) -> tuple[int, dict[str, dict[str, object]]]:
+    status, answer = diagnose_typed(sandbox, *extra)
     assert answer["integration"] == "custom"
     return status, {f["check"]: f for f in answer["findings"]}
 
@@ -58,13 +35,13 @@ def test_typed_needs_pass_when_granted_and_name_the_one_missing(
     for udd in sandbox.company.udds:
         rights[udd.object.upper()] = ["list", "view"]
     sandbox.set_user_permissions(rights)
-    status, findings = _diagnose(sandbox, capsys, "--needs", NEEDS)
+    status, findings = _diagnose(sandbox, "--needs", NEEDS)
     assert findings["permissions"]["status"] == "pass", findings["permissions"]["evidence"]
     # Exactly what was typed: list, view on GL accounts; list, add on customers.
     assert "4 ticks on 2 objects" in str(findings["permissions"]["evidence"])
 
     sandbox.set_user_permissions({**rights, "CUSTOMER": ["list"]})
-    status, findings = _diagnose(sandbox, capsys, "--integration", "custom", "--needs", NEEDS)
+    status, findings = _diagnose(sandbox, "--integration", "custom", "--needs", NEEDS)
     assert status == 1
     permissions = findings["permissions"]
     assert (permissions["status"], permissions["fix_id"]) == ("fail", "permission-missing")

@@ -9,12 +9,11 @@ resources/integrations is covered without touching this test.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from diagnose_helpers import demo_target
+from diagnose_helpers import demo_target, diagnose_typed
 
 from wizard import cli
 from wizard.checks import CheckContext, CheckStatus, Runner
@@ -114,31 +113,9 @@ def test_each_missing_tick_fails_permissions_naming_module_permission_object_and
 
 
 def _diagnose(
-    sandbox: Sandbox, integration: Integration, capsys: pytest.CaptureFixture[str]
+    sandbox: Sandbox, integration: Integration
 ) -> tuple[int, dict[str, dict[str, object]]]:
-    creds = sandbox.credentials
-    os.environ["INTACCT_SENDER_PASSWORD"] = creds.sender_password
-    os.environ["INTACCT_USER_PASSWORD"] = creds.user_password
-    try:
-        status = cli.main(
-            [
-                "diagnose",
-                "--endpoint",
-                sandbox.endpoint,
-                "--sender-id",
-                creds.sender_id,
-                "--company-id",
-                creds.company_id,
-                "--user-id",
-                creds.user_id,
-                "--integration",
-                integration.id,
-                "--json",
-            ]
-        )
-    finally:
-        del os.environ["INTACCT_SENDER_PASSWORD"], os.environ["INTACCT_USER_PASSWORD"]
-    answer = json.loads(capsys.readouterr().out)
+    status, answer = diagnose_typed(sandbox, "--integration", integration.id)
     assert answer["integration"] == integration.id
     return status, {f["check"]: f for f in answer["findings"]}
 
@@ -152,13 +129,13 @@ def test_diagnose_integration_passes_with_all_needs_and_fails_without_one(
     sandbox = _sandbox(sandboxes, integration)
     rights = all_needs(integration, sandbox)
     sandbox.set_user_permissions(rights)
-    status, findings = _diagnose(sandbox, integration, capsys)
+    status, findings = _diagnose(sandbox, integration)
     assert findings["permissions"]["status"] == "pass", findings["permissions"]["evidence"]
     assert status == 0, {k: f["evidence"] for k, f in findings.items() if f["status"] == "fail"}
     need = integration.needs[-1]
     operation = need.operations[-1]
     sandbox.set_user_permissions(without(rights, need, operation))
-    status, findings = _diagnose(sandbox, integration, capsys)
+    status, findings = _diagnose(sandbox, integration)
     assert status == 1
     assert findings["permissions"]["status"] == "fail"
     assert findings["permissions"]["fix_id"] == "permission-missing"
