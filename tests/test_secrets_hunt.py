@@ -36,6 +36,7 @@ import httpx
 import pytest
 from secret_hunt import assert_no_secrets, find_secrets
 
+from tests.checks.diagnose_helpers import typed_diagnose_args
 from wizard.checks.connect import demo_rest_profile
 from wizard.cli import main
 from wizard.connection import Profile, ProfileStore, Secrets
@@ -112,18 +113,8 @@ def test_no_secret_leaves_the_program(
 
     monkeypatch.setenv("INTACCT_SENDER_PASSWORD", secrets["sender"])
     monkeypatch.setenv("INTACCT_USER_PASSWORD", secrets["wrong"])
-    failing = [
-        "diagnose",
-        "--verbose",  # every check, with the ids a support person asks for
-        "--endpoint",
-        sandbox.endpoint,
-        "--sender-id",
-        creds.sender_id,
-        "--company-id",
-        creds.company_id,
-        "--user-id",
-        creds.user_id,
-    ]
+    # --verbose: every check, with the ids a support person asks for.
+    failing = typed_diagnose_args(sandbox, "--verbose")
     assert main(failing) == 1
     with (
         pytest.raises(GatewayError) as refused,

@@ -328,10 +328,10 @@ class CredentialsPage(FlowPage):
             "profile": self.apply(self.context.flow.data).profile or "",
             "integration": self.context.flow.data.integration,
         }
+        app = self._app()
         browser = self.browser if self._signs_in_with_browser() else None
         if browser is not None:
-            settings |= {"grant": RestGrant.SIGN_IN, "redirect_uri": self._app().redirect_uri}
-        app = self._app()
+            settings |= {"grant": RestGrant.SIGN_IN, "redirect_uri": app.redirect_uri}
         self.set_busy(True)
         self._say("Saving the connection…", "")
         network = self.network.values()
