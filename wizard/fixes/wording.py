@@ -16,7 +16,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+import snowballstemmer
+
 from .rules import CODE_IN_TEXT
+
+_ENGLISH = snowballstemmer.stemmer("english")
 
 _QUOTES = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "`": "'"}
@@ -57,33 +61,12 @@ def readable(text: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    """A light, predictable stem so "subscribed", "subscription" and "subscribe" meet."""
-    for suffix, keep in (
-        ("ications", 4),
-        ("ication", 4),
-        ("izations", 4),
-        ("ization", 4),
-        ("isations", 4),
-        ("isation", 4),
-        ("tions", 4),
-        ("tion", 4),
-        ("ings", 4),
-        ("ing", 4),
-        ("ied", 3),
-        ("ies", 3),
-        ("ed", 4),
-        ("es", 4),
-        ("s", 4),
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= keep and not word.endswith("ss"):
-            word = word[: -len(suffix)]
-            break
-    # A final "e" or "y" goes too, so the singular meets the plural and the past: "invoice" /
-    # "invoices", "value" / "values", "require" / "required", "privilege" / "privileges".
-    # "company" / "companies", "entity" / "entities", "policy" / "policies".
-    if word.endswith(("e", "y")) and len(word) >= 5:
-        return word[:-1]
-    return word
+    """The word's Snowball (Porter 2) stem, so the forms of one word meet in any error.
+
+    "authenticated", "authentication" and "authenticate" all become "authent"; "invoices" and
+    "invoice", "companies" and "company", "required" and "require" meet too.
+    """
+    return str(_ENGLISH.stemWord(word))
 
 
 def content_words(text: str) -> list[str]:
