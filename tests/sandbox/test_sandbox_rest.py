@@ -127,3 +127,49 @@ def test_rate_limit_answers_429_with_retry_after(rest: httpx.Client, sandbox: Sa
     limited = rest.get("/objects/general-ledger/account/1")
     assert limited.status_code == 429 and limited.headers["Retry-After"] == "1"
     assert limited.json()["ia::error"]["code"] == "GW-0010"
+
+
+def test_an_invoice_is_created_with_its_lines_and_refused_for_a_missing_reference(
+    rest: httpx.Client, sandbox: Sandbox
+) -> None:
+    company = sandbox.company
+    customer = company.find("CUSTOMER", "STATUS", "active")
+    account = company.find("GLACCOUNT", "STATUS", "active")
+    assert customer is not None and account is not None
+    invoice = {
+        "invoiceNumber": "INV-REST-1",
+        "customer": {"id": customer["CUSTOMERID"]},
+        "invoiceDate": "2026-12-01",
+        "lines": [{"glAccount": {"id": account["ACCOUNTNO"]}, "txnAmount": "1.00"}] * 2,
+    }
+    made = rest.post("/objects/accounts-receivable/invoice", json=invoice)
+    assert made.status_code == 201, made.text
+    key = made.json()["ia::result"]["key"]
+    lines = [r for r in company.created("ARINVOICEITEM") if r["RECORDKEY"] == key]
+    assert [(r["LINE_NO"], r["ACCOUNTNO"]) for r in lines] == [
+        ("1", account["ACCOUNTNO"]),
+        ("2", account["ACCOUNTNO"]),
+    ]
+
+    nobody = rest.post(
+        "/objects/accounts-receivable/invoice",
+        json=invoice | {"invoiceNumber": "INV-REST-2", "customer": {"id": "NO-SUCH"}},
+    )
+    assert nobody.status_code == 422
+    detail = nobody.json()["ia::error"]["details"][0]
+    assert detail["message"] == "Invalid Customer 'NO-SUCH' specified."
+    no_account = rest.post(
+        "/objects/accounts-receivable/invoice",
+        json=invoice
+        | {"invoiceNumber": "INV-REST-3", "lines": [{"glAccount": {"id": "0000"}}]},
+    )
+    assert no_account.status_code == 422
+    assert "GL Account '0000'" in no_account.json()["ia::error"]["details"][0]["message"]
+    unknown = rest.post(
+        "/objects/accounts-receivable/invoice",
+        json=invoice | {"invoiceNumber": "INV-REST-4", "lines": [{"colour": "red"}]},
+    )
+    assert unknown.status_code == 400
+
+    assert rest.delete(f"/objects/accounts-receivable/invoice/{key}").status_code == 204
+    assert not [r for r in company.created("ARINVOICEITEM") if r["RECORDKEY"] == key]

@@ -55,11 +55,24 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class OwnedLines:
+    """An object's owned lines, written in its `lines` array (§3.3)."""
+
+    table: str
+    owner: str  # the line table's field holding the owner's key
+    fields: Mapping[str, str]  # REST field -> table field
+    references: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class RestObject:
     path: str
     table: str
     module: str
     fields: Mapping[str, str]  # REST field -> table field
+    # REST field -> (table, field) a create must name an existing record of
+    references: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    lines: OwnedLines | None = None
 
 
 @dataclass(frozen=True)
@@ -135,8 +148,25 @@ def load_rest_data(folder: Path | None = None) -> RestData:
         fields = require(entry, "fields", dict, here)
         if "key" not in fields or "id" not in fields:
             raise SandboxDataError(f"{here}: fields must map at least key and id.")
+        lines = None
+        if "lines" in entry:
+            owned = require(entry, "lines", dict, here)
+            at = f"{here[:-1]}.lines]"
+            require(owned, "source", str, at)
+            line_fields = require(owned, "fields", dict, at)
+            lines = OwnedLines(
+                require(owned, "table", str, at),
+                require(owned, "owner", str, at),
+                line_fields,
+                _references(owned, line_fields, at),
+            )
         objects[path] = RestObject(
-            path, require(entry, "table", str, here), require(entry, "module", str, here), fields
+            path,
+            require(entry, "table", str, here),
+            require(entry, "module", str, here),
+            fields,
+            _references(entry, fields, here),
+            lines,
         )
     return RestData(
         client_id=require(app, "client_id", str, where + " [app]"),
@@ -152,3 +182,20 @@ def load_rest_data(folder: Path | None = None) -> RestData:
         answers=answers,
         objects=objects,
     )
+
+
+def _references(
+    entry: Mapping[str, Any], fields: Mapping[str, str], where: str
+) -> dict[str, tuple[str, str]]:
+    """`references = { "customer.id" = "CUSTOMER.CUSTOMERID" }`, checked against `fields`."""
+    found: dict[str, tuple[str, str]] = {}
+    for name, target in dict(entry.get("references", {})).items():
+        table, dot, column = str(target).partition(".")
+        if name not in fields or not dot or not table or not column:
+            raise SandboxDataError(
+                f"{where}: reference {name!r} must be one of the fields and name TABLE.FIELD."
+            )
+        found[name] = (table, column)
+    if found and "source" not in entry and "references_source" not in entry:
+        raise SandboxDataError(f"{where}: say where the references come from (source).")
+    return found

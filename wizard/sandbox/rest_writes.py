@@ -139,7 +139,8 @@ class RestWriter:
     ) -> tuple[int, dict[str, Any]]:
         table_name = obj.table
         table = self.company.tables[table_name]
-        flat = flatten(record)
+        owned = obj.lines is not None and "lines" in record
+        flat = flatten({n: v for n, v in record.items() if not (owned and n == "lines")})
         columns = {}
         for name, value in flat.items():
             if name in ("key", "href"):
@@ -148,8 +149,18 @@ class RestWriter:
             if column is None:
                 return 400, self._item_error("unknown-field", field=f"/{name}", target=f"/{name}")
             columns[column] = str(value)
+        lines = self._lines(obj, record.get("lines")) if owned else []
+        if isinstance(lines, tuple):
+            return lines
         if self._answer_at("write"):
             return 422, self._item_error("business-rule", object=obj.path.split("/")[-1])
+        object_name = obj.path.split("/")[-1]
+        refused = self._missing_reference(obj.references, flat, object_name)
+        line_references = obj.lines.references if obj.lines is not None else {}
+        for flat_line, _columns in lines:
+            refused = refused or self._missing_reference(line_references, flat_line, object_name)
+        if refused is not None:
+            return refused
         if method == "POST":
             new_id = columns.get(table.spec.id_field, "")
             if not new_id:
@@ -163,6 +174,7 @@ class RestWriter:
             recordno = self.company.insert(
                 table_name, {c: v for c, v in columns.items() if c in table.position}
             )
+            self._insert_lines(obj, str(recordno), lines)
             return 201, {
                 "key": str(recordno),
                 "id": new_id,
@@ -173,6 +185,7 @@ class RestWriter:
             return 404, self._item_error("not-found")
         row = table.row(index)
         assert row is not None
+        self._insert_lines(obj, key, lines, added_to=True)  # lines without a key are added
         self.company.change(
             table_name,
             index,
@@ -185,6 +198,65 @@ class RestWriter:
             "href": f"/objects/{obj.path}/{key}",
         }
 
+    def _lines(
+        self, obj: RestObject, value: object
+    ) -> list[tuple[dict[str, Any], dict[str, str]]] | tuple[int, dict[str, Any]]:
+        """Each owned line as (its flat REST fields, its table columns), or the 400 refusing
+        a line field the sandbox does not know (a line's `key`, to change it, included)."""
+        assert obj.lines is not None
+        if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+            return 400, self._item_error("unknown-field", field="/lines", target="/lines")
+        lines = []
+        for number, line in enumerate(value):
+            flat = flatten(line)
+            columns = {}
+            for name, field_value in flat.items():
+                column = obj.lines.fields.get(name)
+                if column is None:
+                    where = f"/lines/{number}/{name}"
+                    return 400, self._item_error("unknown-field", field=where, target=where)
+                columns[column] = str(field_value)
+            lines.append((flat, columns))
+        return lines
+
+    def _missing_reference(
+        self, references: Mapping[str, tuple[str, str]], flat: Mapping[str, Any], object_name: str
+    ) -> tuple[int, dict[str, Any]] | None:
+        """The 422 for the first reference naming a record the company does not have."""
+        for name, (table_name, column) in references.items():
+            value = str(flat.get(name, ""))
+            if value and self.company.find(table_name, column, value) is None:
+                spec = self.company.specs.get(table_name)
+                what = spec.label if spec is not None else table_name.title()
+                return 422, self._item_error(
+                    "invalid-reference", object=object_name, what=what, value=value
+                )
+        return None
+
+    def _insert_lines(
+        self,
+        obj: RestObject,
+        owner_key: str,
+        lines: list[tuple[dict[str, Any], dict[str, str]]],
+        added_to: bool = False,
+    ) -> None:
+        if obj.lines is None or not lines:
+            return
+        table = self.company.tables[obj.lines.table]
+        start = len(self._line_indexes(obj, owner_key)) if added_to else 0
+        for number, (_flat, columns) in enumerate(lines, start + 1):
+            values = columns | {obj.lines.owner: owner_key, "LINE_NO": str(number)}
+            self.company.insert(
+                obj.lines.table, {c: v for c, v in values.items() if c in table.position}
+            )
+
+    def _line_indexes(self, obj: RestObject, owner_key: str) -> list[int]:
+        if obj.lines is None:
+            return []
+        table = self.company.tables[obj.lines.table]
+        owner = obj.lines.owner
+        return [i for i, row in table.rows() if table.value(row, owner) == owner_key]
+
     def _item_error(self, spec_name: str, **values: object) -> dict[str, Any]:
         """One record's error; `_spec`/`_values` let a single-record call render it whole."""
         error = error_object(self.data.errors[spec_name], values)
@@ -196,6 +268,9 @@ class RestWriter:
         if index is None:
             return self._error("not-found")
         with self.company.lock:
+            if obj.lines is not None:  # owned lines go with their owner (§3.3)
+                for line in self._line_indexes(obj, key):
+                    self.company.remove(obj.lines.table, line)
             self.company.remove(obj.table, index)
         return Reply(204, b"")
 
