@@ -59,9 +59,9 @@ def _diagnose(context: CheckContext) -> tuple[float, int, int]:
     with context:
         findings = Runner(context).run_all()
     wall = time.perf_counter() - started
-    # REST cannot roll a posting back; and which userType marks a Web Services user is not
-    # published, so a sign-in connection's user type is "could not verify".
-    not_provable = {"rest-test-posting", "rest-web-services-user"}
+    # Which userType marks a Web Services user is not published, so a sign-in connection's
+    # user type is "could not verify".
+    not_provable = {"rest-web-services-user"}
     bad = [
         f.check
         for f in findings

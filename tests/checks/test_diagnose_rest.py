@@ -17,7 +17,7 @@ from diagnose_helpers import diagnose, failures
 from wizard.checks import CheckStatus
 from wizard.checks.connect import FoundSecrets, context_for_profile, demo_rest_profile
 from wizard.checks.rest_context import RestCheckContext
-from wizard.connection import ConnectionMethod, RestChoices, RestGrant, Secrets
+from wizard.connection import ConnectionMethod, PostingChoices, RestChoices, RestGrant, Secrets
 from wizard.rest import Token
 from wizard.sandbox import SCENARIOS, Sandbox
 
@@ -30,6 +30,7 @@ REST_VISIBLE = {
     "rest-token-expired": ("rest-token-accepted", "rest-token-refused"),
     "rest-redirect-uri-mismatch": ("rest-sign-in-page", "rest-redirect-uri-mismatch"),
     "rest-forbidden-object": ("rest-permissions", "permission-missing"),
+    "rest-business-rule": ("rest-test-posting", "period-closed"),
     # the company's faults, as the REST API shows them: Intacct answers GW-0011 for each, so
     # one fix lists the candidate causes and how to tell them apart
     "sender-not-authorized": REFUSED_CLIENT,
@@ -50,7 +51,6 @@ REST_VISIBLE = {
 NOT_NAMED_OVER_REST = {
     "wrong-sender-password": "REST calls never send the sender password (rest.toml)",
     "wrong-user-password": "REST sign-in sends no user password to the wizard (rest.toml)",
-    "rest-business-rule": "a 422 shows only when writing: the sync's record names its fix",
     "no-permission-oe": "the REST checks do not use Order Entry",
     "slow-responses": "not a fault",
     "cdn-timeout-524": "transport faults hit the token endpoint too; see the XML table",
@@ -108,10 +108,17 @@ def test_the_clean_demo_company_passes_over_rest(rest_context, sandbox: Sandbox,
     findings = diagnose(rest_context(entity_id=sandbox.credentials.entities[0], grant=grant))
     assert failures(findings) == {}
     statuses = {c: f.status for c, f in findings.items()}
-    assert statuses["rest-test-posting"] is CheckStatus.SKIPPED  # REST cannot roll back
-    assert "no trial posting" in findings["rest-test-posting"].evidence
     passed = {c for c, s in statuses.items() if s is CheckStatus.PASS}
-    assert {"rest-sign-in", "rest-token-accepted", "rest-entity", "rest-permissions"} <= passed
+    assert {
+        "rest-sign-in",
+        "rest-token-accepted",
+        "rest-entity",
+        "rest-permissions",
+        "rest-test-posting",
+    } <= passed
+    assert "refused only the same invoice sent second" in findings["rest-test-posting"].evidence
+    assert not sandbox.company.created("ARINVOICE")  # the test invoice was undone
+    assert not sandbox.company.created("ARINVOICEITEM")
     assert "applies the entity header" in findings["rest-entity"].evidence
     user = findings["rest-web-services-user"]
     if grant is RestGrant.SIGN_IN:  # Sage does not publish which userType is Web Services
@@ -195,3 +202,33 @@ def test_rest_profiles_run_the_rest_checks_and_xml_profiles_the_xml_ones(
         assert findings["rest-sign-in"].status is CheckStatus.SKIPPED
     finally:
         rest.close()
+
+
+def test_a_test_invoice_intacct_keeps_is_deleted_and_said(
+    sandbox: Sandbox,
+    rest_context,  # type: ignore[no-untyped-def]
+) -> None:
+    """An ignored transaction header (a misspelt name is silently ignored, §1.3) leaves the
+    test invoice in Intacct: the check deletes it and warns; it never passes."""
+    context = rest_context(entity_id=sandbox.credentials.entities[0])
+    context.transaction_header = "X-IA-API-ParamTransaction"  # the other spelling (§1.3)
+    finding = diagnose(context)["rest-test-posting"]
+    assert finding.status is CheckStatus.WARN, finding.evidence
+    assert "the transaction header was ignored" in finding.evidence
+    assert "deleted it" in finding.evidence
+    assert not sandbox.company.created("ARINVOICE")
+    assert not sandbox.company.created("ARINVOICEITEM")
+
+
+def test_no_test_invoice_without_mapped_accounts_or_when_switched_off(
+    sandbox: Sandbox,
+    rest_context,  # type: ignore[no-untyped-def]
+) -> None:
+    context = rest_context()
+    context.test_posting = False
+    assert diagnose(context)["rest-test-posting"].status is CheckStatus.SKIPPED
+    unmapped = rest_context()
+    unmapped.profile = unmapped.profile.replace(posting=PostingChoices())
+    finding = diagnose(unmapped)["rest-test-posting"]
+    assert finding.status is CheckStatus.SKIPPED and not finding.applies
+    assert not sandbox.company.created("ARINVOICE")

@@ -160,8 +160,7 @@ def test_an_invoice_is_created_with_its_lines_and_refused_for_a_missing_referenc
     assert detail["message"] == "Invalid Customer 'NO-SUCH' specified."
     no_account = rest.post(
         "/objects/accounts-receivable/invoice",
-        json=invoice
-        | {"invoiceNumber": "INV-REST-3", "lines": [{"glAccount": {"id": "0000"}}]},
+        json=invoice | {"invoiceNumber": "INV-REST-3", "lines": [{"glAccount": {"id": "0000"}}]},
     )
     assert no_account.status_code == 422
     assert "GL Account '0000'" in no_account.json()["ia::error"]["details"][0]["message"]

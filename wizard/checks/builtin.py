@@ -19,6 +19,7 @@ from wizard.checks.posting_trial import CHECKS as POSTING_TRIAL
 from wizard.checks.registry import Registry
 from wizard.checks.rest_access import CHECKS as REST_ACCESS
 from wizard.checks.rest_context import RestCheckContext
+from wizard.checks.rest_posting import CHECKS as REST_POSTING
 from wizard.checks.rest_sign_in import CHECKS as REST_SIGN_IN
 from wizard.checks.sign_in import CHECKS as SIGN_IN
 
@@ -42,7 +43,7 @@ def default_registry() -> Registry:
 
 
 # Over the REST API: the checks that make sense there (wizard/checks/rest_*.py).
-REST_CHECKS = (*REST_SIGN_IN, *REST_ACCESS)
+REST_CHECKS = (*REST_SIGN_IN, *REST_ACCESS, *REST_POSTING)
 
 
 def rest_registry() -> Registry:

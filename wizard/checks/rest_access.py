@@ -138,18 +138,6 @@ def rest_accounts(ctx: object) -> Verdict:
     return passed(f"The {len(wanted)} mapped GL accounts are in Intacct and active.")
 
 
-def rest_test_posting(ctx: object) -> Verdict:
-    rest_context(ctx)
-    # Nothing to check over REST (not a failure elsewhere): it does not count against the test.
-    return not_applicable(
-        "Skipped over the REST API: REST has no trial posting. A record it accepts is kept "
-        "unless an atomic batch fails, and whether records processed before the failure report "
-        "their own outcome is not documented, so the wizard posts nothing over REST. Closed "
-        "periods and refused accounts show on the first sync's records, each with its fix; "
-        "or diagnose over the XML gateway, whose test posting is undone at once."
-    )
-
-
 CHECKS = (
     Check(
         "rest-entity",
@@ -170,7 +158,4 @@ CHECKS = (
         depends_on=("rest-permissions",),
     ),
     Check("rest-accounts", "Mapped GL accounts", rest_accounts, depends_on=("rest-permissions",)),
-    Check(
-        "rest-test-posting", "Test posting", rest_test_posting, depends_on=("rest-token-accepted",)
-    ),
 )

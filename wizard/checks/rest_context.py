@@ -18,7 +18,7 @@ from wizard.checks.context import CheckContext, MissingSecrets
 from wizard.connection import Profile, RestGrant, Secrets
 from wizard.fixes import Fix
 from wizard.rest import App, ClientCredentialsUser, RestClient, RestError, SignInRequired, Token
-from wizard.rest.client import ENTITY_HEADER
+from wizard.rest.client import ENTITY_HEADER, TRANSACTION_HEADER
 
 log = logging.getLogger("wizard.checks")
 
@@ -53,6 +53,9 @@ class RestCheckContext(CheckContext):
         self.on_token = on_token
         # The entity header's name; only a test changes it (to show a misspelt one is caught).
         self.entity_header = ENTITY_HEADER
+        # The atomic-batch header's name; only a test changes it (to show an ignored one is
+        # caught by the test posting, which then deletes what Intacct kept).
+        self.transaction_header = TRANSACTION_HEADER
         self._rest: RestClient | None = None
         self._rest_lock = threading.Lock()
 
@@ -89,6 +92,7 @@ class RestCheckContext(CheckContext):
             retry=self.retry,
             entity_header=entity_header or self.entity_header,
             network=self.network,
+            transaction_header=self.transaction_header,
         )
 
     def _token_issued(self, token: Token) -> None:

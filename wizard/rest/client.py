@@ -112,6 +112,7 @@ class RestClient:
         clock: Callable[[], float] = time.time,
         entity_header: str = ENTITY_HEADER,
         network: NetworkSettings | None = None,
+        transaction_header: str = TRANSACTION_HEADER,
     ) -> None:
         self.app = app
         self.base_url = check_endpoint(base_url.rstrip("/"))
@@ -120,6 +121,7 @@ class RestClient:
         self.on_token = on_token
         self.clock = clock
         self.entity_header = entity_header
+        self.transaction_header = transaction_header
         self._token = token
         self.tokens_issued = 0
         self._transport = RestTransport(timeout, retry, network)
@@ -312,7 +314,7 @@ class RestClient:
             raise ValueError(f"Send 1 to {BULK_MAX} records at a time.")
         headers = _idempotent()
         if atomic:
-            headers[TRANSACTION_HEADER] = "true"
+            headers[self.transaction_header] = "true"
         try:
             envelope = self.request(
                 method,
