@@ -90,3 +90,28 @@ def test_the_xml_demo_does_not_offer_faults_that_only_the_rest_api_has(
     assert "wrong-user-password" in faults
     assert not [name for name in faults if name.startswith("rest-")], faults
     assert "user-sign-in" in window.test.rows
+
+
+def test_over_rest_a_closed_period_shows_on_the_test_invoice_with_its_fix(
+    qtbot: QtBot, wizard_window: SetupWizard
+) -> None:
+    """The 422 a business rule gives shows only on a write: the test invoice finds it, and the
+    invoice Intacct refused is not left behind."""
+    window = wizard_window
+    assert open_demo_over_rest(qtbot, window) is True
+    page = window.test
+    assert page.rows["rest-test-posting"].status is CheckStatus.PASS
+    assert "rest-business-rule" in page.fault_actions
+    page.set_fault("rest-business-rule", True)
+    with qtbot.waitSignal(page.tested, timeout=WAIT_MS) as tested:
+        qtbot.mouseClick(page.again, Qt.MouseButton.LeftButton)
+    assert tested.args == [False]
+    failed = [row for row in page.rows.values() if row.status is CheckStatus.FAIL]
+    assert [row.check_id for row in failed] == ["rest-test-posting"]
+    row = failed[0]
+    assert row.finding is not None and row.finding.fix is not None
+    assert row.finding.fix.id == "period-closed"
+    assert row.fix_panel is not None
+    shown = " ".join(label.text() for label in row.fix_panel.findChildren(QLabel))
+    assert "period" in shown.lower(), shown
+    assert not window.context.demo_sandbox.company.created("ARINVOICE")

@@ -21,7 +21,8 @@ What comes back says what happened:
 - the test invoice still in Intacct afterwards (the transaction header ignored, or the
   company accepts two invoices with one number): the wizard deletes what it created, and
   says so; what it cannot delete is named so the admin can;
-- the request itself failed (network, sign-in, limits): could not verify.
+- both skipped, neither refused for a reason of its own, or the request itself failed
+  (network, sign-in, limits): could not verify.
 """
 
 from __future__ import annotations
@@ -125,12 +126,20 @@ def _tried(
             f"the sync posts: {_words(own)} {_nothing_kept(rest, client, number)}",
             fix,
         )
-    if test.ok or not copy.errors:
+    refused_copy = _own_errors(copy)
+    if test.ok or copy.ok:
         why = "the transaction header was ignored" if copy.errors else "it took the copy too"
         return _clean_up(rest, client, number, why)
     if _left_behind(rest, client, number):
         return _clean_up(rest, client, number, "the batch was not undone")
-    said = copy.errors[0].description or copy.errors[0].errorno
+    if not refused_copy:
+        return warned(
+            "Could not verify the test invoice: Intacct skipped it and its copy without saying "
+            f"which it refused ({_words(test.errors + copy.errors)}). Nothing was kept. Run "
+            "the check again; if it says the same, the first sync's records will show any "
+            "refusal, each with its fix."
+        )
+    said = refused_copy[0].description or refused_copy[0].errorno
     return passed(
         f"Intacct accepted a test invoice dated {invoice['invoiceDate']} on account(s) "
         f"{', '.join(rest.posting.gl_accounts)}. It refused only the same invoice sent second "
