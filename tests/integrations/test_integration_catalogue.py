@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from wizard import cli
+from wizard.connection import ConnectionMethod
 from wizard.integrations import (
     OWN_INTEGRATION_ID,
     IntegrationCatalogueError,
@@ -112,6 +113,10 @@ name = "Acme Expenses"
 vendor = "Acme"
 reads = ["GLACCOUNT"]
 
+[connection]
+methods = ["rest", "xml"]
+source = "https://example.com/acme/rest"
+
 [sender]
 ids = ["AcmeMPP"]
 case = "exactly as shown"
@@ -137,6 +142,8 @@ def test_a_new_file_is_a_new_integration(folder: Path) -> None:
     acme = catalogue.get("acme-expenses")
     assert acme.sender_text == "AcmeMPP"
     assert acme.needs[0].permission.shown == "General Ledger › Accounts"
+    assert acme.methods.offered == (ConnectionMethod.REST, ConnectionMethod.XML)
+    assert acme.methods.default is ConnectionMethod.REST
 
 
 @pytest.mark.parametrize(
@@ -153,6 +160,11 @@ def test_a_new_file_is_a_new_integration(folder: Path) -> None:
             'source = "www.example.com"',
             "must be an https:// page",
         ),
+        ('methods = ["rest", "xml"]', 'methods = ["soap"]', "[connection]: methods must list"),
+        ('methods = ["rest", "xml"]', 'methods = ["xml", "xml"]', "each once"),
+        ('methods = ["rest", "xml"]', "methods = []", "methods must list"),
+        ('source = "https://example.com/acme/rest"\n', "", "[connection]: every fact needs a"),
+        ("[connection]\n", "[connexion]\n", "unknown key(s) connexion"),
     ],
 )
 def test_mistakes_are_refused_naming_the_file_and_entry(
@@ -181,3 +193,12 @@ def test_a_fix_rule_scoped_to_an_unknown_integration_is_refused(folder: Path) ->
     (folder / "expensify.toml").unlink()
     with pytest.raises(IntegrationCatalogueError, match="integrations expensify are not in"):
         load_integrations(folder)
+
+
+def test_each_integration_says_how_it_signs_in_and_the_wizards_own_sync_is_xml_only() -> None:
+    catalogue = load_integrations()
+    for integration in catalogue:
+        assert integration.methods.offered and integration.methods.source, integration.id
+    assert catalogue.get(OWN_INTEGRATION_ID).methods.offered == (ConnectionMethod.XML,)
+    # Workato's Sage Intacct (Custom) connector signs in with OAuth 2.0 client credentials.
+    assert catalogue.get("workato").methods.offered == (ConnectionMethod.XML, ConnectionMethod.REST)

@@ -215,3 +215,32 @@ def _visible_mnemonics_are_unique(page: QWidget) -> bool:
         assert letter not in taken, f"Alt+{letter}: {taken[letter]!r} and {text!r}"
         taken[letter] = text
     return True
+
+
+@pytest.mark.parametrize(("search", "offered"), [("expensify", False), ("workato", True)])
+def test_the_page_asks_how_it_connects_only_when_the_integration_offers_a_choice(
+    qtbot: QtBot, wizard_window: SetupWizard, search: str, offered: bool
+) -> None:
+    """Expensify signs in over the XML gateway only; Workato either way (its catalogue file's
+    [connection] methods), so only Workato's page asks, with the XML gateway first."""
+    window = wizard_window
+    welcome = window.welcome
+    press(qtbot, window, Qt.Key.Key_I, ALT)
+    qtbot.waitUntil(welcome.integration_search.hasFocus)
+    qtbot.keyClicks(welcome.integration_search, search)
+    assert welcome.integration_id() == search
+    press(qtbot, window, Qt.Key.Key_S, ALT)
+    qtbot.waitUntil(welcome.new_choice.isChecked)
+    next_page(qtbot, window, PageId.PREPARE)
+    press(qtbot, window, Qt.Key.Key_U, ALT)
+    next_page(qtbot, window, PageId.CREDENTIALS)
+    page = window.credentials
+    assert page.method_choice.isVisible() is offered
+    assert page.fields["sender_id"].isVisible() and not page.fields["client_id"].isVisible()
+    if offered:
+        assert page.method_choice.buttons[ConnectionMethod.XML].hasFocus()
+    else:
+        assert page.fields["company_id"].hasFocus()
+        press(qtbot, window, Qt.Key.Key_A, ALT)  # no REST choice to pick: nothing changes
+        assert not page.fields["client_id"].isVisible()
+        assert window.context.flow.data.method is ConnectionMethod.XML

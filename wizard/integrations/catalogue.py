@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from wizard.connection import CustomNeeds
+from wizard.connection import ConnectionMethod, CustomNeeds
 from wizard.fixes import CHECK_IDS, Catalogue, load_catalogue
 from wizard.resources import resource_path, resources_dir
 from wizard.table_checks import TableChecker
@@ -30,6 +30,7 @@ from .model import (
     EntityRule,
     Integration,
     Level,
+    Methods,
     Need,
     Package,
     Permission,
@@ -54,6 +55,7 @@ _TOP_KEYS = {
     "package",
     "steps",
     "links",
+    "connection",
 }
 
 
@@ -269,7 +271,26 @@ def _integration(
         steps=_texts(data, "steps", file),
         links=links,
         origin=file,
+        methods=_methods(_table(data, "connection", file), f"{file} [connection]"),
     )
+
+
+def _methods(entry: dict[str, Any], where: str) -> Methods:
+    """`[connection] methods = ["xml", "rest"]`: how it signs in, the usual way first."""
+    _expect_keys(entry, {"methods", "source"}, where)
+    names = entry.get("methods")
+    known = [m.value for m in ConnectionMethod]
+    if (
+        not isinstance(names, list)
+        or not names
+        or any(name not in known for name in names)
+        or len(set(names)) != len(names)
+    ):
+        raise IntegrationCatalogueError(
+            f"{where}: methods must list how the integration signs in, each once, from "
+            f"{', '.join(repr(k) for k in known)} (the usual way first); got {names!r}."
+        )
+    return Methods(tuple(ConnectionMethod(n) for n in names), _source(entry, where, chosen=True))
 
 
 def _need(entry: dict[str, Any], where: str, permissions: dict[str, Permission]) -> Need:

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from wizard.connection import CustomNeeds
+from wizard.connection import ConnectionMethod, CustomNeeds
 
 from .model import (
     OPERATIONS,
     READ_OPERATIONS,
     DocumentKind,
     Integration,
+    Methods,
     Need,
     Permission,
     Sender,
@@ -77,6 +78,8 @@ def custom_integration(custom: CustomNeeds, permissions: Mapping[str, Permission
             if "add" in n.operations
         ),
         origin="the admin's ticks",
+        # An integration the wizard does not list may sign in either way: the admin chooses.
+        methods=Methods((ConnectionMethod.XML, ConnectionMethod.REST), CUSTOM_SOURCE),
     )
 
 

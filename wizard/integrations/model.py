@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from wizard.connection import ConnectionMethod
+
 # Intacct's rights on a permission, in the order its Permissions page shows them.
 OPERATIONS = ("list", "view", "add", "edit", "delete")
 READ_OPERATIONS = frozenset({"list", "view"})
@@ -130,6 +132,25 @@ class Package:
 
 
 @dataclass(frozen=True, slots=True)
+class Methods:
+    """How the integration signs in to Intacct, the usual way first: the XML gateway (a sender
+    ID and a Web Services user) and/or the REST API (an app's client ID and secret)."""
+
+    offered: tuple[ConnectionMethod, ...]
+    source: str
+
+    @property
+    def default(self) -> ConnectionMethod:
+        return self.offered[0]
+
+
+XML_ONLY = Methods(
+    (ConnectionMethod.XML,),
+    "chosen: the XML gateway, the way every integration could sign in before the REST API",
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Integration:
     id: str
     name: str
@@ -145,6 +166,7 @@ class Integration:
     steps: tuple[str, ...] = ()  # vendor-specific steps for the Prepare page
     links: tuple[str, ...] = ()
     origin: str = ""  # the file it came from
+    methods: Methods = XML_ONLY
 
     @property
     def is_own(self) -> bool:
@@ -195,6 +217,7 @@ class Integration:
                 {"module": s.module, "name": s.name, "value": s.value, "check": s.check or None}
                 for s in self.settings
             ],
+            "methods": [m.value for m in self.methods.offered],
             "reads": list(self.reads),
             "writes": [{"name": w.name, "object": w.object} for w in self.writes],
             "package": None if self.package is None else self.package.name,

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 
 from wizard.connection import ConnectionMethod, RestGrant
 from wizard.flow import PageId, WizardData
-from wizard.integrations import OWN_INTEGRATION_ID
 from wizard.redaction import redact, remember_secret
 from wizard.rest import App
 from wizard.ui import connection_adapter
@@ -53,6 +52,7 @@ class CredentialsPage(FlowPage):
         self._touched: set[str] = set()
         self.saved: SavedConnection | None = None
         self._dirty = True
+        self._offered: tuple[ConnectionMethod, ...] = ()  # the methods the choice was set for
         # The connection whose saved network settings the section shows ("" = none), and
         # whether the admin changed the section since (then a lookup never overwrites it).
         self._network_from = ""
@@ -115,12 +115,13 @@ class CredentialsPage(FlowPage):
 
     @property
     def _method(self) -> ConnectionMethod:
-        return self.method_choice.method() if self._offers_rest() else ConnectionMethod.XML
+        methods = self._methods()
+        return self.method_choice.method() if len(methods) > 1 else methods[0]
 
-    def _offers_rest(self) -> bool:
-        """The wizard's own sync works over the XML gateway only; another integration may have
-        moved to the REST API."""
-        return self.context.flow.data.integration != OWN_INTEGRATION_ID
+    def _methods(self) -> tuple[ConnectionMethod, ...]:
+        """How the chosen integration can sign in, the usual way first (its catalogue file's
+        [connection] methods): the page asks only when there is a choice."""
+        return self.context.integration().methods.offered
 
     def _signs_in_with_browser(self) -> bool:
         return self._method is ConnectionMethod.REST and (
@@ -286,7 +287,11 @@ class CredentialsPage(FlowPage):
         self._load_saved_network()
 
     def entered(self) -> None:
-        offered = self._offers_rest()
+        methods = self._methods()
+        offered = len(methods) > 1
+        if offered and self._offered != methods:  # another integration: its usual way first
+            self.method_choice.set_method(methods[0])
+        self._offered = methods
         self.method_choice.setVisible(offered)
         self._show_fields_of(self._method)
         if offered:  # the first question on the page: how the integration connects
