@@ -14,7 +14,10 @@ Other engineers add their runs (a sync, the GUI) by calling their entry point in
 `test_no_secret_leaves_the_program` below, or by writing their own test with
 `secret_hunt.assert_no_secrets`. The GUI's runs need the Qt fixtures of tests/ui, so they are
 hunted there: the passwords typed to diagnose a connection without a keyring (a wrong one, then
-the right ones, up to the support report) in tests/ui/test_diagnose_passwords.py.
+the right ones, up to the support report) in tests/ui/test_diagnose_passwords.py; the REST
+sign-in on Sign-in details (a wrong then the right client secret typed, the addresses pasted
+back with their codes, the tokens issued) in tests/ui/test_rest_credentials.py. Over the REST
+API, diagnose's run here also sends the test invoice (and reads it back).
 """
 
 from __future__ import annotations

@@ -4,14 +4,20 @@ and the connection test signs in over REST; a wrong secret gets its fix and is c
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import re
+import urllib.parse
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
+from secret_hunt import assert_no_secrets
 
 from tests.rest.rest_helpers import sign_in_in_browser
 from tests.ui.keyboard import ALT, WAIT_MS, next_page, press
@@ -25,6 +31,7 @@ from wizard.connection import (
     Secrets,
 )
 from wizard.flow import PageId
+from wizard.logs import close_logging, setup_logging
 from wizard.redaction import MASK, redact
 from wizard.sandbox import Sandbox
 from wizard.ui.window import SetupWizard
@@ -244,3 +251,74 @@ def test_the_page_asks_how_it_connects_only_when_the_integration_offers_a_choice
         press(qtbot, window, Qt.Key.Key_A, ALT)  # no REST choice to pick: nothing changes
         assert not page.fields["client_id"].isVisible()
         assert window.context.flow.data.method is ConnectionMethod.XML
+
+
+def _code_in(address: str) -> str:
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(address).query)["code"][0]
+
+
+def test_no_client_secret_pasted_code_or_token_leaves_the_program(
+    qtbot: QtBot,
+    wizard_window: SetupWizard,
+    rest_company: Sandbox,
+    isolated_user_dirs: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The secrets hunt (tests/test_secrets_hunt.py) for Sign in with Sage Intacct on
+    Sign-in details, with DEBUG logging: a wrong client secret typed, then the right one;
+    the addresses pasted back (each holding a one-use code); every token Intacct issued and
+    the kept refresh token. None is in a file, a log, the words on screen or the output."""
+    secret = f"ClientSecret-{uuid.uuid4().hex[:12]}&<q>+/%"
+    wrong = f"WrongSecret-{uuid.uuid4().hex[:12]}&<q>+/%"
+    rest = rest_company.rest
+    rest.data = dataclasses.replace(rest.data, client_secret=secret)
+    rest.oauth.data = rest.data
+    opened: list[str] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toString()) or True)
+    )
+    window = wizard_window
+    page = window.credentials
+    choice = page.sign_in_choice
+    creds = rest_company.credentials
+    app = rest_company.rest_app
+    pasted: list[str] = []
+    setup_logging(logging.DEBUG, console=False)
+    try:
+        _to_rest_credentials(qtbot, window)
+        press(qtbot, window, Qt.Key.Key_W, ALT)  # Sign in with Sage Intacct in the browser
+        qtbot.waitUntil(choice.redirect.isVisible)
+        _type(qtbot, window, "company_id", creds.company_id)
+        _type(qtbot, window, "client_id", app.client_id)
+        choice.redirect.setFocus()
+        qtbot.keyClicks(choice.redirect, app.redirect_uri)
+        for typed in (wrong, secret):
+            _type(qtbot, window, "client_secret", typed)
+            opened.clear()
+            qtbot.mouseClick(choice.open_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: bool(opened), timeout=WAIT_MS)
+            pasted.append(sign_in_in_browser(rest_company, opened[0]))
+            choice.paste.setFocus()
+            choice.paste.selectAll()
+            qtbot.keyClicks(choice.paste, pasted[-1])
+            if typed is wrong:  # the code cannot be traded with a wrong secret: said, not saved
+                press(qtbot, window, Qt.Key.Key_S, ALT)
+                qtbot.waitUntil(
+                    lambda: page.status.property("severity") == "error", timeout=WAIT_MS
+                )
+                assert window.currentId() == int(PageId.CREDENTIALS)
+        with qtbot.waitSignal(window.test.tested, timeout=WAIT_MS) as tested:
+            press(qtbot, window, Qt.Key.Key_S, ALT)
+        assert tested.args == [True], window.test.status.text()
+        shown = [label.text() for label in window.findChildren(QLabel)]
+        window.shutdown()
+    finally:
+        close_logging()
+    saved = ProfileStore().secrets.load(creds.company_id)
+    assert saved is not None and saved.client_secret == secret and saved.refresh_token
+    tokens = set(rest.oauth.tokens) | set(rest.oauth.refresh_tokens)
+    assert len(tokens) >= 2
+    hunted = [secret, wrong, *(_code_in(a) for a in pasted), *tokens, saved.refresh_token]
+    output = capsys.readouterr()
+    assert_no_secrets([isolated_user_dirs], [*shown, output.out, output.err], hunted)
