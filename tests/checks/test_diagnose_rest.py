@@ -16,6 +16,7 @@ from diagnose_helpers import diagnose, failures
 
 from wizard.checks import CheckStatus
 from wizard.checks.connect import FoundSecrets, context_for_profile, demo_rest_profile
+from wizard.checks.posting_trial import TEST_MARK
 from wizard.checks.rest_context import RestCheckContext
 from wizard.connection import ConnectionMethod, PostingChoices, RestChoices, RestGrant, Secrets
 from wizard.rest import Token
@@ -232,3 +233,21 @@ def test_no_test_invoice_without_mapped_accounts_or_when_switched_off(
     finding = diagnose(unmapped)["rest-test-posting"]
     assert finding.status is CheckStatus.SKIPPED and not finding.applies
     assert not sandbox.company.created("ARINVOICE")
+
+
+def test_an_invoice_that_already_has_the_test_number_is_named_and_never_deleted(
+    sandbox: Sandbox,
+    rest_context,  # type: ignore[no-untyped-def]
+) -> None:
+    context = rest_context()
+    number = f"{context.posting.document_number_prefix}{TEST_MARK}"
+    customer = sandbox.company.find("CUSTOMER", "STATUS", "active")
+    assert customer is not None
+    sandbox.company.insert(
+        "ARINVOICE", {"RECORDID": number, "CUSTOMERID": customer["CUSTOMERID"], "STATE": "Posted"}
+    )
+    finding = diagnose(context)["rest-test-posting"]
+    assert finding.status is CheckStatus.FAIL, finding.evidence
+    assert "Another record with the value" in finding.evidence
+    assert "Nothing was kept" in finding.evidence
+    assert [r["RECORDID"] for r in sandbox.company.created("ARINVOICE")] == [number]

@@ -18,9 +18,11 @@ What comes back says what happened:
 - only the copy refused: the test invoice had been created and accepted, then undone with
   the batch; this is believed only if Intacct has no invoice with the test number afterwards
   (read back, since Sage does not publish how it reports a record undone with its batch);
-- the test invoice still in Intacct afterwards (the transaction header ignored, or the
-  company accepts two invoices with one number): the wizard deletes what it created, and
-  says so; what it cannot delete is named so the admin can;
+- a test invoice in Intacct afterwards that was not there before (the transaction header
+  ignored, or the company accepts two invoices with one number): the wizard deletes what it
+  created, and says so; what it cannot delete is named so the admin can. An invoice that
+  already had the test number is never touched (the test invoice is then refused as a
+  duplicate, and that is shown);
 - both skipped, neither refused for a reason of its own, or the request itself failed
   (network, sign-in, limits): could not verify.
 """
@@ -76,32 +78,36 @@ def _active_customer(rest: RestCheckContext, client: RestClient) -> str:
     return str(rows[0].get("id", "")) if rows else ""
 
 
-def _left_behind(rest: RestCheckContext, client: RestClient, number: str) -> list[str]:
+def _numbered(rest: RestCheckContext, client: RestClient, number: str) -> set[str]:
     """Keys of the invoices with the test number Intacct holds now."""
     with rest.slot():
         rows = client.query(INVOICE_OBJECT, ["key"], [{"$eq": {"invoiceNumber": number}}])
-        return [str(row.get("key", "")) for row in rows]
+        return {str(row.get("key", "")) for row in rows}
 
 
-def _clean_up(rest: RestCheckContext, client: RestClient, number: str, why: str) -> Verdict:
-    """Delete every test invoice Intacct kept, and say what happened."""
-    kept = _left_behind(rest, client, number)
-    not_deleted: list[str] = []
-    for key in kept:
+def _delete(rest: RestCheckContext, client: RestClient, keys: set[str]) -> bool:
+    """Delete the test invoices the wizard made (never one that was there before)."""
+    done = True
+    for key in sorted(keys):
         try:
             with rest.slot():
                 client.delete(INVOICE_OBJECT, key)
         except RestError:
-            not_deleted.append(key)
-    if not_deleted:
+            done = False
+    return done
+
+
+def _kept(number: str, why: str, count: int, deleted: bool) -> Verdict:
+    if not deleted:
         return warned(
             f"Intacct kept the test invoice ({why}) and the wizard could not delete it: in "
-            f"Accounts Receivable > Invoices, find the invoice numbered {number} and delete it."
+            f"Accounts Receivable > Invoices, find the invoice numbered {number} that the "
+            "wizard made and delete it."
         )
     return warned(
         f"Intacct accepted the test invoice but kept it ({why}), so the wizard deleted it "
-        f"again ({len(kept)} invoice(s) numbered {number}). Nothing is left; the check could "
-        "not be undone in one step as planned."
+        f"again ({count} invoice(s) numbered {number}). Nothing is left; the test could not "
+        "be undone in one step as planned."
     )
 
 
@@ -109,34 +115,47 @@ def _tried(
     rest: RestCheckContext, client: RestClient, invoice: dict[str, Any], number: str
 ) -> Verdict:
     try:
+        before = _numbered(rest, client, number)  # not the wizard's: never deleted
         with rest.slot():
             test, copy = client.create_many(INVOICE_OBJECT, [invoice, invoice], atomic=True)
+        made = _numbered(rest, client, number) - before
     except RestError as error:
         return warned(
             "The test invoice could not be sent, so what only a posting shows is unchecked: "
             + redact(str(error)),
             rest.match(error),
         )
+    deleted = _delete(rest, client, made)
     own = _own_errors(test)
     if own:
         refusal = RestError(ErrorLevel.RESULT, "Creating the test invoice", own, test.status)
         fix = rest.fix("permission-missing") if test.status == 403 else rest.match(refusal)
+        if not made:
+            after = "(Nothing was kept: no invoice the wizard made is in Intacct.)"
+        elif deleted:
+            after = f"(Intacct kept {len(made)} test invoice(s); the wizard deleted them again.)"
+        else:
+            after = f"(Look for an invoice numbered {number} in Intacct and delete it.)"
         return failed(
             f"Intacct refused a test invoice dated {invoice['invoiceDate']}, the oldest date "
-            f"the sync posts: {_words(own)} {_nothing_kept(rest, client, number)}",
+            f"the sync posts: {_words(own)} {after}",
             fix,
         )
     refused_copy = _own_errors(copy)
-    if test.ok or copy.ok:
-        why = "the transaction header was ignored" if copy.errors else "it took the copy too"
-        return _clean_up(rest, client, number, why)
-    if _left_behind(rest, client, number):
-        return _clean_up(rest, client, number, "the batch was not undone")
-    if not refused_copy:
+    if made:
+        why = (
+            "it took the copy too"
+            if copy.ok
+            else "the transaction header was ignored"
+            if test.ok
+            else "the batch was not undone"
+        )
+        return _kept(number, why, len(made), deleted)
+    if not refused_copy or copy.ok:
         return warned(
-            "Could not verify the test invoice: Intacct skipped it and its copy without saying "
-            f"which it refused ({_words(test.errors + copy.errors)}). Nothing was kept. Run "
-            "the check again; if it says the same, the first sync's records will show any "
+            "Could not verify the test invoice: Intacct did not say it refused the copy sent "
+            f"after it ({_words(test.errors + copy.errors) or 'no error'}). Nothing was kept. "
+            "Run the check again; if it says the same, the first sync's records will show any "
             "refusal, each with its fix."
         )
     said = refused_copy[0].description or refused_copy[0].errorno
@@ -144,22 +163,8 @@ def _tried(
         f"Intacct accepted a test invoice dated {invoice['invoiceDate']} on account(s) "
         f"{', '.join(rest.posting.gl_accounts)}. It refused only the same invoice sent second "
         f"({redact(said)}), which shows the first had been created, and undid both: no "
-        f"invoice numbered {number} is in Intacct."
+        f"invoice the wizard made is in Intacct."
     )
-
-
-def _nothing_kept(rest: RestCheckContext, client: RestClient, number: str) -> str:
-    """After a refusal: checked, not assumed, that no test invoice stayed (deleting any)."""
-    try:
-        kept = _left_behind(rest, client, number)
-        for key in kept:
-            with rest.slot():
-                client.delete(INVOICE_OBJECT, key)
-    except RestError:
-        return f"(Look for an invoice numbered {number} in Intacct and delete it if it is there.)"
-    if kept:
-        return f"(Intacct kept {len(kept)} test invoice(s); the wizard deleted them again.)"
-    return "(Nothing was kept: no invoice with the test number is in Intacct.)"
 
 
 def rest_test_posting(ctx: object) -> Verdict:
