@@ -10,6 +10,7 @@ import json
 
 from tests.sync.sync_helpers import EngineMaker, client_factory
 from wizard import cli
+from wizard.gateway import ar_functions as ar
 from wizard.gateway import functions as fn
 from wizard.sandbox import Sandbox
 from wizard.sync.store import Store
@@ -32,10 +33,10 @@ def test_three_customers_and_an_invoice_deleted_are_flagged_exactly(
     for customer in NEW_CUSTOMERS:
         client.call(fn.create("CUSTOMER", {"CUSTOMERID": customer, "NAME": customer}))
     result = client.call(
-        fn.create_invoice(
+        ar.create_invoice(
             "C-1001",
             sandbox.company.as_of.date() - dt.timedelta(days=3),
-            [fn.LineItem(amount="42.00", gl_account_no="4000")],
+            [ar.LineItem(amount="42.00", gl_account_no="4000")],
             term_name="N30",
             invoice_no="DEL-INV-1",
         )

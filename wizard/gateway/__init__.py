@@ -1,9 +1,10 @@
 """The Sage Intacct XML gateway protocol: requests, responses, errors, sessions, paging.
 
-Modules: `errors` (typed failures), `xmlparse` (the one hardened parser), `functions` (request
-bodies), `request` (the envelope), `response` (parsing; records are plain `dict[str, str]`),
-`network` (proxy and certificates), `transport` (HTTP, retries), `client` (`Client`),
-`paging` (`PagedReader`).
+Modules: `errors` (typed failures), `xmlparse` (the one hardened parser), `function_xml`
+(how a function's XML is built), `functions` (request bodies), `ar_functions` (legacy AR
+documents), `request` (the envelope), `response` (parsing; records are plain
+`dict[str, str]`), `network` (proxy and certificates), `transport` (HTTP, retries), `client`
+(`Client`), `paging` (`PagedReader`).
 """
 
 from wizard.gateway import functions
@@ -19,7 +20,7 @@ from wizard.gateway.errors import (
     ShortReadError,
     TransportError,
 )
-from wizard.gateway.functions import Function
+from wizard.gateway.function_xml import Function
 from wizard.gateway.network import (
     NetworkSettings,
     NetworkSettingsError,

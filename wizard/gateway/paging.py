@@ -17,7 +17,8 @@ from itertools import chain
 from typing import Literal
 
 from wizard.gateway.errors import ErrorLevel, ShortReadError
-from wizard.gateway.functions import Function, read_more
+from wizard.gateway.function_xml import Function
+from wizard.gateway.functions import read_more
 from wizard.gateway.response import DataInfo, Record, Response
 
 Stream = Callable[

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from wizard.gateway.functions import Function
+from wizard.gateway.function_xml import Function
 from wizard.redaction import remember_secret
 
 

@@ -33,6 +33,7 @@ from typing import Any
 
 from lxml import etree
 
+from wizard.gateway import ar_functions as ar
 from wizard.gateway import functions as fn
 from wizard.resources import resource_path
 from wizard.sync.flows import CustomField, FlowCatalogue
@@ -157,7 +158,7 @@ def mapped_line(
     fields: Mapping[str, CustomField],
     settings: SyncSettings,
     what: str,
-) -> fn.LineItem:
+) -> ar.LineItem:
     """One line with the mapping applied: line fields by the flow's table, default location
     and department, user-defined dimensions as custom fields."""
     values: dict[str, Any] = {}
@@ -194,7 +195,7 @@ def mapped_line(
             custom[target] = str(value)
     if "gl_account_no" not in values:
         raise RecordDataError(f"Line {number} of the {what} has no GL account (glaccountno).")
-    return fn.LineItem(
+    return ar.LineItem(
         amount=_amount(line.get("amount"), what),
         memo=str(line["memo"]) if line.get("memo") else None,
         custom_fields=custom or None,
@@ -204,7 +205,7 @@ def mapped_line(
 
 def _lines(
     payload: Mapping[str, Any], fields: Mapping[str, CustomField], settings: SyncSettings, what: str
-) -> list[fn.LineItem]:
+) -> list[ar.LineItem]:
     lines = payload.get("lines") or []
     if not lines:
         raise RecordDataError(f"The {what} has no lines.")
@@ -271,7 +272,7 @@ class Builder:
         terms = str(p["terms"]) if p.get("terms") else None
         if due is None and terms is None:
             raise RecordDataError(f"The {what} needs a due date or payment terms.")
-        return fn.create_invoice(
+        return ar.create_invoice(
             _text(p, "customer_id", what),
             _date(p, "date", what),
             _lines(p, self._fields.get(record.kind, {}), self.settings, what),
@@ -280,14 +281,14 @@ class Builder:
             invoice_no=document_number(record),
             description=str(p["description"]) if p.get("description") else None,
             external_id=record.local_id,
-            currency=fn.Currency(str(p["currency"])) if p.get("currency") else None,
+            currency=ar.Currency(str(p["currency"])) if p.get("currency") else None,
             custom_fields=_header_custom(p, self.settings, what),
         )
 
     _convenience_fee_invoice = _invoice
 
     def _credit_note(self, record: OutboxRecord, p: Mapping[str, Any], what: str) -> fn.Function:
-        return fn.create_aradjustment(
+        return ar.create_aradjustment(
             _text(p, "customer_id", what),
             _date(p, "date", what),
             _lines(p, self._fields.get(record.kind, {}), self.settings, what),
@@ -295,7 +296,7 @@ class Builder:
             invoice_no=str(p["invoice_no"]) if p.get("invoice_no") else None,
             description=str(p["description"]) if p.get("description") else None,
             external_id=record.local_id,
-            currency=fn.Currency(str(p["currency"])) if p.get("currency") else None,
+            currency=ar.Currency(str(p["currency"])) if p.get("currency") else None,
         )
 
     def _payment(self, record: OutboxRecord, p: Mapping[str, Any], what: str) -> fn.Function:
@@ -310,7 +311,7 @@ class Builder:
                 f"The {what} needs exactly one of bank_account, undeposited_account or "
                 "batch_key (where the money goes)."
             )
-        return fn.create_arpayment(
+        return ar.create_arpayment(
             _text(p, "customer_id", what),
             amount,
             batch_key=str(p["batch_key"]) if p.get("batch_key") else None,
@@ -321,7 +322,7 @@ class Builder:
             ref_id=document_number(record),
             date_received=_date(p, "date", what),
             payment_method=str(p["method"]) if p.get("method") else None,
-            currency=fn.Currency(str(p["currency"])) if p.get("currency") else None,
+            currency=ar.Currency(str(p["currency"])) if p.get("currency") else None,
             applied_to=applied,
         )
 
