@@ -14,7 +14,8 @@ from wizard.gateway.errors import (
     MalformedResponseError,
     TransportError,
 )
-from wizard.gateway.response import Status, iter_response, nested_rows, parse_response
+from wizard.gateway.records import nested_rows
+from wizard.gateway.response import Status, iter_response, parse_response
 from wizard.gateway.xmlparse import chunked
 
 CONTROL = (

@@ -2,7 +2,7 @@
 
 Modules: `errors` (typed failures), `xmlparse` (the one hardened parser), `function_xml`
 (how a function's XML is built), `functions` (request bodies), `ar_functions` (legacy AR
-documents), `request` (the envelope), `response` (parsing; records are plain
+documents), `request` (the envelope), `response` (parsing), `records` (a record as a plain
 `dict[str, str]`), `network` (proxy and certificates), `transport` (HTTP, retries), `client`
 (`Client`), `paging` (`PagedReader`).
 """
@@ -29,6 +29,7 @@ from wizard.gateway.network import (
     client_options,
 )
 from wizard.gateway.paging import PagedReader
+from wizard.gateway.records import Record, nested_rows
 from wizard.gateway.request import (
     ControlBlock,
     LoginAuthentication,
@@ -38,12 +39,10 @@ from wizard.gateway.request import (
 from wizard.gateway.response import (
     DataInfo,
     Expect,
-    Record,
     Response,
     Result,
     Status,
     iter_response,
-    nested_rows,
     parse_response,
 )
 from wizard.gateway.transport import Retried, RetryPolicy

@@ -38,6 +38,7 @@ from wizard.gateway.errors import (
 )
 from wizard.gateway.network import NetworkSettings, ProxyChoice
 from wizard.gateway.paging import PagedReader
+from wizard.gateway.records import Record
 from wizard.gateway.request import (
     ControlBlock,
     LoginAuthentication,
@@ -46,7 +47,6 @@ from wizard.gateway.request import (
 )
 from wizard.gateway.response import (
     DataInfo,
-    Record,
     Response,
     Result,
     Status,

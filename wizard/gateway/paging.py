@@ -19,7 +19,8 @@ from typing import Literal
 from wizard.gateway.errors import ErrorLevel, ShortReadError
 from wizard.gateway.function_xml import Function
 from wizard.gateway.functions import read_more
-from wizard.gateway.response import DataInfo, Record, Response
+from wizard.gateway.records import Record
+from wizard.gateway.response import DataInfo, Response
 
 Stream = Callable[
     [Sequence[Function], bool, bool], Generator[tuple[int, Record | DataInfo], None, Response]

@@ -6,14 +6,7 @@ stays in its `Result` (call `Result.raise_for_status()` to raise `ResultError`).
 is not a complete gateway response raises `MalformedResponseError` (a `TransportError`) whose
 `reason` names what is missing, e.g. "missing-control" or "missing-result-status".
 
-Records are plain `dict[str, str]`: every element child of `<data>`, whatever its name or
-case, is one record; each of its fields maps element name to text ("" when empty). The
-record element's own attributes are kept as "@name", and a record with no fields keeps its
-text as "#text" (inspect's `<type typename="APBILL">AP Bill</type>`). Nested
-fields are flattened with dots (`DISPLAYCONTACT.PRINTAS`); a repeated name gets `[2]`, `[3]`…
-`nested_rows()` regroups such repeats (getDimensions' `dimension`s) into rows. The record's
-own element name is under `Result.record_tags` (once per distinct name) so a
-caller that mixes objects in one function can still tell them apart.
+Records are plain `dict[str, str]` (records.py says how an element becomes one).
 """
 
 from __future__ import annotations
@@ -35,9 +28,9 @@ from wizard.gateway.errors import (
     ResultError,
     TransportError,
 )
+from wizard.gateway.records import Record, record_from
 from wizard.gateway.xmlparse import MAX_BODY_BYTES, chunked, events
 
-Record = dict[str, str]
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
@@ -183,48 +176,6 @@ def errors_from(errormessage: etree._Element | None) -> tuple[ErrorDetail, ...]:
     return tuple(found)
 
 
-def _record(element: etree._Element) -> Record:
-    # Fast path: flat records with unique field names (nearly all of them). A record is flat
-    # when it has as many descendants as children; one walk gives both, cheaper than asking
-    # XPath for grandchildren.
-    fields = list(element.iterdescendants())
-    flat = {child.tag: child.text or "" for child in fields}
-    if len(flat) == len(fields) == len(element) and not len(element.attrib):
-        return flat
-    record: Record = {f"@{name!s}": str(value) for name, value in element.attrib.items()}
-    if not len(element):
-        record["#text"] = (element.text or "").strip()
-    for child in element:
-        tag = child.tag
-        if len(child):
-            _flatten(child, tag, record)
-        else:
-            if tag in record:
-                tag = _next_free(record, tag)
-            record[tag] = child.text or ""
-    return record
-
-
-def _flatten(element: etree._Element, prefix: str, record: Record) -> None:
-    if prefix in record or any(k.startswith(prefix + ".") for k in record):
-        prefix = _next_free(record, prefix)
-    for child in element:
-        name = f"{prefix}.{child.tag}"
-        if len(child):
-            _flatten(child, name, record)
-        else:
-            if name in record:
-                name = _next_free(record, name)
-            record[name] = child.text or ""
-
-
-def _next_free(record: Record, name: str) -> str:
-    n = 2
-    while f"{name}[{n}]" in record or any(k.startswith(f"{name}[{n}].") for k in record):
-        n += 1
-    return f"{name}[{n}]"
-
-
 def _first(value: int | None, fallback: int | None) -> int | None:
     return fallback if value is None else value
 
@@ -291,7 +242,7 @@ def iter_response(
         tags = state.tags
         kept = state.records if keep_records else None
         for child in children:
-            record = _record(child)
+            record = record_from(child)
             tag = child.tag
             if tag not in tags:
                 tags.append(str(tag))
@@ -528,19 +479,6 @@ def parse_response(body: bytes, http_status: int = 200, expect: Expect = Expect.
             return response
 
 
-def nested_rows(record: Record, name: str) -> list[Record]:
-    """Regroup a repeated nested element of a record into rows, e.g. for getDimensions'
-    record {"dimension.objectName": "DEPARTMENT", "dimension[2].objectName": "LOCATION"}
-    nested_rows(record, "dimension") gives [{"objectName": "DEPARTMENT"}, {"objectName": …}]."""
-    pattern = re.compile(rf"^{re.escape(name)}(?:\[(\d+)\])?\.(.+)$")
-    rows: dict[int, Record] = {}
-    for key, value in record.items():
-        found = pattern.match(key)
-        if found:
-            rows.setdefault(int(found.group(1) or 1), {})[found.group(2)] = value
-    return [rows[index] for index in sorted(rows)]
-
-
 def parse_errormessage(body: bytes) -> tuple[ErrorDetail, ...]:
     """Parse a bare `<errormessage>` element (as some logs and support tickets hold them)."""
     for kind, element in events(chunked(body)):
@@ -563,14 +501,12 @@ __all__ = [
     "Control",
     "DataInfo",
     "Expect",
-    "Record",
     "Response",
     "Result",
     "Status",
     "check_body_start",
     "errors_from",
     "iter_response",
-    "nested_rows",
     "parse_errormessage",
     "parse_response",
 ]
