@@ -356,20 +356,10 @@ def test_no_secret_leaves_separate_processes(
     """diagnose, report and explain each in a fresh process, as an admin runs them one after
     the other: each must redact on its own, by field name, not by what an earlier run saw."""
     sandbox, secrets = planted
-    creds = sandbox.credentials
     monkeypatch.setenv("INTACCT_WIZARD_LOG_LEVEL", "DEBUG")
     monkeypatch.setenv("INTACCT_SENDER_PASSWORD", secrets["sender"])
     monkeypatch.setenv("INTACCT_USER_PASSWORD", secrets["user"])
-    typed = [
-        "--endpoint",
-        sandbox.endpoint,
-        "--sender-id",
-        creds.sender_id,
-        "--company-id",
-        creds.company_id,
-        "--user-id",
-        creds.user_id,
-    ]
+    typed = typed_diagnose_args(sandbox)[1:]  # the settings, without the command's name
     runs = [_run_apart("diagnose", *typed, "--json")]
     assert runs[0].returncode == 0, runs[0].stdout[-2000:] + runs[0].stderr[-2000:]
     session_ids = set(sandbox.gateway.sessions)
