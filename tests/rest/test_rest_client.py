@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_helpers import MakeClient
 
+from wizard.gateway import RetryPolicy
+from wizard.gateway.transport import Retried
 from wizard.rest import RestError
 from wizard.sandbox import Sandbox
 
@@ -121,6 +123,23 @@ def test_rate_limit_is_retried_after_the_time_intacct_asks(
     assert limited.value.http_status == 429
     assert limited.value.errornos == ("GW-0010",)
     assert slept == [1.0, 1.0]  # Retry-After: 1, three attempts in all
+
+
+def test_each_rate_limit_waited_out_is_told_to_the_retry_policy(
+    sandbox: Sandbox, make_client: MakeClient, slept: list[float]
+) -> None:
+    """Diagnose tells a fault that went away after retries from one that did not by the
+    policy's on_retry; over REST as over the XML gateway."""
+    heard: list[Retried] = []
+    policy = RetryPolicy(
+        max_attempts=3, base_delay_s=0.01, sleep=slept.append, on_retry=heard.append
+    )
+    client = make_client(retry=policy)
+    client.sign_in()
+    sandbox.enable("rate-limited")
+    with pytest.raises(RestError):
+        client.count("general-ledger/account")
+    assert [(r.reason, r.http_status, r.delay_s) for r in heard] == [("rate-limited", 429, 1.0)] * 2
 
 
 def test_a_read_is_retried_through_a_5xx_but_a_write_without_a_key_is_not(

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from wizard.gateway.errors import ErrorLevel, TransportError
+from wizard.gateway.errors import ErrorLevel, GatewayError, TransportError
 from wizard.gateway.network import (
     NetworkSettings,
     NetworkSettingsError,
@@ -78,6 +78,42 @@ class RetryPolicy:
             return min(max(retry_after, 0.0), self.max_delay_s)
         delay = min(self.base_delay_s * 2 ** (attempt - 1), self.max_delay_s)
         return float(min(delay + random.uniform(0, delay * self.jitter), self.max_delay_s))
+
+
+class Attempts:
+    """The tries of one request under a `RetryPolicy`. After each failure that may be tried
+    again, `wait_or_give_up` either waits out the policy's delay (telling `on_retry`) or, when
+    the tries or the total wait are used up, raises the failure, saying how many tries it had.
+    """
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self.policy = policy
+        self.number = 0
+        self._started = time.monotonic()
+        self._slept = 0.0  # counted apart: an injected sleep may not pass real time
+
+    def next(self) -> int:
+        self.number += 1
+        return self.number
+
+    def wait_or_give_up(self, failure: GatewayError, retry_after: float | None = None) -> None:
+        policy = self.policy
+        delay = policy.delay(self.number, retry_after)
+        elapsed = max(time.monotonic() - self._started, self._slept)
+        if self.number >= policy.max_attempts or elapsed + delay > policy.max_total_s:
+            raise type(failure)(
+                failure.level,
+                f"{failure.summary} (gave up after {self.number} attempts)",
+                failure.errors,
+                failure.http_status,
+                failure.reason,
+            )
+        log.info("Retrying in %.1f s: %s", delay, failure.summary)
+        policy.on_retry(
+            Retried(failure.reason or "server-error", failure.summary, failure.http_status, delay)
+        )
+        policy.sleep(delay)
+        self._slept += delay
 
 
 def check_endpoint(url: str) -> str:
@@ -162,12 +198,9 @@ class Transport:
 
     def post(self, url: str, body: bytes, writes: bool = False) -> Answer:
         check_endpoint(url)
-        policy = self.retry
-        started = time.monotonic()
-        slept = 0.0  # counted apart: an injected sleep may not pass real time
-        attempt = 0
+        attempts = Attempts(self.retry)
         while True:
-            attempt += 1
+            attempt = attempts.next()
             if log.isEnabledFor(logging.DEBUG):
                 log.debug("POST %s (attempt %d)\n%s", url, attempt, _for_log(body))
             retry_after: float | None = None
@@ -225,24 +258,7 @@ class Transport:
                     )
                 else:
                     return Answer(status, content, attempt)
-            delay = policy.delay(attempt, retry_after)
-            elapsed = max(time.monotonic() - started, slept)
-            if attempt >= policy.max_attempts or elapsed + delay > policy.max_total_s:
-                raise TransportError(
-                    failure.level,
-                    f"{failure.summary} (gave up after {attempt} attempts)",
-                    failure.errors,
-                    failure.http_status,
-                    failure.reason,
-                )
-            log.info("Retrying in %.1f s: %s", delay, failure.summary)
-            policy.on_retry(
-                Retried(
-                    failure.reason or "server-error", failure.summary, failure.http_status, delay
-                )
-            )
-            policy.sleep(delay)
-            slept += delay
+            attempts.wait_or_give_up(failure, retry_after)
 
     def _send(self, url: str, body: bytes) -> tuple[int, bytes, float | None]:
         deadline = time.monotonic() + self.total_timeout

@@ -9,14 +9,13 @@ HTTP 429 (Intacct sends it before doing any work) and, unless the request writes
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping
 
 import httpx
 
 from wizard.gateway.errors import ErrorLevel
 from wizard.gateway.network import NetworkSettings, NetworkSettingsError, client_options
-from wizard.gateway.transport import USER_AGENT, RetryPolicy, underlying_message
+from wizard.gateway.transport import USER_AGENT, Attempts, RetryPolicy, underlying_message
 from wizard.redaction import redact
 from wizard.rest.envelope import MAX_BODY_BYTES, parse_envelope
 from wizard.rest.errors import RestError
@@ -71,12 +70,9 @@ class RestTransport:
         params: Mapping[str, str] | None = None,
         writes: bool,
     ) -> tuple[int, bytes, httpx.Headers]:
-        policy = self.retry
-        started = time.monotonic()
-        slept = 0.0
-        attempt = 0
+        attempts = Attempts(self.retry)
         while True:
-            attempt += 1
+            attempt = attempts.next()
             self.requests_sent += 1
             log.debug("%s %s (attempt %d)", method, redact(url), attempt)
             retry_after: float | None = None
@@ -118,19 +114,7 @@ class RestTransport:
                     status,
                     "rate-limited" if status == 429 else "server-error",
                 )
-            delay = policy.delay(attempt, retry_after)
-            elapsed = max(time.monotonic() - started, slept)
-            if attempt >= policy.max_attempts or elapsed + delay > policy.max_total_s:
-                raise RestError(
-                    failure.level,
-                    f"{failure.summary} (gave up after {attempt} attempts)",
-                    failure.errors,
-                    failure.http_status,
-                    failure.reason,
-                )
-            log.info("Retrying in %.1f s: %s", delay, failure.summary)
-            policy.sleep(delay)
-            slept += delay
+            attempts.wait_or_give_up(failure, retry_after)
 
     def _once(
         self,
