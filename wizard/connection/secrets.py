@@ -19,7 +19,6 @@ keyring calls are serialised with one process-wide lock: not every backend is th
 from __future__ import annotations
 
 import contextlib
-import enum
 import json
 import sys
 import threading
@@ -36,6 +35,13 @@ import keyring.backends.null
 import keyring.errors
 
 from wizard import APP_NAME
+from wizard.connection.keyring_words import Problem as Problem
+from wizard.connection.keyring_words import (
+    display_name,
+    help_text,
+    problem_message,
+    where_kept,
+)
 from wizard.redaction import redact, remember_secret
 
 USERNAME = "credentials"
@@ -103,15 +109,6 @@ class Secrets:
         )
 
 
-class Problem(enum.StrEnum):
-    """Why the keyring cannot be used."""
-
-    NO_BACKEND = "no-backend"  # no keyring found on this computer
-    DISABLED = "disabled"  # the "null" keyring was chosen: everything is silently dropped
-    LOCKED = "locked"  # locked, or the unlock / access prompt was dismissed
-    FAILED = "failed"  # the keyring refused the call for another reason
-
-
 @dataclass(frozen=True)
 class KeyringStatus:
     """Where passwords go, in words the GUI and the CLI can show as they are."""
@@ -149,78 +146,6 @@ class SecretTooLarge(ValueError):
 
 class SecretsUnreadable(Exception):
     """The keyring item exists but is not in a form this version understands."""
-
-
-def _display_name(backend: keyring.backend.KeyringBackend) -> str:
-    module = type(backend).__module__
-    lowered = module.lower()
-    if "windows" in lowered:
-        return "Windows Credential Manager"
-    if "macos" in lowered or "os_x" in lowered:
-        return "macOS Keychain"
-    if "kwallet" in lowered:
-        return "KWallet"
-    if "secretservice" in lowered or "libsecret" in lowered:
-        return "Secret Service (GNOME Keyring or KWallet)"
-    name = getattr(backend, "name", "") or type(backend).__name__
-    return f"keyring backend “{name}”"
-
-
-def _where(display: str, service: str) -> str:
-    if display == "Windows Credential Manager":
-        return (
-            "in Windows Credential Manager (Control Panel > Credential Manager > Windows "
-            f"Credentials), in the item named “{service}”"
-        )
-    if display == "macOS Keychain":
-        return f"in your login keychain (open Keychain Access), in the item named “{service}”"
-    if display.startswith(("Secret Service", "KWallet")):
-        return f"in your desktop keyring ({display}), in the item for “{service}”"
-    return f"in the {display}, under the service name “{service}”"
-
-
-def _help_text(problem: Problem, platform: str) -> str:
-    if problem is Problem.DISABLED:
-        return (
-            "The system keyring has been turned off for this program (the "
-            "PYTHON_KEYRING_BACKEND setting or “keyring --disable” chose the “null” keyring, "
-            "which keeps nothing). Remove that setting and start the wizard again."
-        )
-    if problem is Problem.LOCKED:
-        first = "Unlock the keyring, or choose Allow when you are asked, then try again."
-    else:
-        first = ""
-    if platform == "darwin":
-        os_help = (
-            "The macOS Keychain is part of macOS: open Keychain Access, make sure your login "
-            "keychain is unlocked (File > Unlock Keychain), and when macOS asks whether the "
-            "wizard may use it, choose Allow."
-        )
-    elif platform.startswith("win"):
-        os_help = (
-            "Windows Credential Manager is part of Windows: sign in with your own user "
-            "account (not a temporary or guest profile) and check that Control Panel > "
-            "Credential Manager opens."
-        )
-    else:
-        os_help = (
-            "On Linux, install and start a Secret Service keyring such as GNOME Keyring "
-            "(package gnome-keyring) or KWallet, unlock it, and start the wizard from your "
-            "desktop session. “python -m keyring diagnose” shows which keyring was found."
-        )
-    return f"{first} {os_help}".strip()
-
-
-def _problem_message(problem: Problem, display: str) -> str:
-    return {
-        Problem.NO_BACKEND: "No system keyring was found on this computer, so the passwords "
-        "cannot be saved safely.",
-        Problem.DISABLED: "The system keyring is turned off, so the passwords cannot be "
-        "saved safely.",
-        Problem.LOCKED: f"The {display} is locked or access to it was refused, so the "
-        "passwords could not be read or saved.",
-        Problem.FAILED: f"The {display} refused to store or read the passwords.",
-    }[problem]
 
 
 def _usable_backends(
@@ -290,7 +215,7 @@ class SecretStore:
         backend = self._current_backend()
         usable = _usable_backends(backend)
         if usable:
-            return None, _display_name(usable[0])
+            return None, display_name(usable[0])
         if isinstance(backend, keyring.backends.null.Keyring):
             return Problem.DISABLED, "system keyring"
         return Problem.NO_BACKEND, "system keyring"
@@ -313,15 +238,15 @@ class SecretStore:
                 backend_name="No system keyring",
                 where="nowhere yet: no usable system keyring",
                 problem=problem,
-                help=_help_text(problem, self._platform),
+                help=help_text(problem, self._platform),
             )
-        return KeyringStatus(usable=True, backend_name=display, where=_where(display, service))
+        return KeyringStatus(usable=True, backend_name=display, where=where_kept(display, service))
 
     def _unavailable(self, problem: Problem, display: str, detail: str = "") -> KeyringUnavailable:
-        message = _problem_message(problem, display)
+        message = problem_message(problem, display)
         if detail:
             message = f"{message} ({detail})"
-        return KeyringUnavailable(problem, message, _help_text(problem, self._platform))
+        return KeyringUnavailable(problem, message, help_text(problem, self._platform))
 
     def _require_backend(self) -> tuple[keyring.backend.KeyringBackend, str]:
         problem, display = self._problem()
