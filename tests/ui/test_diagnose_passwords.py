@@ -154,6 +154,12 @@ def test_diagnose_asks_for_the_passwords_and_keeps_them_for_this_session_only(
     assert kept.status is CheckStatus.WARN, kept.evidence.text()
     assert "session's memory only" in kept.evidence.text()
     assert "again next time" in kept.evidence.text()
+    # How to get a working password store, where there is none or it is locked; with one that
+    # works (only this connection's item is missing) nothing is wrong with it.
+    if keyring_state == "keyring without this connection":
+        assert kept.fix_panel is None
+    else:
+        assert kept.fix_panel is not None and kept.fix_panel.fix.id == "keyring-unavailable"
     assert window.test.rows["user-sign-in"].status is CheckStatus.PASS
     window.shutdown()
     assert memory_keyring.items == {}, "nothing went into the keyring"

@@ -226,6 +226,8 @@ class TestPage(FlowPage):
         self._describe_subject(None)
         sandbox = self.context.demo_sandbox
         typed = self.context.typed_passwords.get(data.profile or "")
+        asked = self.context.passwords_request
+        store_usable = asked.store_usable if asked and asked.profile == data.profile else None
 
         def run(cancel: CancelFlag) -> tuple[CheckSession, tuple[Finding, ...], Discovery | None]:
             if data.route is Route.DEMO:
@@ -237,7 +239,7 @@ class TestPage(FlowPage):
             else:
                 # Welcome's integration: the saved one unless the admin picked another there.
                 target = session_adapter.profile_target(
-                    data.profile or "", typed, data.integration, data.custom
+                    data.profile or "", typed, data.integration, data.custom, store_usable
                 )
             session = CheckSession(target, before_choices=pending)
             findings = session.run_all(self.bridge, lambda: cancel.is_set)

@@ -177,11 +177,14 @@ def profile_target(
     typed: Secrets | None = None,
     integration: str | None = None,
     custom: CustomNeeds | None = None,
+    store_usable: bool | None = None,
 ) -> Target:
     """A saved connection with its passwords: `typed` for this session (the Passwords page),
     else from the keyring (or why there are none). `integration` (with `custom` for "custom"):
     check against that integration's needs instead of the one saved with the connection
-    (nothing is saved)."""
+    (nothing is saved). `store_usable`: whether the Passwords page found a working password
+    store (`PasswordsNeeded.store_usable`); a locked one looks usable until it is asked for an
+    item, so what that read found is trusted over the store's status."""
     store = ProfileStore()
     saved = profile = store.load(name)
     saved_for = None
@@ -195,7 +198,9 @@ def profile_target(
     for value in typed.values():
         remember_secret(value)
     status = store.secrets.status(name)
-    no_store = not status.usable or status.session_only
+    if store_usable is None:
+        store_usable = status.usable
+    no_store = not store_usable or status.session_only
     found = FoundSecrets(
         typed,
         "this session's memory (typed to diagnose)",
