@@ -16,8 +16,14 @@ import base64
 import contextlib
 import socket
 import socketserver
+import ssl
 import threading
+from collections.abc import Iterator
 from types import TracebackType
+
+import trustme
+
+from wizard.sandbox import Sandbox
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -136,3 +142,13 @@ class ConnectProxy:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def sandbox_signed_by(ca: trustme.CA, host: str) -> Iterator[Sandbox]:
+    """The sandbox over HTTPS as `host`, its certificate issued by `ca` (a company's own CA,
+    which the computer trusts only once IT installs it)."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(host).configure_cert(context)
+    with Sandbox(tls=context, hostname=host) as sandbox:
+        yield sandbox

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import socket
-import ssl
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 from diagnose_helpers import MakeContext
 
-from tests.connect_proxy import ConnectProxy
+from tests.connect_proxy import ConnectProxy, sandbox_signed_by
 from wizard.checks import Runner
 from wizard.checks.connect import demo_profile
 from wizard.cli import main
@@ -52,9 +51,7 @@ def company_ca() -> trustme.CA:
 
 @pytest.fixture(scope="module")
 def tls_sandbox(company_ca: trustme.CA) -> Iterator[Sandbox]:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    company_ca.issue_cert(HOST).configure_cert(context)
-    with Sandbox(tls=context, hostname=HOST) as sandbox:
+    with sandbox_signed_by(company_ca, HOST) as sandbox:
         yield sandbox
 
 

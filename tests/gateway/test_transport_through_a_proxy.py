@@ -5,7 +5,6 @@ tests/checks/test_corporate_network.py.)"""
 
 from __future__ import annotations
 
-import ssl
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from tests.connect_proxy import ConnectProxy
+from tests.connect_proxy import ConnectProxy, sandbox_signed_by
 from wizard.fixes import load_catalogue
 from wizard.gateway import Client, Credentials, NetworkSettings, RetryPolicy, TransportError
 from wizard.sandbox import Sandbox
@@ -33,9 +32,7 @@ def ca() -> trustme.CA:
 
 @pytest.fixture(scope="module")
 def sandbox(ca: trustme.CA) -> Iterator[Sandbox]:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert(HOST).configure_cert(context)
-    with Sandbox(tls=context, hostname=HOST) as running:
+    with sandbox_signed_by(ca, HOST) as running:
         yield running
 
 
