@@ -1,5 +1,6 @@
 """Helpers for the sync engine tests: gateway clients for the sandbox that retry quickly, the
-demo settings, and how many copies of each outbox record Intacct holds."""
+demo settings, a first pull of the AR invoices, and how many copies of each outbox record
+Intacct holds."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from wizard.gateway import Client, Credentials, RetryPolicy
 from wizard.sandbox import Sandbox
 from wizard.sync.demo import DEMO_CUSTOM_FIELDS
 from wizard.sync.engine import SyncEngine
+from wizard.sync.fetch import Slots
 from wizard.sync.flows import load_flows
+from wizard.sync.progress import Cancel, Meter, ProgressListener
+from wizard.sync.pull import ObjectPlan, PullResult, pull_object
 from wizard.sync.settings import SyncSettings
 from wizard.sync.store import Store
 
@@ -77,3 +81,28 @@ def copies_in_intacct(sandbox: Sandbox, store: Store) -> dict[int, int]:
 
 
 EngineMaker = Callable[..., SyncEngine]
+
+
+def first_pull(
+    store: Store,
+    client: Client,
+    fields: str = "RECORDNO,WHENMODIFIED",
+    *,
+    page_size: int = 1000,
+    listener: ProgressListener | None = None,
+) -> PullResult:
+    """Every AR invoice into the store, as a first sync reads it (no cursor yet, two requests
+    in flight)."""
+    return pull_object(
+        store,
+        client,
+        ObjectPlan("ARINVOICE", "reference", fields, None),
+        since=None,
+        today=dt.date.today(),
+        max_days=366,
+        page_size=page_size,
+        overlap_s=300,
+        meter=Meter(listener),
+        cancel=Cancel(),
+        slots=Slots(2),
+    )

@@ -11,14 +11,12 @@ from collections.abc import Callable
 import pytest
 
 from tests.gateway.gateway_loopback import Received, Step, loopback
-from tests.sync.sync_helpers import FAST_RETRY, client_factory, demo_settings
+from tests.sync.sync_helpers import FAST_RETRY, client_factory, demo_settings, first_pull
 from wizard.commands.sync import summary_json, summary_table
 from wizard.gateway import Client, Credentials, ShortReadError
 from wizard.sandbox import Sandbox
 from wizard.sync.engine import SyncEngine
-from wizard.sync.fetch import Slots
-from wizard.sync.progress import Cancel, Meter, Progress
-from wizard.sync.pull import ObjectPlan, pull_object
+from wizard.sync.progress import Progress
 from wizard.sync.store import RunStatus, Store
 
 FIELDS = "RECORDNO,RECORDID,CUSTOMERID,TOTALDUE,WHENCREATED,WHENMODIFIED"
@@ -58,20 +56,7 @@ def test_records_changed_during_the_read_are_each_stored_once(
                     )
                 company.change("ARINVOICE", 8500 + pages_seen, {"TOTALDUE": "1.00"})
 
-        plan = ObjectPlan("ARINVOICE", "reference", fields, None)
-        result = pull_object(
-            store,
-            client_factory(sandbox)(),
-            plan,
-            since=None,
-            today=dt.date.today(),
-            max_days=366,
-            page_size=1000,
-            overlap_s=300,
-            meter=Meter(change_the_company),
-            cancel=Cancel(),
-            slots=Slots(2),
-        )
+        result = first_pull(store, client_factory(sandbox)(), fields, listener=change_the_company)
         after = _keys(sandbox)
     stored = [r.record_no for r in store.iter_pulled("ARINVOICE")]
     assert pages_seen >= 4, "the company changed between pages"
@@ -142,19 +127,7 @@ def _pull_from(peer_answer: Callable[[Received], Step], store: Store) -> None:
             Credentials("s", "sp", "C", "u", "up"), endpoint=peer.base + "/gw", retry=FAST_RETRY
         )
         try:
-            pull_object(
-                store,
-                client,
-                ObjectPlan("ARINVOICE", "reference", "RECORDNO,WHENMODIFIED", None),
-                since=None,
-                today=dt.date.today(),
-                max_days=366,
-                page_size=1000,
-                overlap_s=300,
-                meter=Meter(None),
-                cancel=Cancel(),
-                slots=Slots(2),
-            )
+            first_pull(store, client)
         finally:
             client.close()
 

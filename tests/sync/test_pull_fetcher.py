@@ -3,20 +3,17 @@ fields that its first record happens to lack."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import threading
 import time
 from collections.abc import Callable
 
 from tests.gateway.gateway_loopback import Received, Step, loopback
-from tests.sync.sync_helpers import FAST_RETRY, client_factory
+from tests.sync.sync_helpers import FAST_RETRY, client_factory, first_pull
 from wizard.gateway import Client, Credentials
 from wizard.gateway import functions as fn
 from wizard.sandbox import Sandbox
-from wizard.sync.fetch import Fetcher, Slots
-from wizard.sync.progress import Cancel, Meter
-from wizard.sync.pull import ObjectPlan, pull_object
+from wizard.sync.fetch import Fetcher
 from wizard.sync.store import Store
 
 
@@ -69,19 +66,7 @@ def test_close_waits_no_longer_than_its_bound() -> None:
 
 def test_a_pull_leaves_no_worker_thread_behind(store: Store) -> None:
     with Sandbox(records=5000) as sandbox:
-        pull_object(
-            store,
-            client_factory(sandbox)(),
-            ObjectPlan("ARINVOICE", "reference", "RECORDNO,WHENMODIFIED", None),
-            since=None,
-            today=dt.date.today(),
-            max_days=366,
-            page_size=1000,
-            overlap_s=300,
-            meter=Meter(None),
-            cancel=Cancel(),
-            slots=Slots(2),
-        )
+        first_pull(store, client_factory(sandbox)())
     assert store.count("ARINVOICE") == 5000
     assert not _pull_threads()
 
@@ -143,19 +128,7 @@ def test_every_field_read_keeps_a_field_the_first_record_lacks(store: Store) -> 
             Credentials("s", "sp", "C", "u", "up"), endpoint=peer.base + "/gw", retry=FAST_RETRY
         )
         try:
-            pull_object(
-                store,
-                client,
-                ObjectPlan("ARINVOICE", "reference", "*", None),
-                since=None,
-                today=dt.date.today(),
-                max_days=366,
-                page_size=3,
-                overlap_s=300,
-                meter=Meter(None),
-                cancel=Cancel(),
-                slots=Slots(2),
-            )
+            first_pull(store, client, "*", page_size=3)
         finally:
             client.close()
     assert selects, "the rest was read by query"
