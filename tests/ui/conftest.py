@@ -9,8 +9,16 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from wizard.ui.app import make_application
+from wizard.ui.gui_thread_gc import collect_on_gui_thread
 from wizard.ui.window import SetupWizard
 from wizard.ui.worker import join_all_workers
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_on_the_gui_thread(qapp: object) -> None:
+    """As the wizard runs: cyclic garbage is collected on the GUI thread only, never by a
+    worker that happens to allocate (a widget destroyed there crashes the run)."""
+    collect_on_gui_thread(qapp)  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)

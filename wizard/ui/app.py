@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from wizard import APP_ID, APP_NAME, __version__
 from wizard.ui.errors import ErrorHook
+from wizard.ui.gui_thread_gc import collect_on_gui_thread
 from wizard.ui.logs import setup_logging
 from wizard.ui.single_instance import InstanceServer, ask_running_instance
 from wizard.ui.style import app_icon, apply_style, follow_system_scheme
@@ -38,6 +39,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(app_icon())
     apply_style(app)
     follow_system_scheme(app)
+    collect_on_gui_thread(app)  # a Qt object in a cycle must never die on a worker thread
     return app
 
 
