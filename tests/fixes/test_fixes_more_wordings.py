@@ -1,0 +1,49 @@
+"""Fixes that had only two or three example wordings (or none but rule phrases), named in others.
+
+Each fix below got more example wordings in resources/fixes/*.toml, in the words real software
+uses: Intacct's SDKs and gateway, OAuth servers, proxies (Squid, WinHTTP, .NET, Java), TLS and
+password-store libraries. These are two more per fix, written for this test (other words, a
+vendor's wrapper, another program's phrasing), none a catalogue example or a held-out real text.
+Without the new wordings most of them fall back to the generic answer or to another fix.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fixes.test_fixes_real_errors import _near_copy, held_out_copies
+from wizard.fixes import load_catalogue, match
+
+MORE_WORDINGS: dict[str, list[str]] = {
+    "record-owned-at-top-level": [
+        "Update failed: the customer belongs to the top level, not to this entity",
+        "Editing this top-level vendor from an entity is not allowed",
+    ],
+    "chart-of-accounts-not-syncing": [
+        "The integration shows an empty list of GL accounts after import",
+        "Our ledger accounts were never imported into the expense tool",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("fix_id", "text"),
+    [(fix_id, text) for fix_id, texts in MORE_WORDINGS.items() for text in texts],
+    ids=lambda v: str(v)[:50],
+)
+def test_a_fix_is_named_in_words_its_examples_do_not_use(fix_id: str, text: str) -> None:
+    assert match(text).id == fix_id
+
+
+def test_these_wordings_are_new() -> None:
+    """Not a catalogue example, not a held-out text: otherwise the test above proves nothing."""
+    examples = {fix.id: fix.examples for fix in load_catalogue().fixes}
+    like_an_example = [
+        (fix_id, text)
+        for fix_id, texts in MORE_WORDINGS.items()
+        for text in texts
+        if any(_near_copy(text, example) for example in examples[fix_id])
+    ]
+    assert all(len(texts) >= 2 for texts in MORE_WORDINGS.values())
+    assert not like_an_example
+    assert not held_out_copies(MORE_WORDINGS)
