@@ -23,6 +23,14 @@ MORE_WORDINGS: dict[str, list[str]] = {
         "The integration shows an empty list of GL accounts after import",
         "Our ledger accounts were never imported into the expense tool",
     ],
+    "too-many-operations": [
+        "Concurrency limit reached: too many simultaneous calls for the company",
+        "Other requests for this company are still running, so this one was refused",
+    ],
+    "keyring-unavailable": [
+        "SecItemCopyMatching failed: user interaction is not allowed (-25308)",
+        "CredWrite failed: the logon session does not exist (Windows error 1312)",
+    ],
 }
 
 
