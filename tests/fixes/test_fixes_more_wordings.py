@@ -55,6 +55,23 @@ MORE_WORDINGS: dict[str, list[str]] = {
         "Transaction currency EUR is not allowed; multiple currencies are off",
         "Cannot post in USD: the company works in its base currency only",
     ],
+    "connection-config-corrupt": [
+        "The connector's stored settings for Sage Intacct are damaged and must be repaired by "
+        "support",
+        "Invalid configuration of the Intacct connection: contact the integration's support",
+    ],
+    "sender-credentials-invalid": [
+        "Sender password was not provided in the configuration",
+        "The partner password for our sender has changed and the gateway refuses it",
+    ],
+    "user-locked": [
+        "Sign-in blocked: too many unsuccessful login attempts for this user",
+        "Your user account is suspended; contact your company administrator",
+    ],
+    "company-expired": [
+        "Sign-in refused: your trial of Sage Intacct has ended",
+        "The evaluation company is past its end date",
+    ],
 }
 
 
