@@ -72,6 +72,22 @@ MORE_WORDINGS: dict[str, list[str]] = {
         "Sign-in refused: your trial of Sage Intacct has ended",
         "The evaluation company is past its end date",
     ],
+    "rest-redirect-uri-mismatch": [
+        "OAuth error: callback URL mismatch for this application",
+        "Sign-in was refused: the redirection URI sent by the app is not one registered for it",
+    ],
+    "rest-token-refused": [
+        "401 Unauthorized: the bearer token could not be decoded",
+        "Authorization header is malformed (expected Bearer followed by the token)",
+    ],
+    "rest-sign-in-again": [
+        "The authorization grant expired; the user has to sign in with Sage Intacct again",
+        "Refresh failed: the refresh token is no longer valid because the app was authorised again",
+    ],
+    "rest-client-refused": [
+        "Unknown client or wrong client secret at the token endpoint",
+        "The app's client ID is inactive in this company",
+    ],
 }
 
 
