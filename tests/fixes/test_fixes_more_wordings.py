@@ -88,6 +88,38 @@ MORE_WORDINGS: dict[str, list[str]] = {
         "Unknown client or wrong client secret at the token endpoint",
         "The app's client ID is inactive in this company",
     ],
+    "proxy-sign-in": [
+        "HttpRequestException: The proxy tunnel request to proxy 'http://10.0.0.1:3128/' failed "
+        "with status code '407'.",
+        "Squid: Cache Access Denied. You are not allowed to use this cache until you have "
+        "authenticated yourself",
+    ],
+    "proxy-refused": [
+        "The proxy tunnel request to proxy 'http://webgate:80/' failed with status code '403'.",
+        "Access Denied: the access control configuration of the proxy prevents this request",
+    ],
+    "unreachable-through-proxy": [
+        "The proxy tunnel request to proxy 'http://webgate:80/' failed with status code '502'.",
+        "ERROR The requested URL could not be retrieved. While trying to retrieve "
+        "https://api.intacct.com/ the proxy was unable to determine the IP address from the host "
+        "name",
+    ],
+    "network-certificate-untrusted": [
+        "tls: failed to verify certificate: x509: certificate signed by unknown authority (an "
+        "inspecting proxy?)",
+        "The certificate came from Zscaler Root CA, which is not among this computer's trusted "
+        "roots",
+    ],
+    "proxy-auto-config": [
+        "WinHTTP could not download the PAC script from the configuration URL",
+        "ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT while looking up the proxy",
+    ],
+    "network-settings-invalid": [
+        "requests.exceptions.InvalidProxyURL: Please check proxy URL. It is malformed and could "
+        "be missing the host.",
+        "ssl.SSLError: [X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found "
+        "(_ssl.c:4149)",
+    ],
 }
 
 
