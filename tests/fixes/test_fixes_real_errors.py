@@ -343,3 +343,15 @@ def test_a_word_in_two_same_meaning_groups_is_refused(tmp_path: Path) -> None:
 def test_a_word_meets_its_plural_and_past(one: str, other: str) -> None:
     """An error worded in the plural still meets an example in the singular."""
     assert content_words(one) == content_words(other)
+
+
+@pytest.mark.parametrize("text", ["Connection timed out", "Read time-out", "The request timed out"])
+def test_timed_out_is_one_word_however_it_is_written(text: str) -> None:
+    assert "timeout" in content_words(text)
+    assert match(text).id == "network-timeout"
+
+
+def test_a_time_of_day_is_not_a_timeout() -> None:
+    """ "timed" stems to "time"; compared as "timeout", any text about a time looked like one."""
+    assert "timeout" not in content_words("Two users changed the bill at the same time")
+    assert match("Two users changed the bill at the same time").id != "network-timeout"

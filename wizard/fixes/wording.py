@@ -35,6 +35,9 @@ _PATH = re.compile(r"(?:\b[A-Za-z]:)?(?:[\\/][\w.$@<>\[\]-]+){2,}")
 _TAG = re.compile(r"<[!/?]?[A-Za-z][^<>]{0,300}>")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[a-z]+")
+# "timed out" and "time-out" are one word in an error; kept apart, "timed" stems to "time", and
+# any text saying "at the same time" would look like a timeout.
+_TIMED_OUT = re.compile(r"\btimed?[\s-]+out\b", re.I)
 
 # Words that appear in errors of every kind, so they say nothing about which one.
 _STOP_WORDS = """
@@ -75,6 +78,7 @@ def content_words(text: str) -> list[str]:
     for pattern in (_SUPPORT_ID, _URL, _UUID, _HEX, _FRAME, _PATH, CODE_IN_TEXT):
         text = pattern.sub(" ", text)
     text = _TAG.sub(" ", text)
+    text = _TIMED_OUT.sub(" timeout ", text)
     text = _CAMEL.sub(" ", text).replace("_", " ").replace("'", "")
     words = _WORD.findall(text.casefold())
     return [stem(w) for w in words if len(w) > 2 and w not in STOP_WORDS]
