@@ -118,3 +118,22 @@ def test_an_unknown_integration_is_a_usage_error_naming_the_known_ones(
     _, err = capsys.readouterr()
     assert status == 2
     assert "expensifi" in err and "expensify" in err and "Traceback" not in err
+
+
+# Expensify's help articles for these codes (docs/articles/new-expensify/connections/sage-intacct/
+# Troubleshooting in Expensify/App) say what each means; the code alone names the fix.
+EXPENSIFY_DOCUMENTED = {
+    "INT028": "location-missing",  # employees need a location
+    "INT149": "employee-not-found",  # the employee record cannot be found
+    "INT304": "record-inactive",  # invalid coding on the expenses
+    "INT680": "required-field-missing",  # uncategorised expenses
+    "INT771": "period-closed",  # the batches for the reporting period are closed
+}
+
+
+@pytest.mark.parametrize(("code", "fix_id"), EXPENSIFY_DOCUMENTED.items())
+def test_expensifys_documented_codes_name_their_fix(
+    capsys: pytest.CaptureFixture[str], code: str, fix_id: str
+) -> None:
+    status, answer = _explain(capsys, "--integration", "expensify", "--code", code)
+    assert (status, answer["fix_id"]) == (0, fix_id)
