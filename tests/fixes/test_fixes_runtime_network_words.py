@@ -6,9 +6,10 @@ deadline exceeded, x509), Ruby (Net::OpenTimeout, Errno::ECONNRESET), PHP's curl
 urllib3), Node (EPIPE, undici's "fetch failed"), Apple's NSURLErrorDomain and the browsers' ERR_*
 names. The wordings are the runtimes' documented messages with Intacct's host put in, written
 for this test; none is a catalogue example or a held-out text. Before the patterns added with
-this test (resources/fixes/network.toml, gateway.toml) 18 of them got the generic answer or
-another fix, among them SslStream's "Authentication failed because the remote party has closed
-the transport stream", which was taken for a wrong password.
+this test (resources/fixes/network.toml, gateway.toml, the HTTP status reader in
+wizard/fixes/rules.py) 21 of them got the generic answer or another fix, among them
+SslStream's "Authentication failed because the remote party has closed the transport stream",
+which was taken for a wrong password.
 """
 
 from __future__ import annotations
@@ -19,6 +20,23 @@ from tests.fixes.test_fixes_real_errors import held_out_copies
 from wizard.fixes import match
 
 RUNTIME_WORDINGS: dict[str, list[str]] = {
+    # HTTP statuses as each library reports them: Guzzle, requests, .NET, axios, urllib.
+    "service-unavailable": [
+        "Server error: `POST https://api.intacct.com/ia/xml/xmlgw.phtml` resulted in a "
+        "`503 Service Unavailable` response",
+        "requests.exceptions.HTTPError: 502 Server Error: Bad Gateway for url: "
+        "https://api.intacct.com/ia/xml/xmlgw.phtml",
+        "Response status code does not indicate success: 503 (Service Unavailable).",
+        "urllib.error.HTTPError: HTTP Error 503: Service Unavailable",
+        "The remote server returned an error: (503) Server Unavailable.",
+        "HTTP/1.1 504 Gateway Time-out",
+    ],
+    "rate-limited": [
+        "Request failed with status code 429",
+        "Response status code does not indicate success: 429 (Too Many Requests).",
+        "The remote server returned an error: (429).",
+        "HTTP Error 429",
+    ],
     "host-not-found": [
         "java.net.UnknownHostException: api.intacct.com",
         "dial tcp: lookup api.intacct.com on 127.0.0.53:53: no such host",

@@ -30,7 +30,13 @@ CODE_IN_TEXT = re.compile(
     r"(?<![A-Za-z0-9])(INT\d{3}|[A-Z]{2}\d{8}|GW-?\d{4}|REST-?\d{4}|XMLGW[\s_-]?JPP\d{4})(?![0-9])",
     re.IGNORECASE,
 )
-_HTTP_IN_TEXT = re.compile(r"\b(?:http(?:\s+status)?|status\s+code)\s*:?\s*([1-5]\d\d)\b", re.I)
+# "HTTP 503", "HTTP status 503", "HTTP Error 503", "HTTP/1.1 503", "status code 503", and .NET's
+# "The remote server returned an error: (503)".
+_HTTP_IN_TEXT = re.compile(
+    r"\b(?:http(?:\s+(?:status|error)|/\d(?:\.\d)?)?|status\s+code|returned an error:\s*\()"
+    r"\s*:?\s*([1-5]\d\d)\b",
+    re.I,
+)
 
 _QUOTES = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "`": "'"}
