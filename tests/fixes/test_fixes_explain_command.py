@@ -125,6 +125,19 @@ def test_text_and_json_show_the_runner_up() -> None:
     assert [a["fix_id"] for a in answer["alternatives"]] == ["network-timeout"]  # type: ignore[union-attr]
 
 
+def test_the_runner_ups_steps_are_worded_for_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Steps that point into the product are {tokens}; the runner-up's are worded too."""
+    message = "The GL account is restricted or the period is closed"
+    _, text, _ = _explain(capsys, "--message", message)
+    _, out, _ = _explain(capsys, "--json", "--message", message)
+    [alternative] = json.loads(out)["alternatives"]
+    assert alternative["fix_id"] == "period-closed"
+    assert "{" not in text and not any("{" in step for step in alternative["steps"])
+    assert "intacct-wizard sync --retry-failed" in " ".join(alternative["steps"])
+
+
 def test_text_output_says_what_to_send_to_support(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = _explain(capsys, "--message", "Flux capacitor misaligned in bucket 9")
     assert status == 1

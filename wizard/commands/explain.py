@@ -124,7 +124,7 @@ def _alternative(fix: Fix) -> dict[str, object]:
         "fix_id": fix.id,
         "title": fix.title,
         "cause": fix.cause,
-        "steps": list(fix.steps),
+        "steps": list(render_steps(fix.steps, Surface.CLI)),
         "who": fix.who,
         "verified_by": fix.verified_by,
     }
@@ -156,5 +156,6 @@ def _as_text(fix: Fix) -> str:
             f"Or, if that does not fit: {alternative.title}",
             f"  Why: {alternative.cause}",
         ]
-        lines += [f"  {number}. {step}" for number, step in enumerate(alternative.steps, 1)]
+        steps = render_steps(alternative.steps, Surface.CLI)
+        lines += [f"  {number}. {step}" for number, step in enumerate(steps, 1)]
     return "\n".join(lines)

@@ -75,15 +75,16 @@ class FixPanel(QFrame):
         layout.addWidget(self.who)
         self.alternatives: list[QLabel] = []
         for alternative in fix.alternatives:
+            alternative_steps = render_steps(alternative.steps, surface)
             other = _label(
                 f"<b>Or, if that does not fit: {html.escape(alternative.title)}</b><br>"
-                f"{html.escape(alternative.cause)}{steps_html(alternative.steps)}",
+                f"{html.escape(alternative.cause)}{steps_html(alternative_steps)}",
                 f"fixAlternative_{alternative.id}",
                 rich=True,
             )
             other.setAccessibleName(
                 f"Or, if that does not fit: {alternative.title}. {alternative.cause} Steps: "
-                + " ".join(f"{n}. {s}" for n, s in enumerate(alternative.steps, 1))
+                + " ".join(f"{n}. {s}" for n, s in enumerate(alternative_steps, 1))
             )
             layout.addWidget(other)
             self.alternatives.append(other)
