@@ -277,6 +277,31 @@ def other_shots(settle: object) -> dict[str, object]:
     return shots
 
 
+def explain_shots(settle: object) -> dict[str, object]:
+    """Explain an error message, opened from Welcome with BILL picked: a pasted sync error."""
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.ui.window import SetupWizard
+
+    window = SetupWizard()
+    window.resize(800, 600)
+    window.show()
+    window.welcome.picker.choose("bill")
+    dialog = window.welcome.open_explain()
+    dialog.pasted.setPlainText(
+        "Sage Intacct Sync Error: BL01001973 Could not create APBILL record! "
+        "Class is required for GL account 6100."
+    )
+    dialog.explain()
+    settle()  # type: ignore[operator]
+    shots: dict[str, object] = {"18-explain": dialog.grab()}
+    dialog.close()
+    window.shutdown()
+    window.deleteLater()
+    QApplication.processEvents()
+    return shots
+
+
 def rest_shots(settle: object) -> dict[str, object]:
     """Over the REST API: Sign-in details for Workato with "Sign in with Sage Intacct", and
     the demo company's REST checks with a refused app and its fix."""
@@ -335,9 +360,10 @@ def main() -> int:
     parser.add_argument("--scale", default="1")
     parser.add_argument(
         "--only",
-        choices=("integrations", "other", "rest"),
+        choices=("integrations", "other", "rest", "explain"),
         help="render only these pages (integrations: the Expensify pages, 11 to 14; other: "
-        "Welcome with Other / not listed, 15; rest: the REST pages, 16 and 17)",
+        "Welcome with Other / not listed, 15; rest: the REST pages, 16 and 17; explain: the "
+        "Explain an error message window, 18)",
     )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -384,8 +410,13 @@ def main() -> int:
     for scheme in Scheme:
         apply_style(app, scheme)
         if args.only is not None:
-            shots = integration_shots(settle) if args.only == "integrations" else {}
-            shots.update(rest_shots(settle) if args.only == "rest" else other_shots(settle))
+            only = {
+                "integrations": integration_shots,
+                "other": other_shots,
+                "rest": rest_shots,
+                "explain": explain_shots,
+            }
+            shots = only[args.only](settle)
             for name, image in shots.items():
                 path = args.out / f"{name}-{scheme.value}{suffix}.png"
                 image.save(str(path), "PNG", 0)  # type: ignore[attr-defined]
@@ -429,6 +460,7 @@ def main() -> int:
         shots.update(integration_shots(settle))
         shots.update(other_shots(settle))
         shots.update(rest_shots(settle))
+        shots.update(explain_shots(settle))
         for name, image in shots.items():
             path = args.out / f"{name}-{scheme.value}{suffix}.png"
             image.save(str(path), "PNG", 0)  # 0: the strongest PNG compression

@@ -28,6 +28,7 @@ class Surface(enum.StrEnum):
     SYNC_PAGE = "sync-page"  # the wizard's First sync and Retry pages
     CLI = "cli"
     REPORT = "report"
+    EXPLAIN = "explain-window"  # the wizard's "Explain an error message" window
 
 
 class SurfacesError(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -29,6 +30,7 @@ from wizard.ui import connection_adapter, session_adapter
 from wizard.ui.connection_adapter import SavedSummary
 from wizard.ui.context import WizardContext, start_demo_sandbox
 from wizard.ui.custom_needs import CustomNeedsPanel
+from wizard.ui.explain_dialog import ExplainDialog
 from wizard.ui.fit_scroll import UNLIMITED, FitScroll
 from wizard.ui.integration_picker import OTHER_TEXT as OTHER_TEXT  # re-exported
 from wizard.ui.integration_picker import IntegrationPicker
@@ -179,18 +181,35 @@ class WelcomePage(FlowPage):
         grid.setColumnStretch(1, 1)
         layout.addWidget(choices)
 
+        # An error copied from an integration's screen gets its fix without a connection; on
+        # the footer's line, so the page keeps its height.
+        self.explain_button = QPushButton("E&xplain an error message…")
+        self.explain_button.setObjectName("openExplain")
+        self.explain_button.setAccessibleName("Explain an error message")
+        self.explain_button.setAccessibleDescription(
+            "Opens a window to paste an error from any integration and see how to fix it"
+        )
+        self.explain_button.setToolTip(
+            "Paste an error message from any integration to see its cause and how to fix it"
+        )
+        self.explain_button.setAutoDefault(False)
+        self.explain_button.clicked.connect(self.open_explain)
+        self.explain_dialog: ExplainDialog | None = None
+
         self.status = wrapped_label("", "welcomeStatus")
         self.status.hide()
         layout.addWidget(self.status)
         layout.addStretch(1)
         self.footer = wrapped_label(
-            "Your passwords stay in this computer's password store, and the wizard talks only "
-            "to Sage Intacct. To diagnose from a server instead, run “intacct-wizard diagnose”. "
-            f"{APP_NAME} {__version__}.",
+            "Passwords stay in this computer's password store; the wizard talks only to Sage "
+            f"Intacct. On a server, run “intacct-wizard diagnose”. {APP_NAME} {__version__}.",
             "welcomeFooter",
             "hint",
         )
-        layout.addWidget(self.footer)
+        footer_row = QHBoxLayout()
+        footer_row.addWidget(self.footer, 1)
+        footer_row.addWidget(self.explain_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(footer_row)
 
         self._set_profiles([])
         self.group.buttonToggled.connect(self._changed)
@@ -198,6 +217,14 @@ class WelcomePage(FlowPage):
 
     def integration_id(self) -> str:
         return self.picker.integration_id()
+
+    def open_explain(self) -> ExplainDialog:
+        """The "Explain an error message" window, for the integration picked on this page."""
+        self.explain_dialog = ExplainDialog(self.integration_id(), self.window())
+        self.explain_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.explain_dialog.destroyed.connect(lambda: setattr(self, "explain_dialog", None))
+        self.explain_dialog.open()
+        return self.explain_dialog
 
     def choose_integration(self, integration_id: str) -> None:
         self.picker.choose(integration_id)

@@ -16,9 +16,16 @@ the disk) and only show what comes back. Nothing in this package imports Qt.
     write_report(path, findings, summary)                    # report.py: the support bundle
     report = run_trial(target)                               # trial.py: a vendor's trial run
     review_file(store_path, path) / add_file(...)            # records.py: records from files
+    explain_error(pasted, integration_id)                    # catalogues.py: a pasted error's fix
 """
 
-from wizard.ui.session_adapter.catalogues import fix_for, flow_catalogue, integration_name
+from wizard.ui.session_adapter.catalogues import (
+    EXPLAIN_MAX_CHARS,
+    explain_error,
+    fix_for,
+    flow_catalogue,
+    integration_name,
+)
 from wizard.ui.session_adapter.checks import (
     POSTING_CHECKS,
     CheckSession,
@@ -75,6 +82,7 @@ from wizard.ui.session_adapter.trial import run_trial
 
 __all__ = [
     "DEMO_OUTBOX_INVOICES",
+    "EXPLAIN_MAX_CHARS",
     "POSTING_CHECKS",
     "AccountInfo",
     "BankAccountInfo",
@@ -103,6 +111,7 @@ __all__ = [
     "demo_faults",
     "demo_target",
     "discover",
+    "explain_error",
     "fix_for",
     "flow_catalogue",
     "gl_accounts",
