@@ -18,6 +18,15 @@ from PySide6.QtWidgets import QScrollArea
 CHECKOUT = Path(__file__).resolve().parents[2]
 
 
+def close_window(window: object) -> None:
+    """Shut the wizard window down and let Qt delete it before the next one opens."""
+    from PySide6.QtWidgets import QApplication
+
+    window.shutdown()  # type: ignore[attr-defined]
+    window.deleteLater()  # type: ignore[attr-defined]
+    QApplication.processEvents()
+
+
 def waiter(settle: object) -> Callable[..., None]:
     """wait_for(signal, start, timeout_s=60): call `start`, then run the event loop until
     `signal` fires (or the time is up), then let the layouts settle."""
@@ -37,7 +46,6 @@ def waiter(settle: object) -> Callable[..., None]:
 def demo_shots(app: object, settle: object) -> dict[str, object]:
     """Pages 4 to 8 on the demo company, with a fault switched on where a fix panel shows."""
     from PySide6.QtCore import QPoint
-    from PySide6.QtWidgets import QApplication
 
     from wizard.ui.window import SetupWizard
 
@@ -93,9 +101,7 @@ def demo_shots(app: object, settle: object) -> dict[str, object]:
         wait_for(sync.run_ended, lambda: sync.retry(group.group.outbox_ids))
     wait_for(window.currentIdChanged, window.next)
     shots["8-done"] = window.grab()
-    window.shutdown()
-    window.deleteLater()
-    QApplication.processEvents()
+    close_window(window)
     return shots
 
 
@@ -161,9 +167,7 @@ def integration_shots(settle: object) -> dict[str, object]:
         loop.exec()
     settle()  # type: ignore[operator]
     shots["14-integration-trial"] = window.grab()
-    window.shutdown()
-    window.deleteLater()
-    QApplication.processEvents()
+    close_window(window)
     sandbox.stop()
     return shots
 
@@ -171,8 +175,6 @@ def integration_shots(settle: object) -> dict[str, object]:
 def diagnose_shots(settle: object) -> dict[str, object]:
     """Findings and Retry: a saved connection whose sync failed, diagnosed after a change."""
     import dataclasses
-
-    from PySide6.QtWidgets import QApplication
 
     from wizard.checks.connect import demo_profile
     from wizard.connection import Profile, ProfileStore, Secrets, SecretStore
@@ -235,15 +237,12 @@ def diagnose_shots(settle: object) -> dict[str, object]:
                 window.findings.retry_box.setChecked(True)
                 wait_for(window.retry.run_ended, window.next)
                 shots[shot] = window.grab()
-            window.shutdown()
-            window.deleteLater()
-            QApplication.processEvents()
+            close_window(window)
     return shots
 
 
 def other_shots(settle: object) -> dict[str, object]:
     """Other / not listed on Welcome: the admin's own ticks, name and sender ID."""
-    from PySide6.QtWidgets import QApplication
 
     from wizard.ui.window import SetupWizard
 
@@ -271,15 +270,12 @@ def other_shots(settle: object) -> dict[str, object]:
     welcome.show_custom_needs()
     settle()  # type: ignore[operator]
     shots: dict[str, object] = {"15-integration-other": window.grab()}
-    window.shutdown()
-    window.deleteLater()
-    QApplication.processEvents()
+    close_window(window)
     return shots
 
 
 def explain_shots(settle: object) -> dict[str, object]:
     """Explain an error message, opened from Welcome with BILL picked: a pasted sync error."""
-    from PySide6.QtWidgets import QApplication
 
     from wizard.ui.window import SetupWizard
 
@@ -296,16 +292,13 @@ def explain_shots(settle: object) -> dict[str, object]:
     settle()  # type: ignore[operator]
     shots: dict[str, object] = {"18-explain": dialog.grab()}
     dialog.close()
-    window.shutdown()
-    window.deleteLater()
-    QApplication.processEvents()
+    close_window(window)
     return shots
 
 
 def rest_shots(settle: object) -> dict[str, object]:
     """Over the REST API: Sign-in details for Workato with "Sign in with Sage Intacct", and
     the demo company's REST checks with a refused app and its fix."""
-    from PySide6.QtWidgets import QApplication
 
     from wizard.connection import ConnectionMethod, RestGrant
     from wizard.ui.window import SetupWizard
@@ -334,9 +327,7 @@ def rest_shots(settle: object) -> dict[str, object]:
     page.scroll.ensureWidgetVisible(page.sign_in_choice.paste, 0, 0)
     settle()  # type: ignore[operator]
     shots["16-rest-credentials"] = window.grab()
-    window.shutdown()
-    window.deleteLater()
-    QApplication.processEvents()
+    close_window(window)
 
     window = SetupWizard()
     window.resize(800, 600)
@@ -348,9 +339,7 @@ def rest_shots(settle: object) -> dict[str, object]:
     test.set_fault("rest-app-not-authorized", True)
     wait_for(test.tested, test.start)
     shots["17-rest-test"] = window.grab()
-    window.shutdown()
-    window.deleteLater()
-    QApplication.processEvents()
+    close_window(window)
     return shots
 
 
@@ -452,9 +441,7 @@ def main() -> int:
         page.toggles["user_password"].setChecked(False)
         settle()
         shots["3-credentials"] = window.grab()
-        window.shutdown()
-        window.deleteLater()
-        QApplication.processEvents()
+        close_window(window)
         shots.update(demo_shots(app, settle))
         shots.update(diagnose_shots(settle))
         shots.update(integration_shots(settle))

@@ -28,7 +28,7 @@ from wizard.integrations import load_integrations
 from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.fix_panel import FixPanel
-from wizard.ui.pages.base import set_severity, wrapped_label
+from wizard.ui.pages.base import show_message, wrapped_label
 
 NOT_SURE = "Not sure / another one"
 
@@ -145,6 +145,4 @@ class ExplainDialog(QDialog):
         return said
 
     def _say(self, text: str, severity: str) -> None:
-        self.status.setText(text)
-        set_severity(self.status, severity)
-        self.status.show()
+        show_message(self.status, text, severity)

@@ -83,6 +83,13 @@ def set_severity(widget: QWidget, severity: str) -> None:
     repolish(widget)
 
 
+def show_message(label: QLabel, text: str, severity: str) -> None:
+    """Show `text` in `label`, styled for `severity` (a page's or window's status line)."""
+    label.setText(text)
+    set_severity(label, severity)
+    label.show()
+
+
 def repolish(widget: QWidget) -> None:
     """Apply the style sheet again after a property it selects on has changed."""
     style = widget.style()

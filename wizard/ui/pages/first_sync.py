@@ -33,7 +33,7 @@ from wizard.ui import session_adapter
 from wizard.ui.context import WizardContext
 from wizard.ui.dates import date_format, local_dates, show_date
 from wizard.ui.fix_panel import FixPanel
-from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
+from wizard.ui.pages.base import FlowPage, set_severity, show_message, wrapped_label
 from wizard.ui.posting_check_view import PostingCheckView
 from wizard.ui.qt_compat import emit
 from wizard.ui.records_dialog import RecordsButtons
@@ -329,9 +329,7 @@ class FirstSyncPage(FlowPage):
         self.checked_note.hide()
 
     def _note(self, text: str, severity: str) -> None:
-        self.checked_note.setText(text)
-        set_severity(self.checked_note, severity)
-        self.checked_note.show()
+        show_message(self.checked_note, text, severity)
 
     def retry(self, outbox_ids: tuple[int, ...]) -> None:
         if self.task is not None:

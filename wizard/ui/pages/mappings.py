@@ -31,7 +31,7 @@ from wizard.redaction import redact
 from wizard.ui import session_adapter
 from wizard.ui.account_picker import AccountOption, AccountPicker
 from wizard.ui.context import WizardContext
-from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
+from wizard.ui.pages.base import FlowPage, set_severity, show_message, wrapped_label
 from wizard.ui.permission_grid import PermissionGridView
 from wizard.ui.qt_compat import emit
 
@@ -523,6 +523,4 @@ class MappingsPage(FlowPage):
         self._say(f"Your choices could not be saved: {redact(str(error))}", "error")
 
     def _say(self, text: str, severity: str) -> None:
-        self.status.setText(text)
-        set_severity(self.status, severity)
-        self.status.show()
+        show_message(self.status, text, severity)

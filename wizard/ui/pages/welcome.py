@@ -34,7 +34,7 @@ from wizard.ui.explain_dialog import ExplainDialog
 from wizard.ui.fit_scroll import UNLIMITED, FitScroll
 from wizard.ui.integration_picker import OTHER_TEXT as OTHER_TEXT  # re-exported
 from wizard.ui.integration_picker import IntegrationPicker
-from wizard.ui.pages.base import FlowPage, set_severity, wrapped_label
+from wizard.ui.pages.base import FlowPage, show_message, wrapped_label
 from wizard.ui.qt_compat import emit
 
 NEEDS = (
@@ -410,9 +410,7 @@ class WelcomePage(FlowPage):
         self.scroll.ensureWidgetVisible(self.custom_needs, 0, 0)
 
     def _say(self, text: str, severity: str) -> None:
-        self.status.setText(text)
-        set_severity(self.status, severity)
-        self.status.show()
+        show_message(self.status, text, severity)
 
     def _demo_started(self, sandbox: Sandbox) -> None:
         self.context.demo_sandbox = sandbox
